@@ -1,0 +1,119 @@
+/**
+ * The only place that constructs a database client.
+ *
+ * Embedded default: PGlite (PostgreSQL in WebAssembly, in-process) persisted
+ * in CELLGATE_DATA_DIR/pgdata, guarded by a lock file. At scale: PostgreSQL
+ * through DATABASE_URL, with any number of stateless replicas.
+ */
+import path from "node:path";
+import { PrismaClient } from "./generated/prisma/client";
+import { acquireDataDirLock } from "./pglite-lock";
+import { pgliteSql, postgresSql, type RawSql } from "./sql";
+
+export type Db = PrismaClient;
+/** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
+export interface Database {
+  kind: "pglite" | "postgresql";
+  prisma: PrismaClient;
+  sql: RawSql;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgresql:// URL; when absent, PGlite in `dataDir`. */
+  url?: string;
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const [{ Pool }, { PrismaPg }] = await Promise.all([import("pg"), import("@prisma/adapter-pg")]);
+    const pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      kind: "postgresql",
+      prisma,
+      sql: postgresSql(pool),
+      async close() {
+        await prisma.$disconnect();
+        await pool.end().catch(() => undefined);
+      },
+    };
+  }
+  const dir = path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? "./.cellgate");
+  const release = acquireDataDirLock(dir);
+  try {
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+      import("@electric-sql/pglite"),
+      import("pglite-prisma-adapter"),
+    ]);
+    const pg = await PGlite.create(path.join(dir, "pgdata"));
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+    return {
+      kind: "pglite",
+      prisma,
+      sql: pgliteSql(pg),
+      async close() {
+        await prisma.$disconnect();
+        await pg.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** An in-memory PGlite (tests, scratch work): nothing persisted, no lock. */
+export async function openMemoryDatabase(): Promise<Database> {
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
+  const pg = await PGlite.create();
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+  return {
+    kind: "pglite",
+    prisma,
+    sql: pgliteSql(pg),
+    async close() {
+      await prisma.$disconnect();
+      await pg.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The application's singleton (one per process, kept on globalThis so hot
+// reload in development does not open PGlite twice).
+
+const globalForDb = globalThis as unknown as { __cellgateDb?: Promise<Database> };
+
+export function database(): Promise<Database> {
+  if (!globalForDb.__cellgateDb) {
+    globalForDb.__cellgateDb = (async () => {
+      const { env, dataDir } = await import("./env");
+      const e = env();
+      return openDatabase({ url: e.DATABASE_URL, dataDir: dataDir() });
+    })();
+    globalForDb.__cellgateDb.catch(() => {
+      globalForDb.__cellgateDb = undefined; // let the next request try again
+    });
+  }
+  return globalForDb.__cellgateDb;
+}
+
+/** Shorthand: the singleton's Prisma client. */
+export async function db(): Promise<PrismaClient> {
+  return (await database()).prisma;
+}
+
+/** Install a database as the process singleton (tests and the CLI). */
+export function setDatabase(database: Database | undefined): void {
+  globalForDb.__cellgateDb = database ? Promise.resolve(database) : undefined;
+}

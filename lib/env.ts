@@ -1,0 +1,67 @@
+/**
+ * Environment, validated once. Every variable the console reads is listed
+ * here (and in the README).
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  CELLGATE_DATA_DIR: z.string().min(1).default("./.cellgate"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  CELLGATE_DEMO_PASSWORD: z.string().min(8).optional(),
+  /** Idle timeout of a console session, minutes. */
+  CELLGATE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  /** Absolute lifetime of a console session, hours. */
+  CELLGATE_SESSION_MAX_HOURS: z.coerce.number().int().positive().default(12),
+  /** Trust X-Forwarded-For for the client address (only behind a proxy you run). */
+  CELLGATE_TRUST_PROXY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
+  CELLGATE_OIDC_ISSUER: z.string().url().optional(),
+  CELLGATE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Secret reference: "file:/path", "env:VAR", or the literal value. */
+  CELLGATE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  CELLGATE_OIDC_NAME: z.string().min(1).default("Single sign-on"),
+  /** Claim holding group names (default "groups"). */
+  CELLGATE_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
+  /** "group=tenant:role,group2=*:platform_admin" */
+  CELLGATE_OIDC_GROUP_MAP: z.string().default(""),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (!cached) {
+    const parsed = ZEnv.safeParse(process.env);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+      throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
+
+export function dataDir(): string {
+  return path.resolve(env().CELLGATE_DATA_DIR);
+}
+
+export function databaseKind(): "postgresql" | "pglite" {
+  return env().DATABASE_URL ? "postgresql" : "pglite";
+}
