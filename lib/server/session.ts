@@ -8,12 +8,14 @@ import "server-only";
  * narrowed actor.
  */
 import { cache } from "react";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getServerSession } from "next-auth";
+import { decode } from "next-auth/jwt";
 import type { Actor, Membership, TenantRole } from "@/lib/authz";
 import { isRole } from "@/lib/authz";
 import { db } from "@/lib/db";
-import { authOptions } from "./auth/options";
+import { env } from "@/lib/env";
+import { sessionCookieName } from "./auth/cookies";
 import { checkSession } from "./auth/sessions";
 
 export interface TenantSummary {
@@ -36,11 +38,24 @@ export interface SessionActor extends Actor {
 }
 
 export const getActor = cache(async (): Promise<SessionActor | null> => {
-  const session = await getServerSession(authOptions);
-  const sessionId = (session as { sid?: string } | null)?.sid;
+  const sessionId = await sessionIdFromCookie();
   if (!sessionId) return null;
   return loadActor(sessionId);
 });
+
+/** The `sid` inside next-auth's encrypted session cookie, or null. */
+async function sessionIdFromCookie(): Promise<string | null> {
+  const e = env();
+  const secret = e.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
+  const token = (await cookies()).get(sessionCookieName(e.NEXTAUTH_URL))?.value;
+  if (!token || !secret) return null;
+  try {
+    const payload = await decode({ token, secret });
+    return typeof payload?.sid === "string" ? payload.sid : null;
+  } catch {
+    return null; // tampered, or sealed with another secret
+  }
+}
 
 export async function loadActor(sessionId: string): Promise<SessionActor | null> {
   const prisma = await db();
@@ -88,9 +103,16 @@ export async function loadActor(sessionId: string): Promise<SessionActor | null>
   };
 }
 
-/** For pages: the actor, or a redirect to the sign-in page. */
+/** For pages: the actor, or a redirect to the sign-in page (back to this page afterwards). */
 export async function requireActor(): Promise<SessionActor> {
   const actor = await getActor();
-  if (!actor) redirect("/signin");
+  if (!actor) redirect(await signInPath());
   return actor;
+}
+
+/** /signin, with a callbackUrl when proxy.ts told us which page was asked for. */
+async function signInPath(): Promise<string> {
+  const path = (await headers()).get("x-cellgate-path");
+  if (!path || path === "/" || !path.startsWith("/") || path.startsWith("//")) return "/signin";
+  return `/signin?callbackUrl=${encodeURIComponent(path)}`;
 }

@@ -1,61 +1,114 @@
 import "server-only";
 /**
- * next-auth configuration: credentials (argon2id) and, when configured, one
- * OIDC provider. The JWT carries only the server-side session id (`sid`).
+ * next-auth configuration: credentials (argon2id, throttled) and, when
+ * configured, one OIDC provider (id "oidc"). The JWT carries only the
+ * server-side session id (`sid`); lib/server/session.ts checks that row on
+ * every request. Cookies are next-auth's defaults: httpOnly, SameSite=Lax,
+ * and Secure with the __Secure- prefix when NEXTAUTH_URL is https.
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { verifyPassword } from "@/lib/server/passwords";
-import { createSession, revokeSession, sessionLimits } from "./sessions";
+import { clientAddress, headerValue } from "./client-address";
+import { useSecureCookies } from "./cookies";
+import { signInWithPassword } from "./credentials";
+import { groupsFromClaim } from "./group-map";
+import { oidcProvider, oidcSettings, type OidcClaims } from "./oidc-config";
+import { OIDC_PROVIDER_ID, signInWithOidc } from "./oidc-sync";
+import { sessionLimits, signOutSession } from "./sessions";
+import { SIGN_IN_ERROR, throttledCode } from "./sign-in-errors";
+import { minutesToWait } from "./throttle-rules";
 
-export const authOptions: NextAuthOptions = {
-  pages: { signIn: "/signin", error: "/signin" },
-  session: { strategy: "jwt", maxAge: Math.ceil(sessionLimits().absoluteMs / 1000) },
-  providers: [
-    CredentialsProvider({
-      id: "credentials",
-      name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials, req) {
-        const email = String(credentials?.email ?? "").trim().toLowerCase();
-        const password = String(credentials?.password ?? "");
-        if (!email || !password) return null;
-        const prisma = await db();
-        const user = await prisma.user.findUnique({ where: { email } });
-        const ok = await verifyPassword(user?.passwordHash, password);
-        if (!user || !ok || user.disabled) return null;
-        const sid = await createSession(prisma, {
-          userId: user.id,
-          provider: "credentials",
-          userAgent: headerOf(req?.headers, "user-agent"),
-        });
-        return { id: user.id, email: user.email, name: user.name, sid };
+const OIDC_FAILURE_CODES = {
+  no_access: SIGN_IN_ERROR.oidcNoAccess,
+  email_conflict: SIGN_IN_ERROR.oidcEmailConflict,
+  no_email: SIGN_IN_ERROR.oidcNoEmail,
+  disabled: SIGN_IN_ERROR.disabled,
+} as const;
+
+export function buildAuthOptions(): NextAuthOptions {
+  const e = env();
+  const oidc = oidcSettings(e);
+  return {
+    pages: { signIn: "/signin", error: "/signin" },
+    // Same rule as session.ts uses to find the cookie.
+    useSecureCookies: useSecureCookies(e.NEXTAUTH_URL),
+    session: { strategy: "jwt", maxAge: Math.ceil(sessionLimits().absoluteMs / 1000) },
+    providers: [
+      CredentialsProvider({
+        id: "credentials",
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          const result = await signInWithPassword(await db(), {
+            email: String(credentials?.email ?? ""),
+            password: String(credentials?.password ?? ""),
+            clientAddress: clientAddress(req?.headers, e.CELLGATE_TRUST_PROXY),
+            userAgent: headerValue(req?.headers, "user-agent"),
+          });
+          if (result.ok) return { id: result.userId, email: result.email, name: result.name, sid: result.sessionId };
+          // Thrown messages become next-auth's `?error=` code, which the sign-in page words.
+          if (result.reason === "throttled") throw new Error(throttledCode(minutesToWait(result.retryAfterMs)));
+          throw new Error(result.reason === "disabled" ? SIGN_IN_ERROR.disabled : SIGN_IN_ERROR.badCredentials);
+        },
+      }),
+      ...(oidc ? [oidcProvider(oidc)] : []),
+    ],
+    callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        if (!oidc) return false;
+        const claims = (profile ?? {}) as OidcClaims;
+        const headers = await requestHeaders();
+        const result = await signInWithOidc(
+          await db(),
+          {
+            issuer: String(claims.iss ?? oidc.issuer),
+            subject: String(claims.sub ?? account.providerAccountId),
+            email: typeof claims.email === "string" ? claims.email : null,
+            name: typeof claims.name === "string" ? claims.name : null,
+            groups: groupsFromClaim(claims[oidc.groupsClaim]),
+          },
+          oidc.groupMap,
+          {
+            clientAddress: clientAddress(headers, e.CELLGATE_TRUST_PROXY),
+            userAgent: headerValue(headers, "user-agent"),
+          },
+        );
+        if (!result.ok) return `/signin?error=${OIDC_FAILURE_CODES[result.reason]}`;
+        // next-auth hands this same object to the jwt callback below.
+        (user as { sid?: string }).sid = result.sessionId;
+        return true;
       },
-    }),
-  ],
-  callbacks: {
-    async jwt({ token, user }) {
-      if (user && "sid" in user) token.sid = (user as { sid: string }).sid;
-      return token;
+      async jwt({ token, user }) {
+        const sid = (user as { sid?: unknown } | undefined)?.sid ?? token.sid;
+        // Nothing but the session id: name, email and roles are read from the database per request.
+        return typeof sid === "string" ? { sid } : {};
+      },
+      async session({ session }) {
+        // The client never needs the session id; server code reads it from the cookie (session.ts).
+        return { expires: session.expires };
+      },
     },
-    async session({ session, token }) {
-      return { ...session, sid: token.sid } as typeof session;
+    events: {
+      async signOut({ token }) {
+        const sid = token?.sid;
+        if (typeof sid === "string") await signOutSession(await db(), sid);
+      },
     },
-  },
-  events: {
-    async signOut({ token }) {
-      const sid = token?.sid;
-      if (typeof sid === "string") await revokeSession(await db(), sid, "signed out");
-    },
-  },
-  secret: env().NEXTAUTH_SECRET,
-};
-
-function headerOf(headers: unknown, name: string): string | null {
-  if (!headers) return null;
-  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name);
-  const value = (headers as Record<string, string | string[] | undefined>)[name];
-  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+    secret: e.NEXTAUTH_SECRET,
+  };
 }
+
+/** The incoming request's headers, when called inside a Next.js request (route handler). */
+async function requestHeaders(): Promise<Headers | null> {
+  try {
+    const { headers } = await import("next/headers");
+    return await headers();
+  } catch {
+    return null;
+  }
+}
+
+export const authOptions: NextAuthOptions = buildAuthOptions();

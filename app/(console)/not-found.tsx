@@ -1,0 +1,16 @@
+import Link from "next/link";
+
+export default function ConsoleNotFound() {
+  return (
+    <div className="mx-auto max-w-lg py-16 text-center">
+      <p className="text-sm font-semibold text-indigo-600">404</p>
+      <h1 className="mt-2 text-xl font-semibold text-slate-900">Not found</h1>
+      <p className="mt-2 text-sm text-slate-600">
+        This page does not exist, or you do not have access to it.
+      </p>
+      <Link href="/profiles" className="mt-6 inline-block text-sm font-medium text-indigo-700 hover:underline">
+        Back to the registry
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import type { Metadata } from "next";
+import { formatTime, shortHash } from "@/components/ui/format";
+import { Pagination } from "@/components/ui/pagination";
+import { EmptyState, PageHeader } from "@/components/ui/section";
+import { listReceipts } from "@/lib/server/receipts";
+import { requireActor } from "@/lib/server/session";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Receipts" };
+
+function Hash({ value }: { value: string }) {
+  return (
+    <code className="font-mono text-xs text-slate-600" title={value}>
+      {shortHash(value)}
+    </code>
+  );
+}
+
+export default async function ReceiptsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requireActor();
+  const raw = (await searchParams).page;
+  const requested = Number(Array.isArray(raw) ? raw[0] : raw);
+  const result = await listReceipts(actor, Number.isInteger(requested) && requested > 0 ? requested : 1);
+
+  return (
+    <>
+      <PageHeader
+        title="Your receipts"
+        description="Every change you make returns a receipt, stored with the audit entry that records it."
+      />
+      {result.total === 0 ? (
+        <EmptyState title="No receipts yet">Changes you make in the console (such as revoking a host key) will be listed here.</EmptyState>
+      ) : (
+        <>
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
+              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="px-3 py-2 font-medium">Receipt</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Action</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Scope</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Time</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Request hash</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Result hash</th>
+                  <th scope="col" className="px-3 py-2 font-medium">Audit</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {result.rows.map((r) => (
+                  <tr key={r.id} className="align-top">
+                    <td className="px-3 py-2">
+                      <code className="font-mono text-xs text-slate-900">{r.id}</code>
+                      {Object.keys(r.summary).length > 0 ? (
+                        <dl className="mt-1 text-xs text-slate-500">
+                          {Object.entries(r.summary).map(([k, v]) => (
+                            <div key={k} className="flex gap-1">
+                              <dt>{k}:</dt>
+                              <dd className="text-slate-700">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+                            </div>
+                          ))}
+                        </dl>
+                      ) : null}
+                    </td>
+                    <td className="px-3 py-2 font-mono text-xs">{r.action}</td>
+                    <td className="px-3 py-2 font-mono text-xs">{r.scope}</td>
+                    <td className="whitespace-nowrap px-3 py-2 text-slate-600">
+                      <time dateTime={r.time.toISOString()}>{formatTime(r.time)}</time>
+                    </td>
+                    <td className="px-3 py-2"><Hash value={r.requestHash} /></td>
+                    <td className="px-3 py-2"><Hash value={r.resultHash} /></td>
+                    <td className="whitespace-nowrap px-3 py-2">
+                      <span className="tabular-nums text-slate-900">#{r.auditSeq}</span> <Hash value={r.auditHash} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pagination
+            page={result.page}
+            pageCount={result.pageCount}
+            total={result.total}
+            noun="receipt"
+            hrefFor={(page) => (page > 1 ? `/receipts?page=${page}` : "/receipts")}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+import "server-only";
+/**
+ * Demo data for an EMPTY database (no tenants): the demo fleet from
+ * lib/domain/registry/demo-catalog.ts applied through the same registry
+ * plan/apply path the CLI uses, then health, canary stages, tier-control
+ * evidence, demo users, and a key rotation — each step with its receipt,
+ * all in one transaction. Host keys are fresh Ed25519 key pairs of which
+ * only the public halves are kept.
+ */
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import type { Database } from "@/lib/db";
+import {
+  DEMO_ROLES,
+  DEMO_TENANTS,
+  demoEmail,
+  demoManifest,
+  demoProfiles,
+  type DemoHostKey,
+} from "@/lib/domain/registry/demo-catalog";
+import { planHostRotate } from "@/lib/domain/registry/host-plan";
+import { planRegistrySync } from "@/lib/domain/registry/plan";
+import { writeReceipt } from "@/lib/server/audit";
+import { hashPassword } from "@/lib/server/passwords";
+import { applyPlan } from "@/lib/server/registry/apply-plan";
+import { loadRegistryState, stateQueryFor } from "@/lib/server/registry/load-state";
+
+export interface DemoUser {
+  email: string;
+  role: string;
+}
+
+export interface DemoCounts {
+  tenants: number;
+  profiles: number;
+  hosts: number;
+  keys: number;
+  users: number;
+}
+
+export type SeedResult =
+  | { status: "already-seeded" }
+  | { status: "planned"; counts: DemoCounts }
+  | {
+      status: "seeded";
+      counts: DemoCounts;
+      users: DemoUser[];
+      password: string;
+      passwordGenerated: boolean;
+      receiptId: string;
+      auditSeq: number;
+    };
+
+const SEED_ACTOR = { type: "system" as const, id: "demo-seed" };
+const SEED_LOCK = 72_290_418; // arbitrary, constant: "cellgate demo seed"
+
+export function generateEd25519PublicKey(): string {
+  const der = generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" });
+  return der.subarray(der.length - 32).toString("base64");
+}
+
+function demoUsers(): (DemoUser & { name: string; tenant: string | null; platformAdmin: boolean })[] {
+  const users = DEMO_TENANTS.flatMap((t) =>
+    DEMO_ROLES.map((role) => ({
+      email: demoEmail(role, t.slug),
+      role,
+      name: `${t.name} ${role === "tenant_admin" ? "Tenant Admin" : role[0]!.toUpperCase() + role.slice(1)}`,
+      tenant: t.slug as string | null,
+      platformAdmin: false,
+    })),
+  );
+  return [...users, { email: "admin@cellgate.demo", role: "platform_admin", name: "Platform Admin", tenant: null, platformAdmin: true }];
+}
+
+export async function seedDemo(database: Database, options: { apply: boolean; password?: string }): Promise<SeedResult> {
+  const prisma = database.prisma;
+  if ((await prisma.tenant.count()) > 0) return { status: "already-seeded" };
+
+  const keyCount = new Map<string, number>();
+  const manifest = demoManifest((hostId, count) =>
+    Array.from({ length: count }, (_, n): DemoHostKey => {
+      keyCount.set(hostId, (keyCount.get(hostId) ?? 0) + 1);
+      return { id: `${hostId}-2026-${String(5 + n * 6).padStart(2, "0")}`, publicKey: generateEd25519PublicKey() };
+    }),
+  );
+  const users = demoUsers();
+  const rotated = "acme-sandbox-02";
+  const counts: DemoCounts = {
+    tenants: manifest.tenants.length,
+    profiles: manifest.profiles.length,
+    hosts: manifest.hosts.length,
+    keys: [...keyCount.values()].reduce((a, b) => a + b, 0) + 1,
+    users: users.length,
+  };
+  if (!options.apply) return { status: "planned", counts };
+
+  const passwordGenerated = !options.password;
+  const password = options.password ?? randomBytes(12).toString("base64url");
+  const hashes = new Map<string, string>();
+  for (const user of users) hashes.set(user.email, await hashPassword(password));
+  const extras = demoProfiles().map((p) => p.extras);
+  const now = Date.now();
+
+  const receipt = await prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
+      if ((await tx.tenant.count()) > 0) return null;
+
+      const plan = planRegistrySync(manifest, await loadRegistryState(tx, stateQueryFor(manifest)));
+      await applyPlan(tx, plan, { actor: SEED_ACTOR, action: "registry.sync", request: { source: "demo fleet" }, origin: "cellgate demo seed" });
+
+      const profiles = new Map((await tx.profile.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]));
+      for (const e of extras) {
+        const id = profiles.get(e.slug)!;
+        await tx.profile.update({
+          where: { id },
+          data: {
+            health: e.health,
+            canaryStage: e.canaryStage,
+            lastSeenAt: e.lastSeenMinutesAgo === null ? null : new Date(now - e.lastSeenMinutesAgo * 60_000),
+          },
+        });
+      }
+      await tx.profileControl.createMany({
+        data: extras.flatMap((e, i) =>
+          e.controls.map((control, k) => ({
+            profileId: profiles.get(e.slug)!,
+            control,
+            evidencedAt: new Date(now - ((i * 7 + k * 3) % 60) * 86_400_000 - 3_600_000),
+            source: `evidence/${e.slug.split("-")[0]}/${e.slug.split("-").slice(1).join("-")}/${control}.json`,
+          })),
+        ),
+      });
+
+      const tenants = new Map((await tx.tenant.findMany()).map((t) => [t.slug, t.id]));
+      for (const user of users) {
+        const created = await tx.user.create({
+          data: { email: user.email, name: user.name, passwordHash: hashes.get(user.email)!, platformAdmin: user.platformAdmin },
+        });
+        if (user.tenant && user.role !== "platform_admin") {
+          await tx.membership.create({
+            data: { userId: created.id, tenantId: tenants.get(user.tenant)!, role: user.role as (typeof DEMO_ROLES)[number] },
+          });
+        }
+      }
+
+      // A routine key rotation, so the demo shows a revoked key and its receipt.
+      const rotation = planHostRotate(
+        { hostId: rotated, keyId: `${rotated}-2026-11`, publicKey: generateEd25519PublicKey(), revokeOld: true },
+        await loadRegistryState(tx, { hostIds: [rotated], keyIds: [`${rotated}-2026-11`] }),
+      );
+      await applyPlan(tx, rotation, { actor: SEED_ACTOR, action: "host.rotate", request: { hostId: rotated }, origin: "cellgate demo seed", hostId: rotated });
+
+      return writeReceipt(tx, {
+        action: "demo.seed",
+        actor: SEED_ACTOR,
+        scope: { type: "platform", id: "demo" },
+        request: { tenants: DEMO_TENANTS.map((t) => t.slug), users: users.map((u) => u.email) },
+        result: counts,
+        summary: { ...counts, users: users.map((u) => u.email) },
+      });
+    },
+    { timeout: 180_000, maxWait: 30_000 },
+  );
+  if (!receipt) return { status: "already-seeded" };
+  return {
+    status: "seeded",
+    counts,
+    users: users.map(({ email, role }) => ({ email, role })),
+    password,
+    passwordGenerated,
+    receiptId: receipt.id,
+    auditSeq: receipt.auditSeq,
+  };
+}

@@ -1,0 +1,52 @@
+import "server-only";
+/** The signed-in user's own receipts, newest first (scoped by the actor's own id). */
+import type { Actor } from "@/lib/authz";
+import { db } from "@/lib/db";
+import { pageCount } from "@/lib/domain/registry-query";
+
+export const RECEIPTS_PAGE_SIZE = 25;
+
+export interface ReceiptRow {
+  id: string;
+  action: string;
+  scope: string;
+  time: Date;
+  requestHash: string;
+  resultHash: string;
+  auditSeq: number;
+  auditHash: string;
+  summary: Record<string, unknown>;
+}
+
+export async function listReceipts(
+  actor: Actor,
+  page: number,
+): Promise<{ rows: ReceiptRow[]; total: number; page: number; pageCount: number }> {
+  const prisma = await db();
+  const where = { actorType: "user", actorId: actor.userId };
+  const total = await prisma.receipt.count({ where });
+  const pages = pageCount(total, RECEIPTS_PAGE_SIZE);
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const rows = await prisma.receipt.findMany({
+    where,
+    orderBy: [{ time: "desc" }, { auditSeq: "desc" }],
+    skip: (current - 1) * RECEIPTS_PAGE_SIZE,
+    take: RECEIPTS_PAGE_SIZE,
+  });
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      scope: `${r.scopeType}:${r.scopeId}`,
+      time: r.time,
+      requestHash: r.requestHash,
+      resultHash: r.resultHash,
+      auditSeq: r.auditSeq,
+      auditHash: r.auditHash,
+      summary: r.summary && typeof r.summary === "object" && !Array.isArray(r.summary) ? (r.summary as Record<string, unknown>) : {},
+    })),
+    total,
+    page: current,
+    pageCount: pages,
+  };
+}
