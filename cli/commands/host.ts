@@ -58,21 +58,28 @@ export async function hostCommand(argv: string[]): Promise<void> {
   const title = `host ${sub} ${hostId} → ${describeDatabase()}${apply ? "" : " (dry run)"}`;
   const applyOptions = { actorEmail: email ?? "", origin: origin() };
 
-  await withDatabase(async (database) => {
-    if (sub === "add") {
-      const profiles = listOpt(parsed, "profile");
-      if (profiles.length === 0) throw new UsageError("--profile is required (repeat it for several profiles)", HOST_HELP);
-      const input = { hostId, profiles, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP) };
-      if (!email) return printPlan(await planHostAddition(database, input), { json, title });
-      return printApplied(await applyHostAddition(database, input, applyOptions), { json, title });
-    }
-    if (sub === "rotate") {
-      const input = { hostId, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP), revokeOld: flag(parsed, "revoke-old") };
-      if (!email) return printPlan(await planHostRotation(database, input), { json, title });
-      return printApplied(await applyHostRotation(database, input, applyOptions), { json, title });
-    }
-    const input = { hostId, keyId, reason: requireOpt(parsed, "reason", HOST_HELP) };
-    if (!email) return printPlan(await planHostRevocation(database, input), { json, title });
-    return printApplied(await applyHostRevocation(database, input, applyOptions), { json, title });
-  });
+  if (sub === "add") {
+    const profiles = listOpt(parsed, "profile");
+    if (profiles.length === 0) throw new UsageError("--profile is required (repeat it for several profiles)", HOST_HELP);
+    const input = { hostId, profiles, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP) };
+    return withDatabase(async (database) =>
+      email
+        ? printApplied(await applyHostAddition(database, input, applyOptions), { json, title })
+        : printPlan(await planHostAddition(database, input), { json, title }),
+    );
+  }
+  if (sub === "rotate") {
+    const input = { hostId, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP), revokeOld: flag(parsed, "revoke-old") };
+    return withDatabase(async (database) =>
+      email
+        ? printApplied(await applyHostRotation(database, input, applyOptions), { json, title })
+        : printPlan(await planHostRotation(database, input), { json, title }),
+    );
+  }
+  const input = { hostId, keyId, reason: requireOpt(parsed, "reason", HOST_HELP) };
+  return withDatabase(async (database) =>
+    email
+      ? printApplied(await applyHostRevocation(database, input, applyOptions), { json, title })
+      : printPlan(await planHostRevocation(database, input), { json, title }),
+  );
 }

@@ -16,7 +16,7 @@ export interface AppProcess {
   url: string;
   pid: number;
   logFile: string;
-  /** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves when it exited. */
+  /** SIGTERM to the whole process group, SIGKILL after `graceMs`; resolves when every process of it is gone. */
   stop(graceMs?: number): Promise<void>;
   exited(): boolean;
   exitCode(): number | null;
@@ -68,15 +68,31 @@ export function startApp(options: StartOptions): AppProcess {
     logFile: options.logFile,
     exited: () => done,
     exitCode: () => code,
-    async stop(graceMs = 10_000) {
-      if (!done) signalGroup(pid, "SIGTERM");
-      const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+    async stop(graceMs = 15_000) {
+      // SIGTERM reaches every process of the group (bash, npx, next-server), so the
+      // server shuts down itself and releases the PGlite lock; SIGKILL only if it hangs.
+      signalGroup(pid, "SIGTERM");
+      const deadline = Date.now() + graceMs;
+      while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+      if (groupAlive(pid)) {
+        signalGroup(pid, "SIGKILL");
+        while (groupAlive(pid)) await sleep(100);
+      }
       await exit;
-      clearTimeout(timer);
-      // the group may still hold a child for a moment after the leader exited
-      signalGroup(pid, "SIGKILL");
     },
   };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True while any process of the group still exists. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export function signalGroup(pid: number, signal: NodeJS.Signals): void {

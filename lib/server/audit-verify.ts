@@ -12,23 +12,8 @@ export type AuditVerification =
   | { ok: true; entries: number; head: ChainCursor }
   | { ok: false; entries: number; seq: number; reason: string };
 
-interface Row {
-  seq: number;
-  time: Date | string;
-  actorType: string;
-  actorId: string;
-  action: string;
-  resource: string;
-  tenantId: string | null;
-  profileId: string | null;
-  decision: string | null;
-  requestHash: string | null;
-  resultHash: string | null;
-  traceId: string | null;
-  data: unknown;
-  prevHash: string;
-  hash: string;
-}
+/** A row as the driver returns it: timestamps may arrive as strings, JSON as text. */
+type Row = Omit<AuditRecord, "time" | "data"> & { time: Date | string; data: unknown };
 
 export async function verifyAuditLog(sql: RawSql, options: { pageSize?: number } = {}): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? 5_000;

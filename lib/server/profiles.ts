@@ -7,6 +7,7 @@ import "server-only";
 import { can, readableTenantIds, type Actor } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { pageCount, type RegistryQuery, type SortDir, type SortKey } from "@/lib/domain/registry-query";
+import type { AuditRecord } from "@/lib/domain/audit/chain";
 import { controlGaps, type ControlName, type TierName } from "@/lib/domain/tiers";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ZRevokeHostKeyInput } from "@/lib/schemas/host-keys";
@@ -147,16 +148,7 @@ export interface ProfileDetail {
   controls: { control: string; evidencedAt: Date; source: string }[];
   gaps: ControlName[];
   /** null when the actor may not read the audit log in this tenant. */
-  audit: {
-    seq: number;
-    time: Date;
-    actorType: string;
-    actorId: string;
-    action: string;
-    resource: string;
-    decision: string | null;
-    hash: string;
-  }[] | null;
+  audit: Pick<AuditRecord, "seq" | "time" | "actorType" | "actorId" | "action" | "resource" | "decision" | "hash">[] | null;
 }
 
 /** One profile, or null when it does not exist or the actor may not see it. */

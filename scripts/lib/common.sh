@@ -27,11 +27,18 @@ require_node() {
 ensure_dependencies() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing dependencies (npm ci)…"
-    npm ci --no-audit --no-fund
+    mkdir -p .tmp
+    if ! npm ci --no-audit --no-fund >.tmp/npm-ci.log 2>&1; then
+      # The registry reachable here serves no packages for other platforms, so
+      # package-lock.json cannot list them and `npm ci` may refuse it as out of
+      # sync; `npm install` honours the same lock and completes.
+      log "npm ci failed ($(grep -m1 -o 'npm error .*' .tmp/npm-ci.log || echo 'see .tmp/npm-ci.log')); using npm install…"
+      npm install --no-audit --no-fund
+    fi
   fi
   if [ ! -f lib/generated/prisma/client.ts ]; then
     log "generating the Prisma client…"
-    npx prisma generate
+    node scripts/postinstall.mjs
   fi
 }
 

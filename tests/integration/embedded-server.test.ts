@@ -94,7 +94,9 @@ describe("embedded PGlite server (scripts/start.sh)", () => {
 
   it("keeps its data across a restart and does not seed again", { timeout: 300_000 }, async () => {
     await app!.stop();
-    const before = await snapshot(dataDir); // the lock was released: this process can open it
+    // SIGTERM: the server shut down by itself and released the lock, so this process can open it
+    expect(fs.existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);
+    const before = await snapshot(dataDir);
     expect(before.tenants.map((t) => t.slug)).toEqual(["acme", "globex", "initech"]);
     expect(before.users.some((u) => u.email === "admin@cellgate.demo")).toBe(true);
     expect(before.profiles).toBeGreaterThanOrEqual(40);
