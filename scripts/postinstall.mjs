@@ -31,7 +31,7 @@ if (!fs.existsSync(shim) || fs.readFileSync(shim, "utf8") !== shimBody) {
   fs.writeFileSync(shim, shimBody, { mode: 0o755 });
 }
 
-const quiet = spawnSync("prisma", ["generate", "--no-hints"], { stdio: "ignore", env });
+const quiet = spawnSync(path.join("node_modules", ".bin", "prisma"), ["generate", "--no-hints"], { stdio: "ignore", env });
 if (quiet.status === 0) process.exit(0);
-const loud = spawnSync("prisma", ["generate"], { stdio: "inherit", env });
+const loud = spawnSync(path.join("node_modules", ".bin", "prisma"), ["generate"], { stdio: "inherit", env });
 process.exit(loud.status ?? 1);

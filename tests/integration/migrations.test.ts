@@ -206,7 +206,7 @@ const SCALAR_UDT: Record<string, string> = {
   Decimal: "numeric",
   Bytes: "bytea",
 };
-const NATIVE_UDT: Record<string, string> = { Uuid: "uuid", Timestamptz: "timestamptz", Timestamp: "timestamp", Text: "text", VarChar: "varchar" };
+const NATIVE_UDT: Record<string, string> = { Uuid: "uuid", Timestamptz: "timestamptz", Timestamp: "timestamp", Text: "text", VarChar: "varchar", Decimal: "numeric" };
 
 function listArg(text: string, key?: string): string {
   const match = key ? new RegExp(`${key}:\\s*\\[([^\\]]*)\\]`).exec(text) : /\[([^\]]*)\]/.exec(text);
