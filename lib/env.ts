@@ -26,6 +26,10 @@ const ZEnv = z.object({
     .enum(["0", "1", "true", "false"])
     .default("0")
     .transform((v) => v === "1" || v === "true"),
+  /** Platform signing key (Ed25519 PKCS8 PEM) as a secret reference: "file:/path" or "env:VAR". Generated into the data dir when unset. */
+  CELLGATE_PLATFORM_KEY: z.string().min(1).optional(),
+  /** Lifetime of a signed directives document, seconds ("one directive period"). */
+  CELLGATE_DIRECTIVE_TTL_SEC: z.coerce.number().int().min(5).max(3600).default(60),
   CELLGATE_OIDC_ISSUER: z.string().url().optional(),
   CELLGATE_OIDC_CLIENT_ID: z.string().min(1).optional(),
   /** Secret reference: "file:/path", "env:VAR", or the literal value. */
