@@ -4,6 +4,7 @@
  */
 import { RegistryError } from "@/lib/server/registry/errors";
 import { CommandFailed, UsageError } from "./args";
+import { agentCommand } from "./commands/agent";
 import { auditCommand } from "./commands/audit";
 import { dbCommand } from "./commands/db";
 import { demoCommand } from "./commands/demo";
@@ -19,6 +20,7 @@ Commands:
   registry sync FILE [--apply] [--actor EMAIL]  sync the registry from a YAML manifest
   host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys
   audit verify                                  verify the audit chain
+  agent keygen|send|run …                       the reference host agent (signed ingest, directives)
 
 Commands that change something print their plan and change nothing without --apply.
 Exit codes: 0 ok, 1 failure, 2 usage error.
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   registry: registryCommand,
   host: hostCommand,
   audit: auditCommand,
+  agent: agentCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

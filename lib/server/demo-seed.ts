@@ -4,11 +4,15 @@ import "server-only";
  * lib/domain/registry/demo-catalog.ts applied through the same registry
  * plan/apply path the CLI uses, then health, canary stages, tier-control
  * evidence, demo users, and a key rotation — each step with its receipt,
- * all in one transaction. Host keys are fresh Ed25519 key pairs of which
+ * all in one transaction, plus a few profiles' ingest history (heartbeats,
+ * denials, costs, evidence, one redacted secret) as ingest would have stored
+ * it, covered by the seed's receipt. Host keys are fresh Ed25519 key pairs of which
  * only the public halves are kept.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import type { Database } from "@/lib/db";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import type { Database, Tx } from "@/lib/db";
+import { demoHistory } from "@/lib/domain/evidence/demo-events";
+import { canonicalHash } from "@/lib/domain/hash";
 import {
   DEMO_ROLES,
   DEMO_TENANTS,
@@ -150,7 +154,7 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
       );
       await applyPlan(tx, rotation, { actor: SEED_ACTOR, action: "host.rotate", request: { hostId: rotated }, origin: "cellgate demo seed", hostId: rotated });
 
-      return writeReceipt(tx, {
+      const seeded = await writeReceipt(tx, {
         action: "demo.seed",
         actor: SEED_ACTOR,
         scope: { type: "platform", id: "demo" },
@@ -158,6 +162,8 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
         result: counts,
         summary: { ...counts, users: users.map((u) => u.email) },
       });
+      await seedDemoEvents(tx, seeded.id, now);
+      return seeded;
     },
     { timeout: 180_000, maxWait: 30_000 },
   );
@@ -171,4 +177,67 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
     receiptId: receipt.id,
     auditSeq: receipt.auditSeq,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Demo ingest history: [profile slug, rich story]. Each profile's events are one
+// batch from its first bound host, acknowledged under the demo.seed receipt.
+
+const DEMO_EVENT_PROFILES: [string, boolean][] = [
+  ["acme-ticket-triage", true],
+  ["acme-kb-summarizer", false],
+  ["globex-build-runner", false],
+  ["globex-test-flake-hunter", false],
+];
+
+async function seedDemoEvents(tx: Tx, receiptId: string, now: number): Promise<void> {
+  const rich = new Map(DEMO_EVENT_PROFILES);
+  const profiles = await tx.profile.findMany({
+    where: { slug: { in: [...rich.keys()] } },
+    orderBy: { slug: "asc" },
+    select: {
+      id: true,
+      slug: true,
+      tenantId: true,
+      health: true,
+      artifactDigest: true,
+      hosts: { orderBy: { hostId: "asc" }, take: 1, select: { host: { select: { id: true, keys: { where: { status: "active" }, take: 1, select: { id: true } } } } } },
+    },
+  });
+  for (const p of profiles) {
+    const host = p.hosts[0]?.host;
+    if (!host) continue;
+    const history = demoHistory({ slug: p.slug, health: p.health, artifactDigest: p.artifactDigest, hostId: host.id, rich: rich.get(p.slug) ?? false }, now, randomUUID);
+    const batch = await tx.ingestBatch.create({
+      data: {
+        id: randomUUID(),
+        hostId: host.id,
+        keyId: host.keys[0]?.id ?? `${host.id}-demo`,
+        receivedAt: new Date(now),
+        batchHash: canonicalHash(history.events.map(({ id: _id, redactions: _r, ...e }) => ({ ...e, occurredAt: e.occurredAt.toISOString() }))),
+        accepted: history.events.length,
+        duplicates: 0,
+        receiptId,
+      },
+    });
+    await tx.ingestEvent.createMany({
+      data: history.events.map((e) => ({
+        id: e.id,
+        hostId: host.id,
+        eventId: e.eventId,
+        batchId: batch.id,
+        tenantId: p.tenantId,
+        profileId: p.id,
+        type: e.type,
+        occurredAt: e.occurredAt,
+        receivedAt: new Date(Math.min(now, e.occurredAt.getTime() + 2_000)),
+        traceId: e.traceId,
+        attributes: e.attributes as object,
+        redactions: e.redactions ?? undefined,
+      })),
+    });
+    await tx.profile.update({ where: { id: p.id }, data: history.profile });
+    await tx.profileEvidence.createMany({ data: history.evidence.map((e) => ({ profileId: p.id, ...e, detail: e.detail as object })) });
+    await tx.costRecord.createMany({ data: history.costs.map((c) => ({ tenantId: p.tenantId, profileId: p.id, ...c })) });
+  }
 }

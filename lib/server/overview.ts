@@ -18,6 +18,7 @@ import {
   type TierName,
 } from "@/lib/domain/tiers";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { refreshHealthThrottled } from "./health-refresh";
 import { tenantScope } from "./profiles";
 
 export interface Overview {
@@ -51,6 +52,7 @@ export function shortfallWhere(actor: Actor): Prisma.ProfileWhereInput {
 
 export async function getOverview(actor: Actor): Promise<Overview> {
   const prisma = await db();
+  await refreshHealthThrottled(prisma);
   const where = tenantScope(actor);
   const [health, ring, tier, stage] = await Promise.all([
     prisma.profile.groupBy({ by: ["health"], where, _count: { _all: true } }),

@@ -13,6 +13,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { ZRevokeHostKeyInput } from "@/lib/schemas/host-keys";
 import { defineAction } from "./action";
 import { AppError } from "./errors";
+import { refreshHealthThrottled } from "./health-refresh";
 
 /** `where` fragment limiting rows to the actor's tenants (for any model with a tenantId). */
 export function tenantScope(actor: Actor): { tenantId?: { in: string[] } } {
@@ -83,6 +84,7 @@ export function profileWhere(actor: Actor, query: Partial<RegistryQuery>): Prism
 
 export async function listProfiles(actor: Actor, query: RegistryQuery): Promise<ProfilePage> {
   const prisma = await db();
+  await refreshHealthThrottled(prisma);
   const where = profileWhere(actor, query);
   const total = await prisma.profile.count({ where });
   const pages = pageCount(total, query.size);
@@ -130,6 +132,10 @@ export interface ProfileDetail {
   unit: string;
   health: ProfileRow["health"];
   lastSeenAt: Date | null;
+  lastHeartbeatAt: Date | null;
+  heartbeatIntervalSec: number;
+  unitState: string | null;
+  unitStateAt: Date | null;
   canaryStage: ProfileRow["canaryStage"];
   artifactDigest: string;
   rollbackEndpoint: string;
@@ -154,6 +160,7 @@ export interface ProfileDetail {
 /** One profile, or null when it does not exist or the actor may not see it. */
 export async function getProfile(actor: Actor, slug: string): Promise<ProfileDetail | null> {
   const prisma = await db();
+  await refreshHealthThrottled(prisma);
   const profile = await prisma.profile.findFirst({
     where: { slug, ...tenantScope(actor) },
     include: {
@@ -195,6 +202,10 @@ export async function getProfile(actor: Actor, slug: string): Promise<ProfileDet
     unit: profile.unit,
     health: profile.health,
     lastSeenAt: profile.lastSeenAt,
+    lastHeartbeatAt: profile.lastHeartbeatAt,
+    heartbeatIntervalSec: profile.heartbeatIntervalSec,
+    unitState: profile.unitState,
+    unitStateAt: profile.unitStateAt,
     canaryStage: profile.canaryStage,
     artifactDigest: profile.artifactDigest,
     rollbackEndpoint: profile.rollbackEndpoint,

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { DEMO_HEARTBEAT_SEC, demoHistory } from "./demo-events";
+import { evidenceChecklist } from ".";
+
+const now = Date.UTC(2026, 10, 22, 12);
+const digest = `sha256:${"1".repeat(64)}`;
+const history = (health: "healthy" | "degraded" | "down" | "unknown", rich = false) =>
+  demoHistory({ slug: "acme-ticket-triage", health, artifactDigest: digest, hostId: "acme-sandbox-01", rich }, now, randomUUID);
+
+describe("demoHistory", () => {
+  it("places the last heartbeat so that the live thresholds give the seeded health", () => {
+    const age = (h: ReturnType<typeof history>) => (now - h.profile.lastHeartbeatAt!.getTime()) / 1000;
+    expect(age(history("healthy"))).toBeLessThan(2 * DEMO_HEARTBEAT_SEC);
+    const degraded = age(history("degraded"));
+    expect(degraded).toBeGreaterThanOrEqual(2 * DEMO_HEARTBEAT_SEC);
+    expect(degraded).toBeLessThan(5 * DEMO_HEARTBEAT_SEC);
+    expect(age(history("down"))).toBeGreaterThanOrEqual(5 * DEMO_HEARTBEAT_SEC);
+    expect(history("unknown").profile.lastHeartbeatAt).toBeNull();
+    expect(history("down").profile.unitState).toBe("stopped");
+  });
+
+  it("gives unique event ids, never a future event, and one redacted event in the rich story", () => {
+    const h = history("healthy", true);
+    expect(new Set(h.events.map((e) => e.eventId)).size).toBe(h.events.length);
+    expect(h.events.every((e) => e.occurredAt.getTime() <= now)).toBe(true);
+    const redacted = h.events.filter((e) => e.redactions);
+    expect(redacted).toHaveLength(1);
+    expect(JSON.stringify(redacted[0]!.attributes)).toContain("[REDACTED:bearer_token]");
+  });
+
+  it("links evidence and costs to their events, with a failing item in each story", () => {
+    for (const rich of [true, false]) {
+      const h = history("healthy", rich);
+      const ids = new Set(h.events.map((e) => e.id));
+      expect(h.evidence.every((e) => ids.has(e.eventId))).toBe(true);
+      expect(h.costs.every((c) => ids.has(c.eventId))).toBe(true);
+      const list = evidenceChecklist(h.evidence, new Date(now), { intendedDigest: digest });
+      expect(list.counts.fail).toBeGreaterThan(0);
+      expect(list.counts.pass).toBeGreaterThanOrEqual(5);
+    }
+  });
+});

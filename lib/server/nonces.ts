@@ -1,0 +1,31 @@
+import "server-only";
+/**
+ * Signature nonces, stored in the database so a replay is refused across
+ * restarts and across every app process sharing it. The primary key
+ * (keyId, nonce) decides: an INSERT that inserts nothing is a replay.
+ * Called only AFTER the signature verified, so junk cannot fill the table.
+ */
+import type { RawSql } from "@/lib/sql";
+
+/** A nonce must stay unique per key for at least this long (DESIGN.md). */
+export const NONCE_RETENTION_SEC = 600;
+/** Plus the accepted clock skew: a signature can be presented up to 300 s "early". */
+export const NONCE_SKEW_SEC = 300;
+/** One request in this many deletes expired nonces. */
+const CLEANUP_ONE_IN = 100;
+
+/** True when the nonce was new (and is now stored); false on a replay. */
+export async function claimNonce(sql: RawSql, keyId: string, nonce: string, now: Date): Promise<boolean> {
+  const expiresAt = new Date(now.getTime() + (NONCE_RETENTION_SEC + NONCE_SKEW_SEC) * 1000);
+  const rows = await sql.query<{ nonce: string }>(
+    `INSERT INTO "SignatureNonce" ("keyId", "nonce", "expiresAt") VALUES ($1, $2, $3)
+     ON CONFLICT ("keyId", "nonce") DO NOTHING RETURNING "nonce"`,
+    [keyId, nonce, expiresAt],
+  );
+  if (Math.random() * CLEANUP_ONE_IN < 1) await purgeExpiredNonces(sql, now).catch(() => undefined);
+  return rows.length === 1;
+}
+
+export async function purgeExpiredNonces(sql: RawSql, now: Date): Promise<void> {
+  await sql.query(`DELETE FROM "SignatureNonce" WHERE "expiresAt" < $1`, [now]);
+}

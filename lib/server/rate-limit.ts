@@ -1,0 +1,42 @@
+import "server-only";
+/**
+ * Fixed-window request counters in the database (RateCounter), so every
+ * replica sees the same count. One upsert per request: the row for
+ * (key, window) is created at 1 or incremented, and the new count returned.
+ */
+import type { RawSql } from "@/lib/sql";
+
+export const RATE_WINDOW_SEC = 60;
+/** One request in this many deletes windows older than an hour. */
+const CLEANUP_ONE_IN = 100;
+
+export interface RateDecision {
+  allowed: boolean;
+  count: number;
+  limit: number;
+  /** Whole seconds until the next window starts (≥ 1). */
+  retryAfterSec: number;
+}
+
+export function windowStart(now: Date, windowSec = RATE_WINDOW_SEC): Date {
+  const ms = windowSec * 1000;
+  return new Date(Math.floor(now.getTime() / ms) * ms);
+}
+
+export async function countRequest(sql: RawSql, key: string, limit: number, now: Date): Promise<RateDecision> {
+  const start = windowStart(now);
+  const rows = await sql.query<{ count: number }>(
+    `INSERT INTO "RateCounter" ("key", "windowStart", "count") VALUES ($1, $2, 1)
+     ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateCounter"."count" + 1
+     RETURNING "count"`,
+    [key, start],
+  );
+  const count = Number(rows[0]?.count ?? 1);
+  if (Math.random() * CLEANUP_ONE_IN < 1) {
+    await sql
+      .query(`DELETE FROM "RateCounter" WHERE "windowStart" < $1`, [new Date(start.getTime() - 3600_000)])
+      .catch(() => undefined);
+  }
+  const retryAfterSec = Math.max(1, Math.ceil((start.getTime() + RATE_WINDOW_SEC * 1000 - now.getTime()) / 1000));
+  return { allowed: count <= limit, count, limit, retryAfterSec };
+}

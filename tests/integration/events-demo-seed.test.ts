@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/authz";
+import { setDatabase } from "@/lib/db";
+import { seedDemo } from "@/lib/server/demo-seed";
+import { getProfileEvidence } from "@/lib/server/evidence";
+import { getProfileTimeline } from "@/lib/server/events";
+import { refreshHealth } from "@/lib/server/health-refresh";
+import { getProfile } from "@/lib/server/profiles";
+import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
+
+describe.each(BACKENDS)("demo ingest history on %s", (backend) => {
+  let database: TestDatabase;
+  let acmeViewer: Actor;
+  let globexViewer: Actor;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    setDatabase(database);
+    const result = await seedDemo(database, { apply: true, password: `pw-${randomUUID()}` });
+    expect(result.status).toBe("seeded");
+    const tenants = new Map((await database.prisma.tenant.findMany()).map((t) => [t.slug, t.id]));
+    acmeViewer = { userId: randomUUID(), platformAdmin: false, memberships: [{ tenantId: tenants.get("acme")!, role: "viewer" }] };
+    globexViewer = { userId: randomUUID(), platformAdmin: false, memberships: [{ tenantId: tenants.get("globex")!, role: "viewer" }] };
+  }, 120_000);
+  afterAll(async () => {
+    setDatabase(undefined);
+    await database?.close();
+  });
+
+  it("gives acme-ticket-triage a paged timeline with denials, a redacted event and a live heartbeat", async () => {
+    const t = (await getProfileTimeline(acmeViewer, "acme-ticket-triage", { page: 1, type: null }))!;
+    expect(t.pageCount).toBeGreaterThan(1);
+    expect(t.types).toEqual(expect.arrayContaining(["health.heartbeat", "tool.denied", "egress.denied", "cost.usage", "canary.evidence"]));
+    expect(t.redacted).toEqual({ events: 1, kinds: { bearer_token: 1 } });
+    const profile = (await getProfile(acmeViewer, "acme-ticket-triage"))!;
+    expect(profile).toMatchObject({ health: "healthy", unitState: "running" });
+    expect(profile.lastHeartbeatAt).not.toBeNull();
+    // Every seeded batch is covered by the demo.seed receipt.
+    const receipts = await database.prisma.ingestBatch.findMany({ select: { receiptId: true } });
+    const seedReceipt = await database.prisma.receipt.findFirstOrThrow({ where: { action: "demo.seed" } });
+    expect(new Set(receipts.map((r) => r.receiptId))).toEqual(new Set([seedReceipt.id]));
+  });
+
+  it("gives the checklist passing, failing and missing items, and keeps each tenant's history its own", async () => {
+    const acme = (await getProfileEvidence(acmeViewer, "acme-ticket-triage"))!;
+    expect(acme.counts.fail).toBeGreaterThan(0);
+    expect(acme.counts.missing).toBeGreaterThan(0);
+    expect(acme.entries.find((e) => e.item === "rollback_proven")).toMatchObject({ state: "pass", durationSec: 196 });
+    expect(await getProfileTimeline(acmeViewer, "globex-build-runner", { page: 1, type: null })).toBeNull();
+    const globex = (await getProfileTimeline(globexViewer, "globex-build-runner", { page: 1, type: null }))!;
+    expect(globex.total).toBeGreaterThan(0);
+    expect(globex.rows.every((r) => r.hostId.startsWith("globex-"))).toBe(true);
+    expect(await database.prisma.costRecord.count()).toBeGreaterThan(0);
+  });
+
+  it("keeps the seeded health consistent with the heartbeats it wrote", async () => {
+    const before = await database.prisma.profile.findMany({ select: { slug: true, health: true }, orderBy: { slug: "asc" } });
+    await refreshHealth(database.prisma, new Date());
+    const after = await database.prisma.profile.findMany({ select: { slug: true, health: true }, orderBy: { slug: "asc" } });
+    expect(after).toEqual(before);
+  });
+});
