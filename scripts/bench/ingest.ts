@@ -1,0 +1,304 @@
+/**
+ * Ingest benchmark (npm run bench:ingest [-- --quick]): the BUILT console on
+ * the embedded default (PGlite in a temp CELLGATE_DATA_DIR) and then on
+ * PostgreSQL (a throwaway cluster, DATABASE_URL). Several concurrent clients
+ * (one registered host each) POST signed batches to /api/v1/ingest over
+ * loopback HTTP for a bounded time; events/s and p50/p99 batch latency are
+ * printed. The same batches then go through the raw pipeline: ed25519 verify
+ * (node:crypto) + one multi-row INSERT of the events through the same driver
+ * (a second PGlite in its own temp dir / a second database in the same
+ * cluster), no HTTP, no framework. Prints the ratio app/raw (target ≥ 0.5).
+ * Measures only; asserts nothing.
+ *
+ *   BENCH_CLIENTS=8 BENCH_EVENTS=100 BENCH_SECONDS=20 BENCH_BACKENDS=pglite,postgresql
+ */
+import { randomBytes, randomUUID, sign as edSign, verify as edVerify, type KeyObject } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Pool } from "pg";
+import { openDatabase, type Database } from "../../lib/db";
+import { generateEd25519Key, privateKeyFromPem, publicKeyFromRaw, signRequest } from "../../lib/domain/http-signatures";
+import { applyMigrations } from "../../lib/migrate";
+import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
+import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
+
+const QUICK = process.argv.includes("--quick");
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 20));
+const MAX_BATCHES = QUICK ? 200 : 20_000;
+const WARMUP_PER_CLIENT = QUICK ? 1 : 3;
+const BACKENDS = (process.env.BENCH_BACKENDS ?? "pglite,postgresql").split(",");
+const DIGEST = `sha256:${"a".repeat(64)}`;
+
+interface BenchHost {
+  hostId: string;
+  keyId: string;
+  profile: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  publicKeyBase64: string;
+}
+
+/** What the raw pipeline replays: the exact body bytes, and an ed25519 signature over them. */
+interface SentBatch {
+  client: number;
+  body: Buffer;
+  signature: Buffer;
+}
+
+interface Stats {
+  batches: number;
+  events: number;
+  seconds: number;
+  latencies: number[];
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+async function cleanupAll(): Promise<void> {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()!();
+    } catch (error) {
+      console.error("cleanup failed:", error);
+    }
+  }
+}
+process.once("SIGINT", () => {
+  console.error("\ninterrupted: stopping the app and clusters …");
+  void cleanupAll().finally(() => process.exit(130));
+});
+
+function makeHosts(): BenchHost[] {
+  const run = randomBytes(3).toString("hex");
+  return Array.from({ length: CLIENTS }, (_, i) => {
+    const key = generateEd25519Key();
+    const privateKey = privateKeyFromPem(key.privateKeyPem);
+    const hostId = `bench-${run}-host-${i}`;
+    return { hostId, keyId: `${hostId}-k1`, profile: `bench-${run}-profile-${i}`, privateKey, publicKey: publicKeyFromRaw(key.publicKeyBase64), publicKeyBase64: key.publicKeyBase64 };
+  });
+}
+
+/** Tenant, profile, host (rate high enough not to throttle), active key; ids → profile uuid + tenant uuid. */
+async function registerHosts(database: Database, hosts: BenchHost[]): Promise<Map<string, { profileId: string; tenantId: string }>> {
+  await applyMigrations(database.sql);
+  const prisma = database.prisma;
+  const bySlug = new Map<string, { profileId: string; tenantId: string }>();
+  for (const h of hosts) {
+    const tenant = await prisma.tenant.create({ data: { slug: `${h.hostId}-t`, name: `Bench ${h.hostId}` } });
+    const profile = await prisma.profile.create({
+      data: {
+        tenantId: tenant.id, slug: h.profile, owner: "team-bench", ring: 2, tier: "L2", unit: `${h.profile}.service`,
+        artifactDigest: DIGEST, rollbackEndpoint: "https://rollback.example/x", rollbackManifestDigest: DIGEST, evidencePath: "evidence/x",
+      },
+    });
+    await prisma.host.create({
+      data: {
+        id: h.hostId,
+        ratePerMinute: 1_000_000,
+        profiles: { create: [{ profileId: profile.id }] },
+        keys: { create: { id: h.keyId, publicKey: h.publicKeyBase64 } },
+      },
+    });
+    bySlug.set(h.profile, { profileId: profile.id, tenantId: tenant.id });
+  }
+  return bySlug;
+}
+
+/** 100 events: one heartbeat, the rest tool decisions (as a busy agent host would send). */
+function batchBody(host: BenchHost): string {
+  const now = new Date().toISOString();
+  const events = Array.from({ length: EVENTS }, (_, i) => {
+    const id = `ev-${randomBytes(8).toString("hex")}`;
+    if (i === 0) return { id, type: "health.heartbeat", profile: host.profile, occurredAt: now, attributes: { status: "healthy", intervalSec: 30 } };
+    return { id, type: i % 3 === 0 ? "tool.denied" : "tool.allowed", profile: host.profile, occurredAt: now, attributes: { tool: `tool-${i % 7}`, reason: "policy rule 12" } };
+  });
+  return JSON.stringify({ events });
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+async function postBatch(url: string, host: BenchHost): Promise<{ ms: number; body: string }> {
+  const body = batchBody(host);
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  const signed = signRequest({
+    method: "POST", url, headers, body, keyId: host.keyId, privateKey: host.privateKey,
+    components: ["@method", "@path", "@query", "content-digest", "content-type"],
+  });
+  const t0 = process.hrtime.bigint();
+  const res = await fetch(url, { method: "POST", headers: { ...headers, ...(signed as Record<string, string>) }, body, signal: AbortSignal.timeout(60_000) });
+  const text = await res.text();
+  const ms = elapsedMs(t0);
+  if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 500)}`);
+  return { ms, body };
+}
+
+/** CLIENTS concurrent clients, each its own host, until SECONDS pass or MAX_BATCHES were sent. */
+async function driveApp(app: AppProcess, hosts: BenchHost[]): Promise<{ stats: Stats; sent: SentBatch[] }> {
+  const url = `${app.url}/api/v1/ingest`;
+  await Promise.all(hosts.map(async (h) => { for (let i = 0; i < WARMUP_PER_CLIENT; i += 1) await postBatch(url, h); }));
+  const sent: SentBatch[] = [];
+  const latencies: number[] = [];
+  const deadline = Date.now() + SECONDS * 1000;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    hosts.map(async (h, client) => {
+      while (Date.now() < deadline && sent.length < MAX_BATCHES) {
+        const { ms, body } = await postBatch(url, h);
+        latencies.push(ms);
+        const bytes = Buffer.from(body);
+        sent.push({ client, body: bytes, signature: edSign(null, bytes, h.privateKey) });
+      }
+    }),
+  );
+  const seconds = elapsedMs(t0) / 1000;
+  return { stats: { batches: sent.length, events: sent.length * EVENTS, seconds, latencies: latencies.sort((a, b) => a - b) }, sent };
+}
+
+const INSERT_COLUMNS = `"id", "hostId", "eventId", "batchId", "tenantId", "profileId", "type", "occurredAt", "traceId", "attributes", "redactions"`;
+
+/** The same batches: ed25519 verify + JSON parse + one multi-row INSERT each, CLIENTS at a time. */
+async function driveRaw(database: Database, hosts: BenchHost[], bySlug: Map<string, { profileId: string; tenantId: string }>, sent: SentBatch[]): Promise<Stats> {
+  // One IngestBatch row per host (the events' foreign key), made before timing.
+  const batchIds = hosts.map(() => `raw_${randomBytes(12).toString("base64url")}`);
+  for (const [i, h] of hosts.entries()) {
+    await database.sql.query(
+      `INSERT INTO "IngestBatch" ("id", "hostId", "keyId", "batchHash", "accepted", "duplicates", "receiptId") VALUES ($1, $2, $3, 'raw', 0, 0, '')`,
+      [batchIds[i], h.hostId, h.keyId],
+    );
+  }
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    hosts.map(async () => {
+      for (let i = next++; i < sent.length; i = next++) {
+        const b = sent[i]!;
+        const host = hosts[b.client]!;
+        const s0 = process.hrtime.bigint();
+        if (!edVerify(null, b.body, host.publicKey, b.signature)) throw new Error("raw: signature did not verify");
+        const events = (JSON.parse(b.body.toString("utf8")) as { events: Array<{ id: string; type: string; profile: string; occurredAt: string; attributes: unknown }> }).events;
+        const params: unknown[] = [];
+        const tuples = events.map((e) => {
+          const p = bySlug.get(e.profile)!;
+          const base = params.length;
+          params.push(randomUUID(), host.hostId, e.id, batchIds[b.client], p.tenantId, p.profileId, e.type, e.occurredAt, null, JSON.stringify(e.attributes), null);
+          const n = (k: number) => `$${base + k}`;
+          return `(${n(1)}::uuid, ${n(2)}, ${n(3)}, ${n(4)}, ${n(5)}::uuid, ${n(6)}::uuid, ${n(7)}, ${n(8)}::timestamptz, ${n(9)}, ${n(10)}::jsonb, ${n(11)}::jsonb)`;
+        });
+        await database.sql.query(`INSERT INTO "IngestEvent" (${INSERT_COLUMNS}) VALUES ${tuples.join(", ")} ON CONFLICT ("hostId", "eventId") DO NOTHING`, params);
+        latencies.push(elapsedMs(s0));
+      }
+    }),
+  );
+  const seconds = elapsedMs(t0) / 1000;
+  const [{ n }] = (await database.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM "IngestEvent"`)) as [{ n: string | number }];
+  if (Number(n) !== sent.length * EVENTS) console.warn(`  warning: raw stored ${n} events, expected ${sent.length * EVENTS}`);
+  return { batches: sent.length, events: sent.length * EVENTS, seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+interface Row { backend: string; app: Stats; raw: Stats }
+
+function line(label: string, s: Stats): string {
+  const rate = s.events / s.seconds;
+  return `  ${label.padEnd(34)} ${String(s.batches).padStart(7)} ${String(s.events).padStart(9)} ${s.seconds.toFixed(1).padStart(7)} s ${rate.toFixed(0).padStart(9)} ev/s ${pct(s.latencies, 50).toFixed(1).padStart(8)} ms ${pct(s.latencies, 99).toFixed(1).padStart(8)} ms`;
+}
+const HEADER = `  ${"path".padEnd(34)} ${"batches".padStart(7)} ${"events".padStart(9)} ${"time".padStart(9)} ${"events/s".padStart(14)} ${"p50".padStart(11)} ${"p99".padStart(11)}`;
+const ratio = (r: Row) => r.app.events / r.app.seconds / (r.raw.events / r.raw.seconds);
+
+function report(r: Row): void {
+  console.log(`\n${r.backend}`);
+  console.log(HEADER);
+  console.log(line("app: HTTP POST /api/v1/ingest", r.app));
+  console.log(line("raw: ed25519 verify + INSERT", r.raw));
+  console.log(`  ratio app/raw: ${ratio(r).toFixed(2)} (target ≥ 0.5)`);
+}
+
+async function runPglite(): Promise<Row> {
+  const hosts = makeHosts();
+  const appDir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-ingest-"));
+  cleanups.push(() => fs.rmSync(appDir, { recursive: true, force: true }));
+  // The app will hold the data dir's lock: prepare it first, then close it.
+  const prep = await openDatabase({ dataDir: appDir });
+  try {
+    await registerHosts(prep, hosts);
+  } finally {
+    await prep.close();
+  }
+  const app = await startTestApp({ dataDir: appDir });
+  cleanups.push(() => stopTestApp(app));
+  const { stats, sent } = await driveApp(app, hosts);
+  await stopTestApp(app);
+  cleanups.pop();
+
+  const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-raw-"));
+  cleanups.push(() => fs.rmSync(rawDir, { recursive: true, force: true }));
+  const raw = await openDatabase({ dataDir: rawDir });
+  cleanups.push(() => raw.close());
+  const bySlug = await registerHosts(raw, hosts);
+  return { backend: "pglite (embedded default, temp CELLGATE_DATA_DIR)", app: stats, raw: await driveRaw(raw, hosts, bySlug, sent) };
+}
+
+async function runPostgres(): Promise<Row> {
+  const hosts = makeHosts();
+  const cluster: Cluster = startCluster();
+  cleanups.push(() => cluster.stop());
+  const admin = new Pool({ connectionString: cluster.url(), max: 1 });
+  await admin.query(`CREATE DATABASE app`);
+  await admin.query(`CREATE DATABASE raw`);
+  await admin.end();
+  const prep = await openDatabase({ url: cluster.url("app") });
+  try {
+    await registerHosts(prep, hosts);
+  } finally {
+    await prep.close();
+  }
+  const app = await startTestApp({ databaseUrl: cluster.url("app") });
+  cleanups.push(() => stopTestApp(app));
+  const { stats, sent } = await driveApp(app, hosts);
+  await stopTestApp(app);
+  cleanups.pop();
+
+  const raw = await openDatabase({ url: cluster.url("raw") });
+  cleanups.push(() => raw.close());
+  const bySlug = await registerHosts(raw, hosts);
+  return { backend: "postgresql (throwaway cluster, DATABASE_URL; same cluster for raw)", app: stats, raw: await driveRaw(raw, hosts, bySlug, sent) };
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `Ingest benchmark${QUICK ? " (--quick)" : ""}: ${CLIENTS} clients × ${EVENTS} events/batch, ${SECONDS} s per backend ` +
+      `(≤ ${MAX_BATCHES} batches, ${WARMUP_PER_CLIENT} warm-up batch(es) per client), node ${process.version}, ${os.cpus().length} CPUs`,
+  );
+  const rows: Row[] = [];
+  try {
+    if (BACKENDS.includes("pglite")) {
+      rows.push(await runPglite());
+      report(rows.at(-1)!);
+      await cleanupAll();
+    }
+    if (BACKENDS.includes("postgresql")) {
+      rows.push(await runPostgres());
+      report(rows.at(-1)!);
+      await cleanupAll();
+    }
+  } finally {
+    await cleanupAll();
+  }
+  console.log(`\nsummary`);
+  for (const r of rows) {
+    const appRate = r.app.events / r.app.seconds;
+    console.log(
+      `  ${r.backend.split(" ")[0]!.padEnd(11)} app ${appRate.toFixed(0).padStart(7)} ev/s (p50 ${pct(r.app.latencies, 50).toFixed(1)} ms, p99 ${pct(r.app.latencies, 99).toFixed(1)} ms)` +
+        `  raw ${(r.raw.events / r.raw.seconds).toFixed(0).padStart(7)} ev/s  ratio ${ratio(r).toFixed(2)}`,
+    );
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error);
+  await cleanupAll();
+  process.exitCode = 1;
+});
