@@ -9,15 +9,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { IngestEventInput } from "@/lib/domain/ingest/types";
 
-export interface AgentEvent {
-  id: string;
-  type: string;
-  profile: string;
-  occurredAt: string;
-  traceId?: string;
-  attributes: Record<string, unknown>;
-}
+/** An event as the agent delivers it: exactly the ingest envelope. */
+export type AgentEvent = IngestEventInput;
 
 export const SPOOL_FILE = "spool.jsonl";
 

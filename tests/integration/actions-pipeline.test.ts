@@ -7,26 +7,12 @@ import { getProfile, revokeHostKeyAction } from "@/lib/server/profiles";
 import { listReceipts } from "@/lib/server/receipts";
 import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
+import { createProfile, createTenant } from "../support/factories";
 
-const DIGEST = `sha256:${"cd".repeat(32)}`;
 
 async function seedTenant(prisma: Db) {
-  const slug = randomSlug("t");
-  const tenant = await prisma.tenant.create({ data: { slug, name: `Tenant ${slug}` } });
-  const profile = await prisma.profile.create({
-    data: {
-      tenantId: tenant.id,
-      slug: `${slug}-agent`,
-      owner: "ops",
-      ring: 2,
-      tier: "L2",
-      unit: "agent.service",
-      artifactDigest: DIGEST,
-      rollbackEndpoint: "https://rollback.internal/",
-      rollbackManifestDigest: DIGEST,
-      evidencePath: "evidence/",
-    },
-  });
+  const tenant = await createTenant(prisma);
+  const profile = await createProfile(prisma, tenant.id, { slug: `${tenant.slug}-agent` });
   const hostId = randomSlug("host");
   await prisma.host.create({
     data: {

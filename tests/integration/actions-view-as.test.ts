@@ -7,26 +7,13 @@ import { listReceipts } from "@/lib/server/receipts";
 import { loadActor, type SessionActor } from "@/lib/server/session";
 import { listViewAsTenants, startViewAsAction, stopViewAsAction } from "@/lib/server/view-as";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
+import { createProfile, createTenant } from "../support/factories";
 
-const DIGEST = `sha256:${"ef".repeat(32)}`;
 
 async function seedTenant(prisma: Db) {
-  const slug = randomSlug("t");
-  const tenant = await prisma.tenant.create({ data: { slug, name: `Tenant ${slug}` } });
-  const profile = await prisma.profile.create({
-    data: {
-      tenantId: tenant.id,
-      slug: `${slug}-agent`,
-      owner: "ops",
-      ring: 1,
-      tier: "L1",
-      unit: "agent.service",
-      artifactDigest: DIGEST,
-      rollbackEndpoint: "https://rollback.internal/",
-      rollbackManifestDigest: DIGEST,
-      evidencePath: "evidence/",
-    },
-  });
+  const tenant = await createTenant(prisma);
+  const slug = tenant.slug;
+  const profile = await createProfile(prisma, tenant.id, { slug: `${slug}-agent`, ring: 1, tier: "L1" });
   const hostId = randomSlug("host");
   await prisma.host.create({
     data: { id: hostId, profiles: { create: { profileId: profile.id } }, keys: { create: { id: `${hostId}-k1`, publicKey: "AAAA" } } },

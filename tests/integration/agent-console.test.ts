@@ -23,6 +23,7 @@ import { freePort } from "../../e2e/support/app-server";
 import { startTestApp, stopTestApp, type AppProcess } from "../support/app-process";
 import { startCluster, type Cluster } from "../support/postgres-cluster";
 import { randomSlug } from "../support/databases";
+import { createProfile } from "../support/factories";
 
 /** pg_ctl on the cluster's data directory (as the postgres user when we are root), keeping its data. */
 function pgCtl(cluster: Cluster, action: "stop" | "start"): void {
@@ -109,13 +110,7 @@ describe("reference agent ↔ built console (PostgreSQL)", () => {
     try {
       await applyMigrations(database.sql);
       const tenant = await database.prisma.tenant.create({ data: { slug: randomSlug("t"), name: "T" } });
-      const profile = await database.prisma.profile.create({
-        data: {
-          tenantId: tenant.id, slug: profileSlug, owner: "team", ring: 1, tier: "L1", unit: "bot.service",
-          artifactDigest: `sha256:${"a".repeat(64)}`, rollbackEndpoint: "https://deploy.internal/x",
-          rollbackManifestDigest: `sha256:${"b".repeat(64)}`, evidencePath: "evidence/x/",
-        },
-      });
+      const profile = await createProfile(database.prisma, tenant.id, { slug: profileSlug, ring: 1, tier: "L1" });
       await database.prisma.host.create({ data: { id: hostId, ratePerMinute: 10_000, profiles: { create: { profileId: profile.id } }, keys: { create: { id: keyId, publicKey: key.publicKeyBase64 } } } });
     } finally {
       await database.close();

@@ -13,18 +13,13 @@ import { generateEd25519Key, privateKeyFromPem, signRequest } from "@/lib/domain
 import { resetEnvCache } from "@/lib/env";
 import { resetPlatformKeyCache } from "@/lib/server/platform-key";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
+import { createProfile } from "../support/factories";
 
 const URL_ = "http://console.test/api/v1/directives";
 const PEM_VAR = `CG_TEST_PLATFORM_PEM_${randomBytes(3).toString("hex")}`;
 
 async function profile(database: TestDatabase, tenantId: string, slug: string) {
-  return database.prisma.profile.create({
-    data: {
-      tenantId, slug, owner: "team", ring: 1, tier: "L1", unit: "bot.service",
-      artifactDigest: `sha256:${"a".repeat(64)}`, rollbackEndpoint: "https://deploy.internal/x",
-      rollbackManifestDigest: `sha256:${"b".repeat(64)}`, evidencePath: "evidence/x/",
-    },
-  });
+  return createProfile(database.prisma, tenantId, { slug, ring: 1, tier: "L1" });
 }
 
 describe.each(BACKENDS)("directives route (%s)", (backend) => {

@@ -6,28 +6,20 @@ import { getProfileEvidence } from "@/lib/server/evidence";
 import { getProfileTimeline, parseTimelineQuery } from "@/lib/server/events";
 import { getProfile } from "@/lib/server/profiles";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
+import { createProfile, createTenant } from "../support/factories";
 
 const DIGEST = `sha256:${"ef".repeat(32)}`;
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 
 async function createProfileWithEvents(prisma: Db, events: { type: string; redacted?: boolean }[]) {
-  const slug = randomSlug("t");
-  const tenant = await prisma.tenant.create({ data: { slug, name: `Tenant ${slug}` } });
-  const profile = await prisma.profile.create({
-    data: {
-      tenantId: tenant.id,
-      slug: `${slug}-agent`,
-      owner: "ops",
-      ring: 2,
-      tier: "L2",
-      unit: "agent.service",
-      artifactDigest: DIGEST,
-      rollbackEndpoint: "https://rollback.internal/x",
-      rollbackManifestDigest: DIGEST,
-      evidencePath: "evidence/x/",
-      unitState: "running",
-      unitStateAt: new Date(T0),
-    },
+  const tenant = await createTenant(prisma);
+  const slug = tenant.slug;
+  const profile = await createProfile(prisma, tenant.id, {
+    slug: `${slug}-agent`,
+    unit: "agent.service",
+    artifactDigest: DIGEST, // the digest the "intended digest" evidence reports
+    unitState: "running",
+    unitStateAt: new Date(T0),
   });
   const hostId = randomSlug("host");
   const batch = await prisma.ingestBatch.create({

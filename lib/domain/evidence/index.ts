@@ -4,18 +4,12 @@
  * the tier controls each one backs, and the checklist state computed from the
  * latest stored row per item. Pure: no database, no clock of its own.
  */
+import { CANARY_EVIDENCE_ITEMS, type CanaryEvidenceItem } from "@/lib/domain/ingest/event-schemas";
 import type { ControlName } from "@/lib/domain/tiers";
 
-export const EVIDENCE_ITEMS = [
-  "intended_digest",
-  "cross_profile_read_denied",
-  "denied_tools_absent",
-  "egress_enforced",
-  "secrets_not_logged",
-  "rollback_proven",
-  "canary_survived",
-] as const;
-export type EvidenceItem = (typeof EVIDENCE_ITEMS)[number];
+/** The items, in checklist order: the same list the ingest schema accepts. */
+export const EVIDENCE_ITEMS = CANARY_EVIDENCE_ITEMS;
+export type EvidenceItem = CanaryEvidenceItem;
 
 /** A rollback counts as proven only when it completed in under this many seconds. */
 export const ROLLBACK_LIMIT_SEC = 300;
