@@ -9,6 +9,15 @@ import { randomBytes } from "node:crypto";
 import { hashAuditEntry, type AuditFields } from "@/lib/domain/audit/chain";
 import { canonicalHash } from "@/lib/domain/hash";
 import type { Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/sql";
+
+/** Where an append runs: a Prisma transaction, or a raw-SQL transaction (RawSql.transaction). */
+type AuditTarget = Tx | Pick<RawSql, "query">;
+
+function run<T>(target: AuditTarget, text: string, params: unknown[]): Promise<T[]> {
+  if ("$queryRawUnsafe" in target) return (target as Tx).$queryRawUnsafe<T[]>(text, ...params);
+  return (target as Pick<RawSql, "query">).query<T>(text, params);
+}
 
 export type ActorType = "user" | "host" | "cli" | "system";
 
@@ -37,9 +46,27 @@ export interface AppendedEntry {
   time: Date;
 }
 
-export async function appendAudit(tx: Tx, input: AuditInput): Promise<AppendedEntry> {
-  const heads = await tx.$queryRaw<{ seq: number; hash: string }[]>`
-    SELECT seq, hash FROM "AuditHead" WHERE id = 1 FOR UPDATE`;
+/** The receipt row stored by the same statement as its audit entry. */
+interface ReceiptRow {
+  id: string;
+  action: string;
+  actorType: string;
+  actorId: string;
+  scopeType: string;
+  scopeId: string;
+  tenantId: string | null;
+  requestHash: string;
+  resultHash: string;
+  summary: unknown;
+}
+
+/**
+ * Lock the head, then ONE statement: insert the entry, advance the head and
+ * (for writeReceipt) insert the receipt. Two round trips under the head lock,
+ * which the caller's commit releases.
+ */
+async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: ReceiptRow): Promise<AppendedEntry> {
+  const heads = await run<{ seq: number; hash: string }>(tx, `SELECT seq, hash FROM "AuditHead" WHERE id = 1 FOR UPDATE`, []);
   const head = heads[0];
   if (!head) throw new Error("audit head row is missing: migrations not applied?");
 
@@ -60,9 +87,37 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<AppendedEn
     prevHash: head.hash,
   };
   const hash = hashAuditEntry(fields);
-  await tx.auditEntry.create({ data: { ...fields, data: fields.data as object, hash } });
-  await tx.$executeRaw`UPDATE "AuditHead" SET seq = ${fields.seq}, hash = ${hash} WHERE id = 1`;
+  const params: unknown[] = [
+    fields.seq, fields.time.toISOString(), fields.actorType, fields.actorId, fields.action, fields.resource,
+    fields.tenantId, fields.profileId, fields.decision, fields.requestHash, fields.resultHash, fields.traceId,
+    JSON.stringify(fields.data), fields.prevHash, hash,
+  ];
+  let receiptCte = "";
+  if (receipt) {
+    params.push(
+      receipt.id, receipt.action, receipt.actorType, receipt.actorId, receipt.scopeType, receipt.scopeId,
+      receipt.tenantId, receipt.requestHash, receipt.resultHash, JSON.stringify(receipt.summary),
+    );
+    receiptCte = `, receipt AS (
+      INSERT INTO "Receipt" ("id", "action", "actorType", "actorId", "scopeType", "scopeId", "tenantId", "time",
+        "requestHash", "resultHash", "auditSeq", "auditHash", "summary")
+      VALUES ($16, $17, $18, $19, $20, $21, $22::uuid, $2::timestamptz, $23, $24, $1::int, $15, $25::jsonb))`;
+  }
+  await run(
+    tx,
+    `WITH entry AS (
+      INSERT INTO "AuditEntry" ("seq", "time", "actorType", "actorId", "action", "resource", "tenantId", "profileId",
+        "decision", "requestHash", "resultHash", "traceId", "data", "prevHash", "hash")
+      VALUES ($1::int, $2::timestamptz, $3, $4, $5, $6, $7::uuid, $8::uuid, $9, $10, $11, $12, $13::jsonb, $14, $15)
+    )${receiptCte}
+    UPDATE "AuditHead" SET seq = $1::int, hash = $15 WHERE id = 1`,
+    params,
+  );
   return { seq: fields.seq, hash, time: fields.time };
+}
+
+export async function appendAudit(tx: Tx, input: AuditInput): Promise<AppendedEntry> {
+  return appendEntry(tx, input);
 }
 
 export interface ReceiptInput {
@@ -76,6 +131,8 @@ export interface ReceiptInput {
   result: unknown;
   /** Short, human-readable facts shown on /receipts (no secrets). */
   summary: Record<string, unknown>;
+  /** The receipt id when the caller must know it before the receipt is written (default: a fresh `rcpt_…`). */
+  id?: string;
 }
 
 export interface ReceiptView {
@@ -90,24 +147,28 @@ export interface ReceiptView {
   auditHash: string;
 }
 
-/** Append the audit entry for a mutation and store its receipt, in the caller's transaction. */
-export async function writeReceipt(tx: Tx, input: ReceiptInput): Promise<ReceiptView> {
-  const id = `rcpt_${randomBytes(12).toString("base64url")}`;
+/**
+ * Append the audit entry for a mutation and store its receipt, in the caller's
+ * transaction: a Prisma one, or a raw-SQL one (`database.sql.transaction`).
+ */
+export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: ReceiptInput): Promise<ReceiptView> {
+  const id = input.id ?? `rcpt_${randomBytes(12).toString("base64url")}`;
   const requestHash = canonicalHash(normalizeJson(input.request));
   const resultHash = canonicalHash(normalizeJson(input.result));
-  const entry = await appendAudit(tx, {
-    actor: input.actor,
-    action: input.action,
-    resource: `${input.scope.type}:${input.scope.id}`,
-    tenantId: input.tenantId,
-    profileId: input.profileId,
-    requestHash,
-    resultHash,
-    traceId: input.traceId,
-    data: { receipt: id, ...input.summary },
-  });
-  await tx.receipt.create({
-    data: {
+  const entry = await appendEntry(
+    tx,
+    {
+      actor: input.actor,
+      action: input.action,
+      resource: `${input.scope.type}:${input.scope.id}`,
+      tenantId: input.tenantId,
+      profileId: input.profileId,
+      requestHash,
+      resultHash,
+      traceId: input.traceId,
+      data: { receipt: id, ...input.summary },
+    },
+    {
       id,
       action: input.action,
       actorType: input.actor.type,
@@ -115,14 +176,11 @@ export async function writeReceipt(tx: Tx, input: ReceiptInput): Promise<Receipt
       scopeType: input.scope.type,
       scopeId: input.scope.id,
       tenantId: input.tenantId ?? null,
-      time: entry.time,
       requestHash,
       resultHash,
-      auditSeq: entry.seq,
-      auditHash: entry.hash,
-      summary: normalizeJson(input.summary) as object,
+      summary: normalizeJson(input.summary),
     },
-  });
+  );
   return {
     id,
     action: input.action,

@@ -8,17 +8,19 @@ import "server-only";
  *     the bytes read → 401 problem naming the failed check, nothing stored;
  *  3. nonce claimed in SignatureNonce (only once the signature verified) → a
  *     replay, from any process sharing the database, is 401 replayed-nonce;
- *  4. the host's requests per minute counted in RateCounter → 429 + Retry-After;
+ *  4. the host's requests per minute counted in RateCounter → 429 + Retry-After
+ *     (3 and 4 are one statement; the key lookup also brings the host's rate
+ *     and bound profiles, so the gate costs two round trips);
  *  5. the handler runs with the verified host, its bound profiles and tenants.
  * A database that cannot be reached answers 503 + Retry-After; bad input is
  * never a 500. `@path`/`@query` come from the request line; the Host header is
  * not relied on for anything security-relevant (@authority is not required).
  */
 import { type Database, database } from "@/lib/db";
-import { type LookedUpKey, signatureProblem, verifyRequest } from "@/lib/domain/http-signatures";
-import { claimNonce } from "@/lib/server/nonces";
+import { type LookedUpKey, publicKeyFromRaw, signatureProblem, verifyRequest } from "@/lib/domain/http-signatures";
+import type { KeyObject } from "node:crypto";
+import { claimNonceAndCount } from "@/lib/server/nonces";
 import { problemResponse, problemType } from "@/lib/server/problem";
-import { countRequest } from "@/lib/server/rate-limit";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DB_RETRY_AFTER_SEC = 5;
@@ -27,6 +29,14 @@ export interface VerifiedHost {
   id: string;
   profileIds: string[];
   tenantIds: string[];
+  /** The bound profiles themselves (same order as profileIds). */
+  profiles: BoundProfile[];
+}
+
+export interface BoundProfile {
+  id: string;
+  slug: string;
+  tenantId: string;
 }
 
 export interface HostRouteContext {
@@ -128,11 +138,40 @@ export function databaseUnavailable(): Response {
   );
 }
 
+/** The key, its host's rate and the host's bound profiles: one query. */
 interface KeyRow {
   hostId: string;
   publicKey: string;
   alg: string;
   status: string;
+  ratePerMinute: number | null;
+  bound: BoundProfile[] | string | null;
+}
+
+const KEY_QUERY = `
+  SELECT k."hostId", k."publicKey", k."alg", k."status"::text AS "status", h."ratePerMinute",
+    (SELECT COALESCE(json_agg(json_build_object('id', p."id", 'slug', p."slug", 'tenantId', p."tenantId") ORDER BY p."slug"), '[]'::json)
+       FROM "HostProfile" hp JOIN "Profile" p ON p."id" = hp."profileId" WHERE hp."hostId" = k."hostId") AS "bound"
+  FROM "HostKey" k LEFT JOIN "Host" h ON h."id" = k."hostId"
+  WHERE k."id" = $1`;
+
+/** Parsed public keys by their stored base64 (the lookup itself always hits the database). */
+const publicKeys = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE_MAX = 1024;
+
+function publicKeyObject(base64: string): KeyObject | Uint8Array {
+  const cached = publicKeys.get(base64);
+  if (cached) return cached;
+  const raw = Buffer.from(base64, "base64");
+  let key: KeyObject;
+  try {
+    key = publicKeyFromRaw(raw);
+  } catch {
+    return raw; // verifyRequest refuses it and names the problem, as before
+  }
+  if (publicKeys.size >= PUBLIC_KEY_CACHE_MAX) publicKeys.clear();
+  publicKeys.set(base64, key);
+  return key;
 }
 
 export function hostRoute(
@@ -155,14 +194,11 @@ export function hostRoute(
         body,
         now,
         lookupKey: async (keyId): Promise<LookedUpKey | null> => {
-          const rows = await db.sql.query<KeyRow>(
-            `SELECT "hostId", "publicKey", "alg", "status"::text AS "status" FROM "HostKey" WHERE "id" = $1`,
-            [keyId],
-          );
+          const rows = await db.sql.query<KeyRow>(KEY_QUERY, [keyId]);
           keyRow = rows[0];
           if (!keyRow) return null;
           return {
-            publicKey: Buffer.from(keyRow.publicKey, "base64"),
+            publicKey: publicKeyObject(keyRow.publicKey),
             status: keyRow.status === "active" ? "active" : "revoked",
             alg: keyRow.alg as "ed25519",
           };
@@ -172,16 +208,16 @@ export function hostRoute(
         const failure = verified.ok ? { check: "unknown-key" as const, detail: "the key disappeared" } : verified;
         return problemResponse(401, signatureProblem(failure));
       }
-      if (!(await claimNonce(db.sql, verified.keyId, verified.nonce, now))) {
+      const hostId = keyRow.hostId;
+      const ratePerMinute = Number(keyRow.ratePerMinute ?? 0);
+      const claim = await claimNonceAndCount(db.sql, verified.keyId, verified.nonce, `host:${hostId}`, ratePerMinute, now);
+      if (!claim.claimed) {
         return problemResponse(
           401,
           signatureProblem({ check: "replayed-nonce", detail: `nonce "${verified.nonce}" was already used with this key` }),
         );
       }
-      const hostId = keyRow.hostId;
-      const hostRows = await db.sql.query<{ ratePerMinute: number }>(`SELECT "ratePerMinute" FROM "Host" WHERE "id" = $1`, [hostId]);
-      const ratePerMinute = Number(hostRows[0]?.ratePerMinute ?? 0);
-      const rate = await countRequest(db.sql, `host:${hostId}`, ratePerMinute, now);
+      const rate = claim.rate;
       if (!rate.allowed) {
         return problemResponse(
           429,
@@ -194,15 +230,13 @@ export function hostRoute(
           { "Retry-After": String(rate.retryAfterSec) },
         );
       }
-      const bound = await db.sql.query<{ profileId: string; tenantId: string }>(
-        `SELECT hp."profileId", p."tenantId" FROM "HostProfile" hp JOIN "Profile" p ON p."id" = hp."profileId"
-         WHERE hp."hostId" = $1`,
-        [hostId],
-      );
+      const bound: BoundProfile[] =
+        typeof keyRow.bound === "string" ? (JSON.parse(keyRow.bound) as BoundProfile[]) : (keyRow.bound ?? []);
       const host: VerifiedHost = {
         id: hostId,
-        profileIds: bound.map((b) => b.profileId),
+        profileIds: bound.map((b) => b.id),
         tenantIds: [...new Set(bound.map((b) => b.tenantId))],
+        profiles: bound,
       };
       return await handler({ request, body, host, keyId: verified.keyId, now, database: db });
     } catch (error) {

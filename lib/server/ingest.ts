@@ -11,11 +11,10 @@ import "server-only";
  * a receipt the host can keep; nothing else changes.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Tx } from "@/lib/db";
 import { batchHash, ingestContentTypeProblem, parseIngestBody, redactEvent, type IngestEventInput } from "@/lib/domain/ingest";
 import { writeReceipt, type ReceiptView } from "@/lib/server/audit";
 import type { HostRouteContext } from "@/lib/server/host-auth";
-import { applyEffects, type StoredEvent } from "@/lib/server/ingest/effects";
+import { applyEffects, heartbeatCandidates, heartbeatCte, type EffectsSql, type StoredEvent } from "@/lib/server/ingest/effects";
 import { problemResponse, problemType } from "@/lib/server/problem";
 
 export const INGEST_MAX_BODY_BYTES = 1024 * 1024;
@@ -34,12 +33,8 @@ export async function handleIngest(ctx: HostRouteContext): Promise<Response> {
   if (!parsed.ok) return problemResponse(parsed.status, parsed.problem);
   const events = parsed.batch.events;
   const slugs = [...new Set(events.map((e) => e.profile))];
-  const profiles = await ctx.database.sql.query<{ id: string; slug: string; tenantId: string }>(
-    `SELECT p."id", p."slug", p."tenantId" FROM "Profile" p
-     JOIN "HostProfile" hp ON hp."profileId" = p."id" AND hp."hostId" = $1
-     WHERE p."slug" = ANY($2::text[])`,
-    [ctx.host.id, slugs],
-  );
+  // The host's bound profiles were read by hostRoute with its key (one query).
+  const profiles = ctx.host.profiles;
   const bySlug = new Map(profiles.map((p) => [p.slug, p]));
   const unbound = slugs.filter((slug) => !bySlug.has(slug));
   if (unbound.length > 0) {
@@ -52,55 +47,63 @@ export async function handleIngest(ctx: HostRouteContext): Promise<Response> {
   }
 
   const hash = batchHash(parsed.batch);
-  const result = await ctx.database.prisma.$transaction(
-    async (tx) => storeBatch(tx, ctx, events, bySlug, hash),
-    { timeout: 30_000, maxWait: 10_000 },
-  );
+  // Raw SQL on one connection (no ORM work per statement): the same pool / PGlite as Prisma.
+  const result = await ctx.database.sql.transaction(async (sql) => storeBatch(sql, ctx, events, bySlug, hash));
   return Response.json(result, { status: 202, headers: { "Cache-Control": "no-store" } });
 }
 
 async function storeBatch(
-  tx: Tx,
+  sql: EffectsSql,
   ctx: HostRouteContext,
   events: IngestEventInput[],
   bySlug: Map<string, { id: string; tenantId: string }>,
   hash: string,
 ): Promise<IngestResult> {
   const batchId = `batch_${randomBytes(12).toString("base64url")}`;
-  await tx.ingestBatch.create({
-    data: { id: batchId, hostId: ctx.host.id, keyId: ctx.keyId, batchHash: hash, accepted: 0, duplicates: 0, receiptId: "" },
-  });
+  const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
 
   const prepared = events.map((e) => {
     const profile = bySlug.get(e.profile)!;
     const { event, redactions } = redactEvent(e);
     return { input: event, profile, attributes: event.attributes, summary: redactions };
   });
-  const params: unknown[] = [];
-  const tuples = prepared.map((p) => {
-    const base = params.length;
-    params.push(
-      randomUUID(),
-      ctx.host.id,
-      p.input.id,
-      batchId,
-      p.profile.tenantId,
-      p.profile.id,
-      p.input.type,
-      new Date(p.input.occurredAt).toISOString(),
-      p.input.traceId ?? null,
-      JSON.stringify(p.attributes),
-      p.summary ? JSON.stringify(p.summary) : null,
-    );
-    const n = (i: number) => `$${base + i}`;
-    return `(${n(1)}::uuid, ${n(2)}, ${n(3)}, ${n(4)}, ${n(5)}::uuid, ${n(6)}::uuid, ${n(7)}, ${n(8)}::timestamptz, ${n(9)}, ${n(10)}::jsonb, ${n(11)}::jsonb)`;
-  });
-  const insertedRows = await tx.$queryRawUnsafe<{ id: string; eventId: string }[]>(
-    `INSERT INTO "IngestEvent" ("id", "hostId", "eventId", "batchId", "tenantId", "profileId", "type", "occurredAt", "traceId", "attributes", "redactions")
-     VALUES ${tuples.join(", ")}
-     ON CONFLICT ("hostId", "eventId") DO NOTHING
-     RETURNING "id"::text AS "id", "eventId"`,
-    ...params,
+  // The events travel as ONE json parameter (no per-value parameter handling),
+  // unpacked by json_to_recordset; the batch row comes with its final counts
+  // and receipt id in the same statement (foreign keys are checked at its end).
+  const rows = prepared.map((p) => ({
+    id: randomUUID(),
+    eventId: p.input.id,
+    tenantId: p.profile.tenantId,
+    profileId: p.profile.id,
+    type: p.input.type,
+    occurredAt: new Date(p.input.occurredAt).toISOString(),
+    traceId: p.input.traceId ?? null,
+    attributes: p.attributes,
+    redactions: p.summary,
+  }));
+  // Heartbeats ride along in the same statement when each reports its interval.
+  const beats = heartbeatCandidates(
+    prepared.map((p) => ({ eventId: p.input.id, type: p.input.type, profileId: p.profile.id, occurredAt: new Date(p.input.occurredAt), attributes: p.attributes })),
+    ctx.now,
+  );
+  const withBeats = beats !== null && beats.length > 0;
+  const insertedRows = await sql.query<{ id: string; eventId: string }>(
+    `WITH inserted AS (
+       INSERT INTO "IngestEvent" ("id", "hostId", "eventId", "batchId", "tenantId", "profileId", "type", "occurredAt", "traceId", "attributes", "redactions")
+       SELECT e."id", $2, e."eventId", $1, e."tenantId", e."profileId", e."type", e."occurredAt", e."traceId", e."attributes", e."redactions"
+       FROM json_to_recordset($6::json) AS e("id" uuid, "eventId" text, "tenantId" uuid, "profileId" uuid, "type" text,
+         "occurredAt" timestamptz, "traceId" text, "attributes" jsonb, "redactions" jsonb)
+       ON CONFLICT ("hostId", "eventId") DO NOTHING
+       RETURNING "id", "eventId"
+     ), batch AS (
+       INSERT INTO "IngestBatch" ("id", "hostId", "keyId", "batchHash", "accepted", "duplicates", "receiptId")
+       SELECT $1, $2, $3, $4, count(*)::int, $7::int - count(*)::int, $5 FROM inserted
+     )${withBeats ? `, ${heartbeatCte(8, 9)}` : ""}
+     SELECT "id"::text AS "id", "eventId" FROM inserted`,
+    [
+      batchId, ctx.host.id, ctx.keyId, hash, receiptId, JSON.stringify(rows), prepared.length,
+      ...(withBeats ? [JSON.stringify(beats), new Date().toISOString()] : []),
+    ],
   );
   const rowIds = new Map(insertedRows.map((r) => [r.eventId, r.id]));
   const inserted: StoredEvent[] = [];
@@ -119,13 +122,15 @@ async function storeBatch(
       attributes: p.attributes,
     });
   }
-  await applyEffects(tx, inserted, ctx.now);
+  await applyEffects(sql, inserted, ctx.now, { heartbeatsApplied: beats !== null });
 
   const accepted = inserted.length;
   const duplicates = events.length - accepted;
   const redactedEvents = prepared.filter((p) => p.summary && p.summary.count > 0).length;
   const tenantIds = [...new Set(prepared.map((p) => p.profile.tenantId))];
-  const receipt = await writeReceipt(tx, {
+  // Last, right before the commit: the audit head lock is held only for the append.
+  const receipt = await writeReceipt(sql, {
+    id: receiptId,
     action: "ingest.batch",
     actor: { type: "host", id: ctx.host.id },
     scope: { type: "host", id: ctx.host.id },
@@ -134,6 +139,5 @@ async function storeBatch(
     result: { batch: batchId, accepted, duplicates },
     summary: { batch: batchId, batchHash: hash, keyId: ctx.keyId, events: events.length, accepted, duplicates, redactedEvents },
   });
-  await tx.ingestBatch.update({ where: { id: batchId }, data: { receiptId: receipt.id, accepted, duplicates } });
   return { accepted, duplicates, batch: batchId, receipt };
 }

@@ -6,6 +6,7 @@ import "server-only";
  * Called only AFTER the signature verified, so junk cannot fill the table.
  */
 import type { RawSql } from "@/lib/sql";
+import { rateDecision, windowStart, type RateDecision } from "@/lib/server/rate-limit";
 
 /** A nonce must stay unique per key for at least this long (DESIGN.md). */
 export const NONCE_RETENTION_SEC = 600;
@@ -28,4 +29,38 @@ export async function claimNonce(sql: RawSql, keyId: string, nonce: string, now:
 
 export async function purgeExpiredNonces(sql: RawSql, now: Date): Promise<void> {
   await sql.query(`DELETE FROM "SignatureNonce" WHERE "expiresAt" < $1`, [now]);
+}
+
+/**
+ * claimNonce + countRequest in ONE statement (one round trip, one commit):
+ * the rate counter is only incremented when the nonce was new, exactly as
+ * calling claimNonce and then, on success, countRequest.
+ */
+export async function claimNonceAndCount(
+  sql: RawSql,
+  keyId: string,
+  nonce: string,
+  rateKey: string,
+  limit: number,
+  now: Date,
+): Promise<{ claimed: false } | { claimed: true; rate: RateDecision }> {
+  const expiresAt = new Date(now.getTime() + (NONCE_RETENTION_SEC + NONCE_SKEW_SEC) * 1000);
+  const start = windowStart(now);
+  const rows = await sql.query<{ claimed: boolean; count: number | null }>(
+    `WITH claimed AS (
+       INSERT INTO "SignatureNonce" ("keyId", "nonce", "expiresAt") VALUES ($1, $2, $3)
+       ON CONFLICT ("keyId", "nonce") DO NOTHING RETURNING 1
+     ), counted AS (
+       INSERT INTO "RateCounter" ("key", "windowStart", "count")
+       SELECT $4, $5, 1 WHERE EXISTS (SELECT 1 FROM claimed)
+       ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateCounter"."count" + 1
+       RETURNING "count"
+     )
+     SELECT EXISTS (SELECT 1 FROM claimed) AS "claimed", (SELECT "count" FROM counted) AS "count"`,
+    [keyId, nonce, expiresAt, rateKey, start],
+  );
+  if (Math.random() * CLEANUP_ONE_IN < 1) await purgeExpiredNonces(sql, now).catch(() => undefined);
+  const row = rows[0];
+  if (!row?.claimed) return { claimed: false };
+  return { claimed: true, rate: await rateDecision(sql, Number(row.count ?? 1), limit, now) };
 }

@@ -31,7 +31,12 @@ export async function countRequest(sql: RawSql, key: string, limit: number, now:
      RETURNING "count"`,
     [key, start],
   );
-  const count = Number(rows[0]?.count ?? 1);
+  return rateDecision(sql, Number(rows[0]?.count ?? 1), limit, now);
+}
+
+/** The decision for a request that made the window's count `count` (also purges old windows now and then). */
+export async function rateDecision(sql: RawSql, count: number, limit: number, now: Date): Promise<RateDecision> {
+  const start = windowStart(now);
   if (Math.random() * CLEANUP_ONE_IN < 1) {
     await sql
       .query(`DELETE FROM "RateCounter" WHERE "windowStart" < $1`, [new Date(start.getTime() - 3600_000)])

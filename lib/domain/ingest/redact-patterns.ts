@@ -187,9 +187,20 @@ export const SENSITIVE_KEY_SUFFIXES = [
   "cookie",
 ] as const;
 
+/** Recently seen key names (hosts repeat the same few), bounded. */
+const sensitiveKeyCache = new Map<string, boolean>();
+const SENSITIVE_KEY_CACHE_MAX = 4096;
+
 export function isSensitiveKey(key: string): boolean {
+  const cached = sensitiveKeyCache.get(key);
+  if (cached !== undefined) return cached;
   const normalized = key.toLowerCase().replace(/[\s_.-]/g, "");
-  return SENSITIVE_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix)) || normalized === "pwd";
+  const sensitive = SENSITIVE_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix)) || normalized === "pwd";
+  if (key.length <= 128) {
+    if (sensitiveKeyCache.size >= SENSITIVE_KEY_CACHE_MAX) sensitiveKeyCache.clear();
+    sensitiveKeyCache.set(key, sensitive);
+  }
+  return sensitive;
 }
 
 /** Bearer credentials are random-looking; plain words after "Bearer" (prose) are not. */
@@ -214,8 +225,23 @@ function applyHits(text: string, hits: Hit[]): string {
   return out + text.slice(at);
 }
 
+/**
+ * A cheap superset of what any detector needs to match: `:` or `=` (URL
+ * passwords, assignments) or one of the literal anchors of the other
+ * detectors, compared case-insensitively. A string without any of them
+ * cannot contain a secret any detector finds, so it is not scanned.
+ */
+const MAYBE_SECRET = /[:=]|eyj|akia|asia|gh[pousr]_|github_pat_|xox|_live_|_test_|sk-|bearer|basic|-----begin/i;
+
+/** False only when no detector of DETECTORS can find anything in `text`. */
+export function mayContainSecret(text: string): boolean {
+  return MAYBE_SECRET.test(text);
+}
+
 /** Apply every detector to one string. AWS secret keys are redacted only when `awsContext` (an access key id nearby). */
 export function redactString(input: string, awsContext = false): StringRedaction {
+  // Fast path: nothing to find, and no 40-character AWS secret candidate possible.
+  if (!MAYBE_SECRET.test(input) && !(awsContext && input.length >= 40)) return { value: input, kinds: [] };
   const kinds: RedactionKind[] = [];
   let value = input;
   for (const detector of DETECTORS) {

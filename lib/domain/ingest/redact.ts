@@ -17,6 +17,7 @@ import {
   AWS_ACCESS_KEY_ID,
   DETECTORS,
   isSensitiveKey,
+  mayContainSecret,
   redactedMarker,
   redactString,
   type RedactionKind,
@@ -58,6 +59,7 @@ function splitSecrets(strings: Array<{ slot: number; value: string }>): Map<numb
     starts.push(joined.length);
     joined += `${value}\n`;
   }
+  if (!mayContainSecret(joined)) return marked;
   const slotsOverlapping = (from: number, to: number): number[] => {
     // Binary search for the first string ending after `from`, then walk while strings start before `to`.
     let lo = 0;

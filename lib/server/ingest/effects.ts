@@ -5,8 +5,12 @@ import "server-only";
  * redelivered batch changes nothing twice. "Latest wins" everywhere: an
  * event older than what the profile already shows does not roll it back.
  */
-import type { Tx } from "@/lib/db";
+import { randomUUID } from "node:crypto";
 import { computeHealth } from "@/lib/domain/ingest";
+import type { RawSql } from "@/lib/sql";
+
+/** The ingest transaction's connection (RawSql.transaction). */
+export type EffectsSql = Pick<RawSql, "query">;
 
 export interface StoredEvent {
   /** IngestEvent.id (uuid). */
@@ -45,32 +49,112 @@ function latestPerProfile(events: StoredEvent[]): Map<string, StoredEvent> {
   return latest;
 }
 
-async function applyHeartbeats(tx: Tx, events: StoredEvent[], now: Date): Promise<void> {
-  for (const beat of latestPerProfile(events).values()) {
-    const profile = await tx.profile.findUnique({ where: { id: beat.profileId }, select: { heartbeatIntervalSec: true } });
-    if (!profile) continue;
-    const interval = num(beat.attributes.intervalSec);
-    const intervalSec = interval !== undefined && Number.isInteger(interval) && interval > 0 ? interval : profile.heartbeatIntervalSec;
+function validInterval(beat: Pick<StoredEvent, "attributes">): number | undefined {
+  const interval = num(beat.attributes.intervalSec);
+  return interval !== undefined && Number.isInteger(interval) && interval > 0 ? interval : undefined;
+}
+
+async function applyHeartbeats(sql: EffectsSql, events: StoredEvent[], now: Date): Promise<void> {
+  const beats = [...latestPerProfile(events).values()];
+  if (beats.length === 0) return;
+  // The stored interval is needed only for beats that do not report their own.
+  const missing = beats.filter((beat) => validInterval(beat) === undefined).map((beat) => beat.profileId);
+  const stored = new Map<string, number>();
+  if (missing.length > 0) {
+    const rows = await sql.query<{ id: string; heartbeatIntervalSec: number }>(
+      `SELECT "id"::text AS "id", "heartbeatIntervalSec" FROM "Profile" WHERE "id" = ANY($1::uuid[])`,
+      [missing],
+    );
+    for (const row of rows) stored.set(row.id, Number(row.heartbeatIntervalSec));
+  }
+  const params: unknown[] = [new Date().toISOString()]; // updatedAt, as Prisma's @updatedAt would set it
+  const tuples: string[] = [];
+  for (const beat of beats) {
+    const intervalSec = validInterval(beat) ?? stored.get(beat.profileId);
+    if (intervalSec === undefined) continue; // no such profile
     const status = str(beat.attributes.status);
     const reported = HEALTH_REPORTS.includes(status as Reported) ? (status as Reported) : undefined;
     const health = computeHealth({ lastHeartbeatAt: beat.occurredAt, intervalSec, reported, now });
-    // conditional on the row itself, so a concurrent newer beat is never rolled back
-    await tx.profile.updateMany({
-      where: { id: beat.profileId, OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lte: beat.occurredAt } }] },
-      data: { lastHeartbeatAt: beat.occurredAt, lastSeenAt: beat.occurredAt, heartbeatIntervalSec: intervalSec, health },
-    });
+    const base = params.length;
+    params.push(beat.profileId, beat.occurredAt.toISOString(), intervalSec, health);
+    tuples.push(`($${base + 1}::uuid, $${base + 2}::timestamptz, $${base + 3}::int, $${base + 4}::text)`);
   }
+  if (tuples.length === 0) return;
+  // One statement; conditional on the row itself, so a concurrent newer beat is never rolled back.
+  await sql.query(
+    `UPDATE "Profile" p
+     SET "lastHeartbeatAt" = v.at, "lastSeenAt" = v.at, "heartbeatIntervalSec" = v.interval,
+         "health" = v.health::"Health", "updatedAt" = $1::timestamptz
+     FROM (VALUES ${tuples.join(", ")}) AS v(id, at, interval, health)
+     WHERE p."id" = v.id AND (p."lastHeartbeatAt" IS NULL OR p."lastHeartbeatAt" <= v.at)`,
+    params,
+  );
 }
 
-async function applyUnitStates(tx: Tx, events: StoredEvent[]): Promise<void> {
+/** A heartbeat the ingest statement may apply itself (see heartbeatCandidates). */
+export interface HeartbeatCandidate {
+  ord: number;
+  eventId: string;
+  profileId: string;
+  at: string;
+  interval: number;
+  health: string;
+}
+
+/**
+ * Every heartbeat of a batch with what it would set, for the ingest statement
+ * to apply in the same round trip: per profile the newest one among those
+ * actually inserted (ties: the later one in the batch), exactly as
+ * applyHeartbeats. Null when a beat does not report its interval (the stored
+ * one must be read first): then applyEffects handles heartbeats.
+ */
+export function heartbeatCandidates(
+  events: Array<Pick<StoredEvent, "eventId" | "type" | "profileId" | "occurredAt" | "attributes">>,
+  now: Date,
+): HeartbeatCandidate[] | null {
+  const out: HeartbeatCandidate[] = [];
+  for (const [ord, e] of events.entries()) {
+    if (e.type !== "health.heartbeat") continue;
+    const intervalSec = validInterval(e);
+    if (intervalSec === undefined) return null;
+    const status = str(e.attributes.status);
+    const reported = HEALTH_REPORTS.includes(status as Reported) ? (status as Reported) : undefined;
+    const health = computeHealth({ lastHeartbeatAt: e.occurredAt, intervalSec, reported, now });
+    out.push({ ord, eventId: e.eventId, profileId: e.profileId, at: e.occurredAt.toISOString(), interval: intervalSec, health });
+  }
+  return out;
+}
+
+/**
+ * The CTE (to follow `inserted`, which RETURNs "eventId") applying the
+ * candidates in json parameter `$param`, `$updatedAt` for updatedAt.
+ */
+export function heartbeatCte(param: number, updatedAt: number): string {
+  return `beats AS (
+       UPDATE "Profile" p
+       SET "lastHeartbeatAt" = v.at, "lastSeenAt" = v.at, "heartbeatIntervalSec" = v.interval,
+           "health" = v.health::"Health", "updatedAt" = $${updatedAt}::timestamptz
+       FROM (
+         SELECT DISTINCT ON (b."profileId") b."profileId", b.at, b.interval, b.health
+         FROM json_to_recordset($${param}::json) AS b(ord int, "eventId" text, "profileId" uuid, at timestamptz, interval int, health text)
+         WHERE b."eventId" IN (SELECT "eventId" FROM inserted)
+         ORDER BY b."profileId", b.at DESC, b.ord DESC
+       ) v
+       WHERE p."id" = v."profileId" AND (p."lastHeartbeatAt" IS NULL OR p."lastHeartbeatAt" <= v.at)
+     )`;
+}
+
+async function applyUnitStates(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
   for (const e of latestPerProfile(events).values()) {
-    await tx.$executeRaw`
-      UPDATE "Profile" SET "unitState" = ${e.type === "service.start" ? "running" : "stopped"}, "unitStateAt" = ${e.occurredAt}
-      WHERE "id" = ${e.profileId}::uuid AND ("unitStateAt" IS NULL OR "unitStateAt" <= ${e.occurredAt})`;
+    await sql.query(
+      `UPDATE "Profile" SET "unitState" = $1, "unitStateAt" = $2::timestamptz
+       WHERE "id" = $3::uuid AND ("unitStateAt" IS NULL OR "unitStateAt" <= $2::timestamptz)`,
+      [e.type === "service.start" ? "running" : "stopped", e.occurredAt.toISOString(), e.profileId],
+    );
   }
 }
 
-async function applyEvidence(tx: Tx, events: StoredEvent[]): Promise<void> {
+async function applyEvidence(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
   for (const e of events) {
     const item = str(e.attributes.item);
     const passed = e.attributes.passed;
@@ -85,16 +169,18 @@ async function applyEvidence(tx: Tx, events: StoredEvent[]): Promise<void> {
         : nested === undefined
           ? rest
           : { ...rest, detail: nested };
-    await tx.$executeRaw`
-      INSERT INTO "ProfileEvidence" ("profileId", "item", "passed", "observedAt", "detail", "eventId")
-      VALUES (${e.profileId}::uuid, ${item}, ${passed}, ${observedAt}, ${JSON.stringify(detail)}::jsonb, ${e.rowId}::uuid)
-      ON CONFLICT ("profileId", "item") DO UPDATE
-        SET "passed" = EXCLUDED."passed", "observedAt" = EXCLUDED."observedAt", "detail" = EXCLUDED."detail", "eventId" = EXCLUDED."eventId"
-        WHERE "ProfileEvidence"."observedAt" <= EXCLUDED."observedAt"`;
+    await sql.query(
+      `INSERT INTO "ProfileEvidence" ("profileId", "item", "passed", "observedAt", "detail", "eventId")
+       VALUES ($1::uuid, $2, $3::boolean, $4::timestamptz, $5::jsonb, $6::uuid)
+       ON CONFLICT ("profileId", "item") DO UPDATE
+         SET "passed" = EXCLUDED."passed", "observedAt" = EXCLUDED."observedAt", "detail" = EXCLUDED."detail", "eventId" = EXCLUDED."eventId"
+         WHERE "ProfileEvidence"."observedAt" <= EXCLUDED."observedAt"`,
+      [e.profileId, item, passed, observedAt.toISOString(), JSON.stringify(detail), e.rowId],
+    );
   }
 }
 
-async function applyCosts(tx: Tx, events: StoredEvent[]): Promise<void> {
+async function applyCosts(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
   const rows = events.flatMap((e) => {
     const model = str(e.attributes.model);
     const tokensIn = num(e.attributes.tokensIn);
@@ -102,23 +188,36 @@ async function applyCosts(tx: Tx, events: StoredEvent[]): Promise<void> {
     const cost = num(e.attributes.cost);
     if (!model || tokensIn === undefined || tokensOut === undefined || cost === undefined) return [];
     return [{
+      id: randomUUID(),
       tenantId: e.tenantId,
       profileId: e.profileId,
       eventId: e.rowId,
-      occurredAt: e.occurredAt,
+      occurredAt: e.occurredAt.toISOString(),
       model,
       tokensIn: Math.trunc(tokensIn),
       tokensOut: Math.trunc(tokensOut),
       cost: cost.toFixed(6),
     }];
   });
-  if (rows.length > 0) await tx.costRecord.createMany({ data: rows });
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO "CostRecord" ("id", "tenantId", "profileId", "eventId", "occurredAt", "model", "tokensIn", "tokensOut", "cost")
+     SELECT c."id", c."tenantId", c."profileId", c."eventId", c."occurredAt", c."model", c."tokensIn", c."tokensOut", c."cost"
+     FROM json_to_recordset($1::json) AS c("id" uuid, "tenantId" uuid, "profileId" uuid, "eventId" uuid, "occurredAt" timestamptz,
+       "model" text, "tokensIn" int, "tokensOut" int, "cost" numeric(18, 6))`,
+    [JSON.stringify(rows)],
+  );
 }
 
-export async function applyEffects(tx: Tx, inserted: StoredEvent[], now: Date): Promise<void> {
+export async function applyEffects(
+  sql: EffectsSql,
+  inserted: StoredEvent[],
+  now: Date,
+  options: { heartbeatsApplied?: boolean } = {},
+): Promise<void> {
   const ofType = (...types: string[]) => inserted.filter((e) => types.includes(e.type));
-  await applyHeartbeats(tx, ofType("health.heartbeat"), now);
-  await applyUnitStates(tx, ofType("service.start", "service.stop"));
-  await applyEvidence(tx, ofType("canary.evidence"));
-  await applyCosts(tx, ofType("cost.usage"));
+  if (!options.heartbeatsApplied) await applyHeartbeats(sql, ofType("health.heartbeat"), now);
+  await applyUnitStates(sql, ofType("service.start", "service.stop"));
+  await applyEvidence(sql, ofType("canary.evidence"));
+  await applyCosts(sql, ofType("cost.usage"));
 }
