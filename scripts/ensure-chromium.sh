@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the end-to-end tests (never `playwright install`).
+# Installs Debian's Chromium for the end-to-end tests (never Playwright's own browser download).
 set -euo pipefail
 if [ -x /usr/bin/chromium ]; then exit 0; fi
 if [ "$(id -u)" != "0" ]; then
