@@ -93,7 +93,7 @@ export async function executeAction<I, R, Res extends Resource>(
   try {
     const actor = context.actor;
     if (!actor) throw new AppError("unauthenticated", SIGNED_OUT_MESSAGE);
-    if (actor.viewAs && !definition.allowWhileViewingAs) {
+    if (blockedByViewAs(definition, actor)) {
       throw new AppError("forbidden", "You are viewing as another role, which is read-only. Stop viewing as to make changes.");
     }
 
@@ -139,6 +139,24 @@ export async function executeAction<I, R, Res extends Resource>(
     }
     return unexpected(definition.name, requestId, error);
   }
+}
+
+function blockedByViewAs(definition: { allowWhileViewingAs?: boolean }, actor: SessionActor): boolean {
+  return Boolean(actor.viewAs) && !definition.allowWhileViewingAs;
+}
+
+/**
+ * Would the pipeline let `actor` run this action on `resource`? The same
+ * rules `executeAction` enforces, for deciding whether to show a control at
+ * all (the server still checks again when the action runs).
+ */
+export function mayRun(
+  action: { definition: Pick<ActionDefinition<never, unknown, Resource>, "permission" | "allowWhileViewingAs"> },
+  actor: SessionActor,
+  resource: Resource,
+): boolean {
+  if (blockedByViewAs(action.definition, actor)) return false;
+  return check(action.definition.permission, actor, resource).allowed;
 }
 
 function check(permission: ActionPermission, actor: SessionActor, resource: Resource): Decision {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TenantRole } from "@/lib/authz";
 import { z } from "zod";
 import { setDatabase, type Db } from "@/lib/db";
-import { defineAction } from "@/lib/server/action";
+import { defineAction, mayRun } from "@/lib/server/action";
 import { getProfile, revokeHostKeyAction } from "@/lib/server/profiles";
 import { listReceipts } from "@/lib/server/receipts";
 import type { SessionActor } from "@/lib/server/session";
@@ -123,8 +123,13 @@ describe.each(BACKENDS)("action pipeline on %s", (backend) => {
       expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
       if (!result.ok) expect(result.error.message).toMatch(/may not register hosts and keys/);
       expect(await counts(prisma)).toEqual(before);
+      // …and the page would not offer the control to them at all.
+      expect(mayRun(revokeHostKeyAction, actor, { tenantId: a.tenant.id })).toBe(false);
     }
     expect((await prisma.hostKey.findUniqueOrThrow({ where: { id: a.otherKeyId } })).status).toBe("active");
+    const operator = await userWith(prisma, a.tenant.id, "operator");
+    expect(mayRun(revokeHostKeyAction, operator, { tenantId: a.tenant.id })).toBe(true);
+    expect(mayRun(revokeHostKeyAction, operator, { tenantId: b.tenant.id })).toBe(false);
   });
 
   it("answers not-found to another tenant's operator, exactly as for a missing key", async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDatabase, type Db } from "@/lib/db";
 import { DEFAULT_QUERY } from "@/lib/domain/registry-query";
+import { mayRun } from "@/lib/server/action";
 import { createSession } from "@/lib/server/auth/sessions";
 import { getProfile, listProfiles, revokeHostKeyAction } from "@/lib/server/profiles";
 import { listReceipts } from "@/lib/server/receipts";
@@ -72,12 +73,15 @@ describe.each(BACKENDS)("view as on %s", (backend) => {
     );
     expect(refused).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await prisma.receipt.count()).toBe(before);
+    // The page hides the control by the same rule the pipeline enforces.
+    expect(mayRun(revokeHostKeyAction, narrowed, { tenantId: a.tenant.id })).toBe(false);
 
     const stopped = await stopViewAsAction.execute({ actor: narrowed, prisma }, {});
     expect(stopped.ok).toBe(true);
     const restored = (await loadActor(admin.sessionId))!;
     expect(restored).toMatchObject({ platformAdmin: true, viewAs: null });
     expect(await getProfile(restored, b.profile.slug)).not.toBeNull();
+    expect(mayRun(revokeHostKeyAction, restored, { tenantId: a.tenant.id })).toBe(true);
 
     const receipts = await listReceipts(restored, 1);
     expect(receipts.rows.map((r) => r.action)).toEqual(["session.view_as.stop", "session.view_as.start"]);

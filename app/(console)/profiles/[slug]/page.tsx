@@ -9,10 +9,10 @@ import { ProfileHosts } from "@/components/profile/profile-hosts";
 import { RedactionNotice } from "@/components/profile/redaction-notice";
 import { formatTime, timeAgo } from "@/components/ui/format";
 import { HealthBadge, StageBadge, TierBadge } from "@/components/ui/status";
-import { can } from "@/lib/authz";
+import { mayRun } from "@/lib/server/action";
 import { getProfileEvidence } from "@/lib/server/evidence";
 import { getProfileTimeline, parseTimelineQuery } from "@/lib/server/events";
-import { getProfile, type ProfileDetail } from "@/lib/server/profiles";
+import { getProfile, revokeHostKeyAction as revokeHostKey, type ProfileDetail } from "@/lib/server/profiles";
 import { requireActor } from "@/lib/server/session";
 import { revokeHostKeyAction } from "./actions";
 
@@ -57,7 +57,7 @@ export default async function ProfilePage({ params, searchParams }: Props) {
   const now = new Date();
 
   // Shown only to those the server would also allow; a view-as session is read-only.
-  const mayRevoke = !actor.viewAs && can(actor, "registry.write", { tenantId: profile.tenant.id });
+  const mayRevoke = mayRun(revokeHostKey, actor, { tenantId: profile.tenant.id });
 
   return (
     <>
