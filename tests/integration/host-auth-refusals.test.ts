@@ -8,8 +8,8 @@ import { createPrivateKey } from "node:crypto";
 import { createSigner, httpbis } from "http-message-signatures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeContentDigest, generateEd25519Key } from "../../lib/domain/http-signatures";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
-import { startTestApp, stopTestApp, type AppProcess } from "../support/app-process";
+import type { TestDatabase } from "../support/databases";
+import { startIngestApp, stopIngestApp, type AppProcess } from "../support/app-process";
 import { batch, createTestHost, eventId, post, sign, signedPost, type TestHost } from "../support/signed-client";
 
 let database: TestDatabase;
@@ -18,15 +18,9 @@ let host: TestHost;
 let url: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase("postgresql");
-  host = await createTestHost(database.prisma);
-  app = await startTestApp({ databaseUrl: database.url });
-  url = `${app.url}/api/v1/ingest`;
+  ({ database, host, app, url } = await startIngestApp());
 }, 180_000);
-afterAll(async () => {
-  await stopTestApp(app);
-  await database?.close();
-});
+afterAll(() => stopIngestApp({ app, database }));
 
 const body = () => batch([{ id: eventId(), type: "service.start", profile: host.profiles[0] }]);
 const stored = () => database.prisma.ingestEvent.count({ where: { hostId: host.hostId } });

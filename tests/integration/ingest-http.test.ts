@@ -5,8 +5,8 @@
  */
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../support/databases";
-import { startTestApp, stopTestApp, type AppProcess } from "../support/app-process";
+import type { TestDatabase } from "../support/databases";
+import { startIngestApp, stopIngestApp, type AppProcess } from "../support/app-process";
 import { batch, createTestHost, eventId, sign, signedPost, type TestHost } from "../support/signed-client";
 
 const PROBLEM = "application/problem+json";
@@ -16,15 +16,9 @@ let host: TestHost;
 let url: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase("postgresql");
-  host = await createTestHost(database.prisma);
-  app = await startTestApp({ databaseUrl: database.url });
-  url = `${app.url}/api/v1/ingest`;
+  ({ database, host, app, url } = await startIngestApp());
 }, 180_000);
-afterAll(async () => {
-  await stopTestApp(app);
-  await database?.close();
-});
+afterAll(() => stopIngestApp({ app, database }));
 
 async function problem(res: Response, status: number, type: string) {
   expect(res.status).toBe(status);

@@ -9,6 +9,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { assertBuilt, freePort, startApp, waitForStatus, type AppProcess } from "../../e2e/support/app-server";
+import { createTestDatabase, type TestDatabase } from "./databases";
+import { createTestHost, type TestHost } from "./signed-client";
 
 export type { AppProcess };
 
@@ -52,4 +54,30 @@ export async function stopTestApp(app: (AppProcess & { logDir: string }) | undef
   // KEEP_APP_LOGS=1 keeps the server log for a look after a failure
   if (process.env.KEEP_APP_LOGS) console.log(`app log kept: ${app.logFile}`);
   else fs.rmSync(app.logDir, { recursive: true, force: true });
+}
+
+export interface IngestApp {
+  database: TestDatabase;
+  host: TestHost;
+  app: AppProcess & { logDir: string };
+  /** Absolute URL of POST /api/v1/ingest on the started app. */
+  url: string;
+}
+
+/** A fresh PostgreSQL database with one signed test host, and the built app serving it. */
+export async function startIngestApp(): Promise<IngestApp> {
+  const database = await createTestDatabase("postgresql");
+  try {
+    const host = await createTestHost(database.prisma);
+    const app = await startTestApp({ databaseUrl: database.url });
+    return { database, host, app, url: `${app.url}/api/v1/ingest` };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export async function stopIngestApp(ctx: Partial<Pick<IngestApp, "app" | "database">>): Promise<void> {
+  await stopTestApp(ctx.app);
+  await ctx.database?.close();
 }
