@@ -7,6 +7,7 @@ import { registryQueryString } from "@/lib/domain/registry-query";
 import { CANARY_LABELS, CANARY_STAGES, CONTROLS, HEALTH_STATES, RINGS, TIERS, TIER_LABELS } from "@/lib/domain/tiers";
 import { getOverview } from "@/lib/server/overview";
 import { requireActor } from "@/lib/server/session";
+import { TableHead } from "@/components/ui/table-head";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Overview" };
@@ -85,14 +86,7 @@ export default async function OverviewPage() {
             <p className="text-sm text-slate-600">Nothing to follow up.</p>
           ) : (
             <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="py-2 pr-3 font-medium">Profile</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Tenant</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Tier</th>
-                  <th scope="col" className="py-2 font-medium">Missing controls</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Profile", "Tenant", "Tier", "Missing controls"]} />
               <tbody className="divide-y divide-slate-100">
                 {overview.shortfall.profiles.map((p) => (
                   <tr key={p.slug}>

@@ -2,6 +2,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, Section } from "@/components/ui/section";
 import type { Timeline, TimelineEvent } from "@/lib/server/events";
+import { TableHead } from "@/components/ui/table-head";
 
 const TYPE_TONES: Record<string, Tone> = {
   "tool.denied": "red",
@@ -106,15 +107,7 @@ export function EventTimeline({ slug, timeline }: { slug: string; timeline: Time
           <div className="overflow-x-auto">
             <table className="min-w-full text-left text-sm">
               <caption className="sr-only">Events</caption>
-              <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Time</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Type</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Host</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Trace</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Attributes</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Time", "Type", "Host", "Trace", "Attributes"]} variant="boxed" className="border-b border-slate-200" />
               <tbody className="divide-y divide-slate-100">
                 {timeline.rows.map((e) => (
                   <EventRow key={e.id} event={e} />

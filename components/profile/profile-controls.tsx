@@ -3,6 +3,7 @@ import type { ProfileDetail } from "@/lib/server/profiles";
 import { formatTime, shortHash } from "@/components/ui/format";
 import { Badge } from "@/components/ui/badge";
 import { Section } from "@/components/ui/section";
+import { TableHead } from "@/components/ui/table-head";
 
 function controlLabel(name: string): string {
   return (CONTROLS as Record<string, string>)[name] ?? name;
@@ -24,13 +25,7 @@ export function ProfileControls({ profile }: { profile: ProfileDetail }) {
       actions={profile.gaps.length > 0 ? <Badge tone="red">{profile.gaps.length} missing</Badge> : <Badge tone="green">complete</Badge>}
     >
       <table className="w-full text-left text-sm">
-        <thead className="text-xs uppercase tracking-wide text-slate-500">
-          <tr>
-            <th scope="col" className="py-1.5 pr-3 font-medium">Control</th>
-            <th scope="col" className="py-1.5 pr-3 font-medium">Status</th>
-            <th scope="col" className="py-1.5 font-medium">Evidence</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Control", "Status", "Evidence"]} />
         <tbody className="divide-y divide-slate-100">
           {required.map((control) => {
             const have = evidence.get(control);
@@ -65,17 +60,7 @@ export function ProfileAudit({ profile }: { profile: ProfileDetail }) {
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Seq</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Time</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Actor</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Action</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Resource</th>
-                <th scope="col" className="py-1.5 pr-3 font-medium">Decision</th>
-                <th scope="col" className="py-1.5 font-medium">Hash</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Seq", "Time", "Actor", "Action", "Resource", "Decision", "Hash"]} />
             <tbody className="divide-y divide-slate-100">
               {profile.audit.map((e) => (
                 <tr key={e.seq}>

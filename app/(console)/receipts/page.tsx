@@ -4,6 +4,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, PageHeader } from "@/components/ui/section";
 import { listReceipts } from "@/lib/server/receipts";
 import { requireActor } from "@/lib/server/session";
+import { TableHead } from "@/components/ui/table-head";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Receipts" };
@@ -38,17 +39,7 @@ export default async function ReceiptsPage({
         <>
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
             <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
-              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">Receipt</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Action</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Scope</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Time</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Request hash</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Result hash</th>
-                  <th scope="col" className="px-3 py-2 font-medium">Audit</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Receipt", "Action", "Scope", "Time", "Request hash", "Result hash", "Audit"]} variant="boxed" className="bg-slate-50" />
               <tbody className="divide-y divide-slate-100">
                 {result.rows.map((r) => (
                   <tr key={r.id} className="align-top">
