@@ -15,26 +15,14 @@ export const NONCE_SKEW_SEC = 300;
 /** One request in this many deletes expired nonces. */
 const CLEANUP_ONE_IN = 100;
 
-/** True when the nonce was new (and is now stored); false on a replay. */
-export async function claimNonce(sql: RawSql, keyId: string, nonce: string, now: Date): Promise<boolean> {
-  const expiresAt = new Date(now.getTime() + (NONCE_RETENTION_SEC + NONCE_SKEW_SEC) * 1000);
-  const rows = await sql.query<{ nonce: string }>(
-    `INSERT INTO "SignatureNonce" ("keyId", "nonce", "expiresAt") VALUES ($1, $2, $3)
-     ON CONFLICT ("keyId", "nonce") DO NOTHING RETURNING "nonce"`,
-    [keyId, nonce, expiresAt],
-  );
-  if (Math.random() * CLEANUP_ONE_IN < 1) await purgeExpiredNonces(sql, now).catch(() => undefined);
-  return rows.length === 1;
-}
-
 export async function purgeExpiredNonces(sql: RawSql, now: Date): Promise<void> {
   await sql.query(`DELETE FROM "SignatureNonce" WHERE "expiresAt" < $1`, [now]);
 }
 
 /**
- * claimNonce + countRequest in ONE statement (one round trip, one commit):
- * the rate counter is only incremented when the nonce was new, exactly as
- * calling claimNonce and then, on success, countRequest.
+ * Claim the nonce and count the request against the host's rate in ONE
+ * statement (one round trip): the rate counter is only incremented when the
+ * nonce was new, so a refused replay does not use up the host's rate.
  */
 export async function claimNonceAndCount(
   sql: RawSql,

@@ -1,8 +1,8 @@
 import "server-only";
 /**
  * Fixed-window request counters in the database (RateCounter), so every
- * replica sees the same count. One upsert per request: the row for
- * (key, window) is created at 1 or incremented, and the new count returned.
+ * replica sees the same count. The upsert that creates the (key, window) row
+ * at 1 or increments it runs with the nonce claim (lib/server/nonces.ts).
  */
 import type { RawSql } from "@/lib/sql";
 
@@ -21,17 +21,6 @@ export interface RateDecision {
 export function windowStart(now: Date, windowSec = RATE_WINDOW_SEC): Date {
   const ms = windowSec * 1000;
   return new Date(Math.floor(now.getTime() / ms) * ms);
-}
-
-export async function countRequest(sql: RawSql, key: string, limit: number, now: Date): Promise<RateDecision> {
-  const start = windowStart(now);
-  const rows = await sql.query<{ count: number }>(
-    `INSERT INTO "RateCounter" ("key", "windowStart", "count") VALUES ($1, $2, 1)
-     ON CONFLICT ("key", "windowStart") DO UPDATE SET "count" = "RateCounter"."count" + 1
-     RETURNING "count"`,
-    [key, start],
-  );
-  return rateDecision(sql, Number(rows[0]?.count ?? 1), limit, now);
 }
 
 /** The decision for a request that made the window's count `count` (also purges old windows now and then). */
