@@ -10,24 +10,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { IngestEventInput } from "@/lib/domain/ingest/types";
+import { fsyncDir } from "@/lib/durable-fs";
 
 /** An event as the agent delivers it: exactly the ingest envelope. */
 export type AgentEvent = IngestEventInput;
 
 export const SPOOL_FILE = "spool.jsonl";
 
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, "r");
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Directories cannot be fsynced everywhere; rename stays atomic.
-  }
-}
 
 /** Writes `text` to `file` atomically: temp file in the same directory, fsync, rename. */
 export function writeFileAtomic(file: string, text: string, mode = 0o600): void {

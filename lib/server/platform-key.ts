@@ -19,6 +19,7 @@ import path from "node:path";
 import { generateEd25519Key, privateKeyFromPem, rawPublicKey } from "@/lib/domain/http-signatures";
 import { dataDir, env } from "@/lib/env";
 import { resolveSecretRef } from "./auth/secret-ref";
+import { fsyncDir } from "@/lib/durable-fs";
 
 export interface PlatformKey {
   keyId: string;
@@ -89,18 +90,6 @@ function readIfExists(file: string): string | null {
   }
 }
 
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, "r");
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Not every platform can fsync a directory; the link itself is already atomic.
-  }
-}
 
 /** Resolves the platform key from explicit settings (testable without process.env). */
 export function resolvePlatformKey(options: { ref?: string; dataDir: string }): PlatformKey {
