@@ -39,6 +39,14 @@ const ZEnv = z.object({
   CELLGATE_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
   /** "group=tenant:role,group2=*:platform_admin" */
   CELLGATE_OIDC_GROUP_MAP: z.string().default(""),
+  /** Where new pending jobs are announced (Slack-compatible JSON, Standard Webhooks signature). Unset: no webhook. */
+  CELLGATE_WEBHOOK_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Standard Webhooks secret ("whsec_<base64>") as a secret reference: "file:/path", "env:VAR", or the literal value. */
+  CELLGATE_WEBHOOK_SECRET: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -33,6 +33,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": NONE,
     "packet.export": NONE,
     "registry.write": NONE,
+    "job.read": NONE,
+    "policy.write": NONE,
   },
   operator: {
     "registry.read": OWN_ONLY,
@@ -42,6 +44,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": NONE,
     "packet.export": NONE,
     "registry.write": OWN_ONLY,
+    "job.read": NONE,
+    "policy.write": NONE,
   },
   approver: {
     "registry.read": OWN_ONLY,
@@ -51,6 +55,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": NONE,
     "packet.export": NONE,
     "registry.write": NONE,
+    "job.read": OWN_ONLY,
+    "policy.write": NONE,
   },
   auditor: {
     "registry.read": OWN_ONLY,
@@ -60,6 +66,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": OWN_ONLY,
     "packet.export": OWN_ONLY,
     "registry.write": NONE,
+    "job.read": OWN_ONLY,
+    "policy.write": NONE,
   },
   tenant_admin: {
     "registry.read": OWN_ONLY,
@@ -69,6 +77,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": OWN_ONLY,
     "packet.export": NONE,
     "registry.write": OWN_ONLY,
+    "job.read": OWN_ONLY,
+    "policy.write": OWN_ONLY,
   },
   platform_admin: {
     "registry.read": EVERYWHERE,
@@ -78,6 +88,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": EVERYWHERE,
     "packet.export": EVERYWHERE,
     "registry.write": EVERYWHERE,
+    "job.read": EVERYWHERE,
+    "policy.write": EVERYWHERE,
   },
 };
 

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "audit.read",
   "packet.export",
   "registry.write",
+  "job.read",
+  "policy.write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -26,15 +28,17 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "audit.read": "read the audit log",
   "packet.export": "export an evidence packet",
   "registry.write": "register hosts and keys, sync the registry",
+  "job.read": "read jobs and the approval queue",
+  "policy.write": "apply a policy",
 };
 
 /** DESIGN.md "Who may do what", tenant-scoped roles. */
 export const ROLE_PERMISSIONS: Record<TenantRole, readonly Permission[]> = {
   viewer: ["registry.read"],
   operator: ["registry.read", "registry.write"],
-  approver: ["registry.read", "job.approve"],
-  auditor: ["registry.read", "audit.read", "packet.export"],
-  tenant_admin: ["registry.read", "killswitch.scoped", "audit.read", "registry.write"],
+  approver: ["registry.read", "job.approve", "job.read"],
+  auditor: ["registry.read", "audit.read", "packet.export", "job.read"],
+  tenant_admin: ["registry.read", "killswitch.scoped", "audit.read", "registry.write", "job.read", "policy.write"],
 };
 
 /**
@@ -48,6 +52,8 @@ export const PLATFORM_ADMIN_PERMISSIONS: readonly Permission[] = [
   "audit.read",
   "packet.export",
   "registry.write",
+  "job.read",
+  "policy.write",
 ];
 
 /** Permissions that only exist at platform scope. */
