@@ -89,12 +89,17 @@ export async function loadActor(sessionId: string): Promise<SessionActor | null>
     for (const m of user.memberships) byTenant.get(m.tenantId)?.roles.push(m.role);
     tenants = [...byTenant.values()].sort((a, b) => a.slug.localeCompare(b.slug));
   }
+  // Other accounts of the same person: never an approver of each other's requests.
+  const identityIds = user.personId
+    ? (await prisma.user.findMany({ where: { personId: user.personId, id: { not: user.id } }, select: { id: true } })).map((u) => u.id)
+    : [];
 
   return {
     userId: user.id,
     email: user.email,
     name: user.name,
     sessionId,
+    identityIds,
     platformAdmin,
     isPlatformAdminUser: user.platformAdmin,
     memberships,

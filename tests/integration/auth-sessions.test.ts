@@ -123,4 +123,16 @@ describe.each(BACKENDS)("sessions (%s)", (backend) => {
     await signOutSession(database.prisma, sid);
     expect(await loadActor(sid)).toBeNull();
   });
+
+  it("loadActor lists the person's other accounts (shared personId) as identities, and no one else's", async () => {
+    setDatabase(database);
+    const { user, sid } = await newSession();
+    expect((await loadActor(sid))?.identityIds).toEqual([]);
+    const personId = crypto.randomUUID();
+    const other = await makeUser();
+    const stranger = await makeUser();
+    await database.prisma.user.updateMany({ where: { id: { in: [user.id, other.id] } }, data: { personId } });
+    await database.prisma.user.update({ where: { id: stranger.id }, data: { personId: crypto.randomUUID() } });
+    expect((await loadActor(sid))?.identityIds).toEqual([other.id]);
+  });
 });
