@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { canonicalize } from "../canonical-json";
 import { canonicalHash } from "../hash";
-import { describeFault, GENESIS, GENESIS_HASH, hashAuditEntry, verifyChainSegment, type AuditRecord } from "./chain";
+import {
+  canonicalAuditEntry,
+  describeFault,
+  GENESIS,
+  GENESIS_HASH,
+  hashAuditEntry,
+  verifyChainSegment,
+  type AuditFields,
+  type AuditRecord,
+} from "./chain";
 
 function chain(n: number): AuditRecord[] {
   const out: AuditRecord[] = [];
@@ -43,6 +53,38 @@ describe("hashAuditEntry", () => {
     expect(hashAuditEntry(reordered)).toBe(entry!.hash);
     expect(hashAuditEntry({ ...entry!, data: { seq: 1, nested: { b: 3, a: [1, "x"] } } })).not.toBe(entry!.hash);
     expect(hashAuditEntry({ ...entry!, time: new Date(entry!.time.getTime() + 1) })).not.toBe(entry!.hash);
+  });
+});
+
+describe("canonicalAuditEntry", () => {
+  const awkward = ['plain', 'quote " inside', "back\\slash", "tab\there", "new\nline", "ünïcødé", "emoji 🔑", "\u2028", "", "ctrl \u0001", "~{}[]"];
+
+  it("writes exactly the RFC 8785 text of the entry object, for awkward strings and nulls too", () => {
+    let n = 0;
+    for (const text of awkward) {
+      for (const nullish of [true, false]) {
+        n += 1;
+        const fields: AuditFields = {
+          seq: n * 1013,
+          time: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, n)),
+          actorType: text,
+          actorId: `${text}-${n}`,
+          action: text,
+          resource: `r:${text}`,
+          tenantId: nullish ? null : text,
+          profileId: nullish ? text : null,
+          decision: nullish ? null : "DENY",
+          requestHash: nullish ? null : text,
+          resultHash: nullish ? text : null,
+          traceId: nullish ? null : text,
+          data: nullish ? null : { [text]: [text, 1.5, -0, null, { z: 1, a: text }] },
+          prevHash: text,
+        };
+        const generic = canonicalize({ ...fields, time: fields.time.toISOString() });
+        expect(canonicalAuditEntry(fields)).toBe(generic);
+        expect(hashAuditEntry(fields)).toBe(canonicalHash({ ...fields, time: fields.time.toISOString() }));
+      }
+    }
   });
 });
 

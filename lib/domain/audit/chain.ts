@@ -10,7 +10,8 @@
  * fields as null. Sequence numbers start at 1 and have no gaps; entry 1's
  * prevHash is GENESIS_HASH.
  */
-import { canonicalHash } from "../hash";
+import { canonicalize } from "../canonical-json";
+import { sha256Hex } from "../hash";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -35,23 +36,38 @@ export interface AuditRecord extends AuditFields {
   hash: string;
 }
 
+/**
+ * The JCS text of an entry, written out for its fixed shape: the member names
+ * below are already in RFC 8785 order (UTF-16 code units), so only `data`
+ * goes through the general canonicalizer. Equal, byte for byte, to
+ * `canonicalize({...})` of the same fields (tested), and several times faster,
+ * which is what lets verification keep up with large logs.
+ */
+export function canonicalAuditEntry(fields: AuditFields): string {
+  return (
+    `{"action":${str(fields.action)},"actorId":${str(fields.actorId)},"actorType":${str(fields.actorType)}` +
+    `,"data":${canonicalize(fields.data ?? null)},"decision":${nullable(fields.decision)}` +
+    `,"prevHash":${str(fields.prevHash)},"profileId":${nullable(fields.profileId)}` +
+    `,"requestHash":${nullable(fields.requestHash)},"resource":${str(fields.resource)}` +
+    `,"resultHash":${nullable(fields.resultHash)},"seq":${canonicalize(fields.seq)}` +
+    `,"tenantId":${nullable(fields.tenantId)},"time":${str(fields.time.toISOString())}` +
+    `,"traceId":${nullable(fields.traceId)}}`
+  );
+}
+
+/** Printable ASCII except `"` and `\`: serialized as is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function str(value: string): string {
+  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+function nullable(value: string | null): string {
+  return value === null ? "null" : str(value);
+}
+
 export function hashAuditEntry(fields: AuditFields): string {
-  return canonicalHash({
-    seq: fields.seq,
-    time: fields.time.toISOString(),
-    actorType: fields.actorType,
-    actorId: fields.actorId,
-    action: fields.action,
-    resource: fields.resource,
-    tenantId: fields.tenantId,
-    profileId: fields.profileId,
-    decision: fields.decision,
-    requestHash: fields.requestHash,
-    resultHash: fields.resultHash,
-    traceId: fields.traceId,
-    data: fields.data ?? null,
-    prevHash: fields.prevHash,
-  });
+  return sha256Hex(canonicalAuditEntry(fields));
 }
 
 export type ChainFault =
