@@ -15,7 +15,7 @@ function directives(now: Date, ttlSec = 60, issuedAgoSec = 0): Directives {
   const issued = new Date(Math.floor(now.getTime() / 1000) * 1000 - issuedAgoSec * 1000);
   return {
     host: "sandbox-01",
-    profiles: [{ slug: "acme-bot", tenant: "acme" }],
+    profiles: [{ slug: "acme-bot", tenant: "acme", policyVersion: null, policyFailClosed: false }],
     killSwitches: [],
     policyVersion: null,
     issuedAt: issued.toISOString(),

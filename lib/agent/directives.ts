@@ -15,7 +15,15 @@ import { writeFileAtomic } from "./spool";
 
 export const ZDirectives = z.object({
   host: z.string(),
-  profiles: z.array(z.object({ slug: z.string(), tenant: z.string() })),
+  profiles: z.array(
+    z.object({
+      slug: z.string(),
+      tenant: z.string(),
+      policyVersion: z.string().nullable().optional(),
+      /** True: a policy in force for this profile cannot be loaded, so the console denies its jobs. */
+      policyFailClosed: z.boolean().optional(),
+    }),
+  ),
   killSwitches: z.array(
     z.object({
       id: z.string(),

@@ -7,7 +7,10 @@ import "server-only";
  */
 import { type RequestMessage, signResponse } from "@/lib/domain/http-signatures";
 import type { Db, Tx } from "@/lib/db";
+import { canonicalHash } from "@/lib/domain/hash";
+import { combinedPolicyHash } from "@/lib/domain/policy";
 import type { PlatformKey } from "./platform-key";
+import { loadPolicySet } from "./policies/load";
 
 /**
  * A kill switch in force for one of the host's profiles. The kill-switch
@@ -24,9 +27,13 @@ export interface KillSwitchDirective {
 
 export interface Directives {
   host: string;
-  profiles: Array<{ slug: string; tenant: string }>;
+  /** Each bound profile with the combined hash of the policy versions in force for it. */
+  profiles: Array<{ slug: string; tenant: string; policyVersion: string | null; policyFailClosed: boolean }>;
   killSwitches: KillSwitchDirective[];
-  /** Version of the policy in force; null while no policy has been applied. */
+  /**
+   * One hash over the profiles' policy versions: it changes whenever a policy
+   * in force for any of them changes. Null while no policy has been applied.
+   */
   policyVersion: string | null;
   issuedAt: string;
   expiresAt: string;
@@ -41,17 +48,30 @@ export async function loadDirectives(
   now: Date,
   ttlSec: number,
 ): Promise<Directives> {
-  const profiles = await prisma.profile.findMany({
+  const rows = await prisma.profile.findMany({
     where: { id: { in: host.profileIds }, hosts: { some: { hostId: host.id } } },
-    select: { slug: true, tenant: { select: { slug: true } } },
+    select: { id: true, slug: true, tenantId: true, tenant: { select: { slug: true } } },
     orderBy: { slug: "asc" },
   });
+  const profiles = await Promise.all(
+    rows.map(async (p) => {
+      const set = await loadPolicySet(prisma, p);
+      const applied = set.versions.length > 0;
+      return {
+        slug: p.slug,
+        tenant: p.tenant.slug,
+        policyVersion: applied ? combinedPolicyHash(set) : null,
+        policyFailClosed: Boolean(set.failure),
+      };
+    }),
+  );
   const issued = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const applied = profiles.filter((p) => p.policyVersion !== null);
   return {
     host: host.id,
-    profiles: profiles.map((p) => ({ slug: p.slug, tenant: p.tenant.slug })),
+    profiles,
     killSwitches: [],
-    policyVersion: null,
+    policyVersion: applied.length ? `sha256:${canonicalHash(profiles.map((p) => [p.slug, p.policyVersion]))}` : null,
     issuedAt: issued.toISOString(),
     expiresAt: new Date(issued.getTime() + ttlSec * 1000).toISOString(),
   };

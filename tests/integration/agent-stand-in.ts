@@ -112,7 +112,7 @@ export async function startStandIn(host: { keyId: string; publicKeyBase64: strin
       const issued = new Date(Math.floor(now.getTime() / 1000) * 1000 - (state.mode.directives === "expired" ? 100_000 : 0));
       const directives = {
         host: host.id,
-        profiles: host.profiles.map((slug) => ({ slug, tenant: "acme" })),
+        profiles: host.profiles.map((slug) => ({ slug, tenant: "acme", policyVersion: null, policyFailClosed: false })),
         killSwitches: [],
         policyVersion: null,
         issuedAt: issued.toISOString(),

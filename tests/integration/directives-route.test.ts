@@ -10,6 +10,7 @@ import { GET as platformKeyGET } from "@/app/api/v1/platform-key/route";
 import { verifyDirectives } from "@/lib/agent/directives";
 import { setDatabase } from "@/lib/db";
 import { generateEd25519Key, privateKeyFromPem, signRequest } from "@/lib/domain/http-signatures";
+import { DEMO_PLATFORM_POLICY, policySourceHash } from "@/lib/domain/policy";
 import { resetEnvCache } from "@/lib/env";
 import { resetPlatformKeyCache } from "@/lib/server/platform-key";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
@@ -111,5 +112,37 @@ describe.each(BACKENDS)("directives route (%s)", (backend) => {
     const replay = await directivesGET(new Request(URL_, { headers: message.headers }));
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ check: "replayed-nonce" });
+  });
+
+  it("carries the policy version in force per profile, which changes when a new version is applied", async () => {
+    const { keyId: platformKeyId, publicKey } = await pin();
+    async function fetchDirectives() {
+      const { request, message } = signedGet();
+      const response = await directivesGET(request);
+      const body = new Uint8Array(await response.arrayBuffer());
+      const check = await verifyDirectives({ status: response.status, headers: response.headers, body, request: message, now: new Date(), pin: { keyId: platformKeyId, publicKey } });
+      if (!check.ok) throw new Error(`${check.check}: ${check.reason}`);
+      return check.directives;
+    }
+    let version = (await database.prisma.policyVersion.aggregate({ where: { scopeKey: "platform" }, _max: { version: true } }))._max.version ?? 0;
+    async function applyPlatform(source: string) {
+      version += 1;
+      await database.prisma.policyVersion.create({
+        data: { level: "platform", scopeKey: "platform", version, hash: policySourceHash(source), source, authorType: "cli", authorId: "test", receiptId: `rcpt_${randomSlug("r")}` },
+      });
+    }
+    await applyPlatform(DEMO_PLATFORM_POLICY);
+    const first = await fetchDirectives();
+    expect(first.policyVersion).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(first.profiles.map((p) => p.policyFailClosed)).toEqual([false, false]);
+    expect(first.profiles.every((p) => /^sha256:[0-9a-f]{64}$/.test(p.policyVersion ?? ""))).toBe(true);
+
+    await applyPlatform(`${DEMO_PLATFORM_POLICY}\n# a comment changes the version\n`);
+    const second = await fetchDirectives();
+    expect(second.policyVersion).not.toBe(first.policyVersion);
+
+    await applyPlatform("kind: Policy\nrules: [not a valid document\n");
+    const broken = await fetchDirectives();
+    expect(broken.profiles.map((p) => p.policyFailClosed)).toEqual([true, true]);
   });
 });

@@ -144,7 +144,7 @@ export interface Evaluation {
    */
   ruleIds: string[];
   reason: string;
-  /** REQUIRE_APPROVAL: distinct approvers needed (≥ 2 for tiers L4 and L5). */
+  /** REQUIRE_APPROVAL: distinct approvers the policy asks for (the server applies the L4/L5 floor with minimumApprovals). */
   approvalsNeeded: number | null;
   ttlSec: number | null;
   /** Tightest merge of every matched constraints rule; null when none matched. */

@@ -1,0 +1,144 @@
+import "server-only";
+/**
+ * The policy in force for a profile: the newest PolicyVersion of the
+ * platform, the profile's tenant and the profile itself, parsed. Anything
+ * that cannot be loaded or parsed (or a missing platform policy) sets
+ * `failure`, and the evaluator then denies everything (fail closed).
+ *
+ * Sources are immutable per hash, so parsed documents are cached by hash,
+ * and compiled sets by their combined hash; the newest versions are still
+ * read from the database on every call (one query), so every replica sees a
+ * newly applied version at once.
+ */
+import type { Db, Tx } from "@/lib/db";
+import {
+  combinedPolicyHash,
+  compilePolicySet,
+  parsePolicy,
+  policySourceHash,
+  type CompiledPolicySet,
+} from "@/lib/domain/policy";
+import type { LoadedPolicy, PolicyLevel, PolicySet } from "@/lib/domain/policy/types";
+
+export interface VersionRef {
+  id: string;
+  level: PolicyLevel;
+  version: number;
+  hash: string;
+  createdAt: Date;
+}
+
+export interface ProfilePolicySet extends PolicySet {
+  versions: VersionRef[];
+}
+
+interface VersionRow extends VersionRef {
+  scopeKey: string;
+  source: string;
+}
+
+export function scopeKeyFor(level: PolicyLevel, id?: string | null): string {
+  return level === "platform" ? "platform" : `${level}:${id}`;
+}
+
+type Parsed = { ok: true; policy: LoadedPolicy } | { ok: false; problem: string };
+const parsedByHash = new Map<string, Parsed>();
+const compiledByHash = new Map<string, CompiledPolicySet>();
+const CACHE_MAX = 512;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function parseStored(row: VersionRow): Parsed {
+  const key = `${row.hash}:${row.version}`;
+  const cached = parsedByHash.get(key);
+  if (cached) return cached;
+  let result: Parsed;
+  if (policySourceHash(row.source) !== row.hash) {
+    result = { ok: false, problem: `${row.level} policy version ${row.version} does not match its stored hash` };
+  } else {
+    const parsed = parsePolicy(row.source);
+    result = parsed.ok
+      ? { ok: true, policy: { document: parsed.document, hash: parsed.hash, version: row.version } }
+      : {
+          ok: false,
+          problem: `${row.level} policy version ${row.version} cannot be parsed: ${parsed.problems
+            .slice(0, 3)
+            .map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message))
+            .join("; ")}`,
+        };
+  }
+  return remember(parsedByHash, key, result);
+}
+
+/** Newest version of each of the given scopes (one query). */
+async function newestVersions(prisma: Db | Tx, scopeKeys: string[]): Promise<VersionRow[]> {
+  return prisma.$queryRawUnsafe<VersionRow[]>(
+    `SELECT DISTINCT ON ("scopeKey") "id"::text AS "id", "scopeKey", "level"::text AS "level", "version", "hash", "source", "createdAt"
+       FROM "PolicyVersion" WHERE "scopeKey" = ANY($1::text[])
+       ORDER BY "scopeKey", "version" DESC`,
+    scopeKeys,
+  );
+}
+
+export async function loadPolicySet(prisma: Db | Tx, profile: { id: string; tenantId: string }): Promise<ProfilePolicySet> {
+  const keys = { platform: "platform", tenant: scopeKeyFor("tenant", profile.tenantId), profile: scopeKeyFor("profile", profile.id) };
+  const rows = await newestVersions(prisma, Object.values(keys));
+  const set: ProfilePolicySet = { platform: null, tenant: null, profile: null, versions: [] };
+  const failures: string[] = [];
+  for (const level of ["platform", "tenant", "profile"] as const) {
+    const row = rows.find((r) => r.scopeKey === keys[level]);
+    if (!row) continue;
+    set.versions.push({ id: row.id, level, version: row.version, hash: row.hash, createdAt: row.createdAt });
+    const parsed = parseStored(row);
+    if (parsed.ok) set[level] = parsed.policy;
+    else failures.push(parsed.problem);
+  }
+  if (!set.platform && failures.length === 0) failures.push("no platform policy has been applied");
+  if (failures.length > 0) set.failure = failures.join("; ");
+  return set;
+}
+
+export async function compiledPolicyFor(
+  prisma: Db | Tx,
+  profile: { id: string; tenantId: string },
+): Promise<{ set: ProfilePolicySet; compiled: CompiledPolicySet }> {
+  const set = await loadPolicySet(prisma, profile);
+  const key = `${combinedPolicyHash(set)}|${set.failure ?? ""}`;
+  const compiled = compiledByHash.get(key) ?? remember(compiledByHash, key, compilePolicySet(set));
+  return { set, compiled };
+}
+
+export interface PolicyProblemNotice {
+  scopeKey: string;
+  /** Tenant the failing document belongs to; null for the platform. Filter by the reader's tenants. */
+  tenantId: string | null;
+  message: string;
+}
+
+export type PolicyHealth = { ok: true; versions: number } | { ok: false; problems: PolicyProblemNotice[] };
+
+/**
+ * Whether every policy version in force loads (for the overview's fail-closed
+ * notice). A failing platform document denies every job; a failing tenant or
+ * profile document denies that tenant's or profile's jobs.
+ */
+export async function policyHealth(prisma: Db | Tx): Promise<PolicyHealth> {
+  const rows = await prisma.$queryRawUnsafe<Array<VersionRow & { tenantId: string | null }>>(
+    `SELECT DISTINCT ON ("scopeKey") "id"::text AS "id", "scopeKey", "level"::text AS "level", "version", "hash", "source",
+            "createdAt", "tenantId"::text AS "tenantId"
+       FROM "PolicyVersion" ORDER BY "scopeKey", "version" DESC`,
+  );
+  const problems: PolicyProblemNotice[] = [];
+  if (!rows.some((r) => r.scopeKey === "platform")) {
+    problems.push({ scopeKey: "platform", tenantId: null, message: "no platform policy has been applied" });
+  }
+  for (const row of rows) {
+    const parsed = parseStored(row);
+    if (!parsed.ok) problems.push({ scopeKey: row.scopeKey, tenantId: row.tenantId, message: parsed.problem });
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, versions: rows.length };
+}
