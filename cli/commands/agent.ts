@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { signedRequest } from "@/lib/agent/client";
+import { jobBody, JobError, submitJob, tenantOfProfile, type JobAnswer } from "@/lib/agent/job";
 import { AgentConfigError, defaultKeyId, manifestSnippet, readKeyFile, writeKeyFile } from "@/lib/agent/key-file";
 import { runAgent } from "@/lib/agent/run";
 import type { AgentEvent } from "@/lib/agent/spool";
@@ -18,6 +19,8 @@ Usage:
   cellgate agent run --url URL --key FILE --key-id ID --profile SLUG… --spool DIR [--events JSONL]
                      [--heartbeat-sec 30] [--directives-sec N] [--directives-out FILE]
                      [--platform-key B64] [--max-seconds N]
+  cellgate agent job --url URL --key FILE --key-id ID --topic TOPIC --profile SLUG [--tenant SLUG]
+                     [--risk-tag TAG…] [--label k=v…] [--payload JSON|@file] [--wait SEC]
 
 keygen  writes a new Ed25519 private key (PKCS#8 PEM, mode 0600) and prints the
         public key and a registry-manifest snippet (hosts: entry).
@@ -27,6 +30,11 @@ run     sends heartbeats, forwards events appended to the JSONL file through a
         durable spool, fetches and verifies the signed directives and writes
         them to --directives-out ("mode": "normal" | "stop-risky"). Stops on
         SIGTERM/SIGINT (or after --max-seconds); unsent events stay spooled.
+job     submits a job to POST /api/v1/jobs (docs/jobs.md), checks the answered
+        jobHash equals its own hash of the job, and polls until the status is
+        final or --wait seconds (default 300) pass. Prints status and reason;
+        exit 0 for ALLOWED or APPROVED, 1 otherwise (also when still pending).
+        --tenant defaults to the profile's tenant from the host's directives.
 `;
 
 export async function agentCommand(argv: string[]): Promise<void> {
@@ -39,8 +47,9 @@ export async function agentCommand(argv: string[]): Promise<void> {
     if (sub === "keygen") return keygen(rest);
     if (sub === "send") return await send(rest);
     if (sub === "run") return await run(rest);
+    if (sub === "job") return await job(rest);
   } catch (error) {
-    if (error instanceof AgentConfigError) throw new CommandFailed(error.message);
+    if (error instanceof AgentConfigError || error instanceof JobError) throw new CommandFailed(error.message);
     throw error;
   }
   throw new UsageError(sub ? `unknown agent subcommand ${sub}` : "missing subcommand", AGENT_HELP);
@@ -187,4 +196,91 @@ async function run(argv: string[]): Promise<void> {
   process.off("SIGTERM", stop);
   process.off("SIGINT", stop);
   process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+function labels(parsed: Parsed): Record<string, string> {
+  const out: Record<string, string> = {};
+  const raw = parsed.values.label;
+  for (const pair of Array.isArray(raw) ? raw : []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--label ${pair}: expected key=value`, AGENT_HELP);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function payload(raw: string | undefined): unknown {
+  if (raw === undefined) return {};
+  const fromFile = raw.startsWith("@");
+  let text = raw;
+  if (fromFile) {
+    try {
+      text = fs.readFileSync(userPath(raw.slice(1)), "utf8");
+    } catch (error) {
+      throw new CommandFailed(`--payload ${raw}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--payload${fromFile ? ` ${raw}` : ""} is not JSON: ${(error as Error).message}`, AGENT_HELP);
+  }
+}
+
+function describeJob(job: JobAnswer): string {
+  const parts = [`job ${job.id}: ${job.status}`];
+  if (job.status === "PENDING_APPROVAL") parts.push(`(${job.approvals.approved}/${job.approvals.needed} approvals, expires ${job.expiresAt})`);
+  return parts.join(" ");
+}
+
+async function job(argv: string[]): Promise<void> {
+  const options = {
+    ...CONNECTION,
+    topic: { type: "string" },
+    profile: { type: "string" },
+    tenant: { type: "string" },
+    "risk-tag": { type: "string", multiple: true },
+    label: { type: "string", multiple: true },
+    payload: { type: "string" },
+    wait: { type: "string" },
+  } as const;
+  const parsed = parse(argv, options, AGENT_HELP, { min: 0, max: 0 });
+  if (!parsed) return;
+  const creds = credentials(parsed);
+  const profile = requireOpt(parsed, "profile", AGENT_HELP);
+  const rawWait = stringOpt(parsed, "wait");
+  const waitSec = rawWait === undefined ? 300 : Number(rawWait);
+  if (!Number.isInteger(waitSec) || waitSec < 0) throw new UsageError("--wait must be a whole number of seconds (0: do not wait)", AGENT_HELP);
+  const body = jobBody({
+    topic: requireOpt(parsed, "topic", AGENT_HELP),
+    tenant: stringOpt(parsed, "tenant") ?? (await tenantOfProfile(creds, profile)),
+    profile,
+    riskTags: listOpt(parsed, "risk-tag"),
+    labels: labels(parsed),
+    payload: payload(stringOpt(parsed, "payload")),
+  });
+  let last = "";
+  const outcome = await submitJob(creds, body, {
+    waitSec,
+    onPoll: (j) => {
+      const line = describeJob(j);
+      if (line !== last) process.stdout.write(`${line}\n`);
+      last = line;
+    },
+  });
+  const { job: answer } = outcome;
+  process.stdout.write(
+    [
+      `job:     ${answer.id}`,
+      `hash:    ${answer.jobHash} (matches the job sent)`,
+      `status:  ${answer.status}`,
+      `reason:  ${answer.decision.reason}`,
+      `rules:   ${answer.decision.ruleIds.join(", ")}`,
+      ...(answer.decision.constraints ? [`constraints: ${JSON.stringify(answer.decision.constraints)}`] : []),
+      "",
+    ].join("\n"),
+  );
+  if (outcome.runnable) return;
+  if (!outcome.final) throw new CommandFailed(`job ${answer.id} is still ${answer.status} after ${waitSec}s; not running it`);
+  throw new CommandFailed(`job ${answer.id} is ${answer.status}: ${answer.decision.reason}`);
 }

@@ -127,6 +127,8 @@ export interface ReceiptInput {
   tenantId?: string | null;
   profileId?: string | null;
   traceId?: string | null;
+  /** The policy decision or vote the entry records (ALLOW, DENY, approve, …), when there is one. */
+  decision?: string | null;
   request: unknown;
   result: unknown;
   /** Short, human-readable facts shown on /receipts (no secrets). */
@@ -163,6 +165,7 @@ export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: Receip
       resource: `${input.scope.type}:${input.scope.id}`,
       tenantId: input.tenantId,
       profileId: input.profileId,
+      decision: input.decision,
       requestHash,
       resultHash,
       traceId: input.traceId,

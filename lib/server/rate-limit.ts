@@ -28,7 +28,8 @@ export async function rateDecision(sql: RawSql, count: number, limit: number, no
   const start = windowStart(now);
   if (Math.random() * CLEANUP_ONE_IN < 1) {
     await sql
-      .query(`DELETE FROM "RateCounter" WHERE "windowStart" < $1`, [new Date(start.getTime() - 3600_000)])
+      // Policy throttle counters (key "throttle:…") may have long windows; lib/server/jobs/throttle.ts purges those.
+      .query(`DELETE FROM "RateCounter" WHERE "windowStart" < $1 AND "key" NOT LIKE 'throttle:%'`, [new Date(start.getTime() - 3600_000)])
       .catch(() => undefined);
   }
   const retryAfterSec = Math.max(1, Math.ceil((start.getTime() + RATE_WINDOW_SEC * 1000 - now.getTime()) / 1000));

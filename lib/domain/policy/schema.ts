@@ -29,7 +29,8 @@ export const ZConstraints = z.strictObject({
 
 export const ZThrottle = z.strictObject({
   limit: ZPositiveInt,
-  windowSec: ZPositiveInt,
+  // at most 31 days: throttle counters older than that are purged (lib/server/jobs/throttle.ts)
+  windowSec: ZPositiveInt.max(2_678_400, "at most 2678400 seconds (31 days)"),
   per: z.enum(["profile", "tenant", "platform"]).default("profile"),
 });
 

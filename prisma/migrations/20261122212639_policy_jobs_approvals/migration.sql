@@ -63,7 +63,7 @@ CREATE TABLE "Job" (
     "expiresAt" TIMESTAMPTZ(3),
     "resolvedAt" TIMESTAMPTZ(3),
     "requester" TEXT,
-    "requesterIds" UUID[],
+    "requesterIds" TEXT[],
     "traceId" TEXT NOT NULL,
     "receiptId" TEXT NOT NULL,
     "createdAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

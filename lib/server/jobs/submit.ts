@@ -1,0 +1,202 @@
+import "server-only";
+/**
+ * Submitting a job (POST /api/v1/jobs, the demo seed): the profile must be
+ * bound to the host and belong to the tenant named; the policy in force is
+ * evaluated (fail closed), matched throttles are counted in the database,
+ * and ONE transaction stores the decision record, the job, the webhook
+ * message (new pending job, when a URL is configured) and the job.submit
+ * receipt + audit entry. Nothing is stored for a refused submission.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Database } from "@/lib/db";
+import { minimumApprovals } from "@/lib/domain/approvals";
+import { canonicalJob, type JobBody } from "@/lib/domain/jobs";
+import { applyThrottle, evaluate } from "@/lib/domain/policy";
+import type { Evaluation, PolicyInput } from "@/lib/domain/policy/types";
+import type { TierName } from "@/lib/domain/tiers";
+import { env } from "@/lib/env";
+import { writeReceipt } from "@/lib/server/audit";
+import type { BoundProfile } from "@/lib/server/host-auth";
+import { isDatabaseUnavailable } from "@/lib/server/host-auth";
+import { compiledPolicyFor } from "@/lib/server/policies/load";
+import { problemType, type ProblemBody } from "@/lib/server/problem";
+import { pendingJobMessage } from "@/lib/server/webhooks/payload";
+import { enqueueWebhook } from "@/lib/server/webhooks/outbox";
+import { countThrottles, deciding } from "./throttle";
+import { requesterIds, requesterOf } from "./requester";
+import { statusFor, type SubmittedJobView } from "./view";
+
+/** Seconds a pending job waits when the policy gives no ttl. */
+export const DEFAULT_TTL_SEC = 3600;
+
+export interface SubmitInput {
+  host: { id: string; profiles: BoundProfile[] };
+  keyId: string;
+  body: JobBody;
+  now: Date;
+  traceId?: string;
+  /** Announce a new pending job to the configured webhook (default true). */
+  notify?: boolean;
+}
+
+export type SubmitOutcome =
+  | { ok: true; job: SubmittedJobView; retryAfterSec: number | null; webhookQueued: boolean }
+  | { ok: false; status: number; problem: ProblemBody & Record<string, unknown> };
+
+interface ProfileRow {
+  id: string;
+  slug: string;
+  tenantId: string;
+  tenantSlug: string;
+  ring: number;
+  tier: TierName;
+}
+
+export function newJobId(): string {
+  return `job_${randomBytes(16).toString("base64url")}`;
+}
+
+/** The policy evaluation, or DENY naming the failure when the policy cannot be loaded at all (fail closed). */
+async function evaluateFor(database: Database, profile: ProfileRow, input: PolicyInput): Promise<Evaluation> {
+  try {
+    const { compiled } = await compiledPolicyFor(database.prisma, { id: profile.id, tenantId: profile.tenantId });
+    return evaluate(compiled, input);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    console.error("[jobs] policy could not be loaded; denying (fail closed):", error);
+    return {
+      decision: "DENY",
+      ruleIds: ["policy:unavailable"],
+      reason: `policy unavailable, failing closed: ${(error as Error).message}`.slice(0, 500),
+      approvalsNeeded: null,
+      ttlSec: null,
+      constraints: null,
+      throttles: [],
+      policyHash: "none",
+    };
+  }
+}
+
+export async function submitJob(database: Database, input: SubmitInput): Promise<SubmitOutcome> {
+  const { body, now } = input;
+  const bound = input.host.profiles.find((p) => p.slug === body.profile);
+  if (!bound) {
+    return {
+      ok: false,
+      status: 403,
+      problem: { type: problemType("profile-not-bound"), title: "Profile not bound to this host", detail: `this host is not bound to profile "${body.profile}"`, profiles: [body.profile] },
+    };
+  }
+  const rows = await database.sql.query<ProfileRow>(
+    `SELECT p."id"::text AS "id", p."slug", p."tenantId"::text AS "tenantId", t."slug" AS "tenantSlug", p."ring", p."tier"::text AS "tier"
+       FROM "Profile" p JOIN "Tenant" t ON t."id" = p."tenantId" WHERE p."id" = $1::uuid`,
+    [bound.id],
+  );
+  const profile = rows[0];
+  if (!profile) {
+    return { ok: false, status: 403, problem: { type: problemType("profile-not-bound"), title: "Profile not bound to this host", detail: `profile "${body.profile}" no longer exists`, profiles: [body.profile] } };
+  }
+  if (profile.tenantSlug !== body.tenant) {
+    return {
+      ok: false,
+      status: 400,
+      problem: {
+        type: problemType("tenant-mismatch"),
+        title: "Tenant does not match the profile",
+        detail: `profile "${profile.slug}" belongs to tenant "${profile.tenantSlug}", not "${body.tenant}"`,
+        errors: [{ field: "tenant", message: `must be "${profile.tenantSlug}", the tenant of profile "${profile.slug}"` }],
+      },
+    };
+  }
+
+  const { canonical, jobHash } = canonicalJob(body);
+  const policyInput: PolicyInput = {
+    topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, riskTags: body.riskTags, labels: body.labels, ring: Number(profile.ring), tier: profile.tier,
+  };
+  const evaluated = await evaluateFor(database, profile, policyInput);
+  const jobId = newJobId();
+  const decisionId = randomUUID();
+  const traceId = input.traceId ?? randomBytes(16).toString("hex");
+  const requester = requesterOf(body.labels);
+  const webhookUrl = env().CELLGATE_WEBHOOK_URL ?? null;
+
+  const stored = await database.sql.transaction(async (sql) => {
+    let evaluation = evaluated;
+    let retryAfterSec: number | null = null;
+    if (evaluation.throttles.length > 0 && evaluation.decision !== "DENY") {
+      const over = deciding(await countThrottles(sql, evaluation.throttles, now));
+      if (over) {
+        evaluation = applyThrottle(evaluation, over.throttle, over.retryAfterSec);
+        if (evaluation.decision === "THROTTLE") retryAfterSec = over.retryAfterSec;
+      }
+    }
+    const status = statusFor(evaluation.decision);
+    const pending = status === "PENDING_APPROVAL";
+    const approvalsNeeded = pending ? minimumApprovals(profile.tier, evaluation.approvalsNeeded) : 0;
+    const ttlSec = pending ? (evaluation.ttlSec ?? DEFAULT_TTL_SEC) : null;
+    const expiresAt = ttlSec === null ? null : new Date(now.getTime() + ttlSec * 1000);
+    const ids = await requesterIds(sql, requester);
+
+    await sql.query(
+      `INSERT INTO "PolicyDecision" ("id", "tenantId", "profileId", "jobId", "decision", "ruleIds", "reason", "policyHash", "inputHash",
+         "constraints", "approvalsNeeded", "ttlSec", "createdAt")
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)), $7, $8, $9, $10::jsonb, $11, $12, $13)`,
+      [decisionId, profile.tenantId, profile.id, jobId, evaluation.decision, JSON.stringify(evaluation.ruleIds), evaluation.reason, evaluation.policyHash, jobHash,
+        evaluation.constraints === null ? null : JSON.stringify(evaluation.constraints), pending ? approvalsNeeded : null, ttlSec, now],
+    );
+    const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
+    await sql.query(
+      `INSERT INTO "Job" ("id", "tenantId", "profileId", "hostId", "keyId", "topic", "riskTags", "labels", "payload", "canonical", "jobHash",
+         "status", "decisionId", "approvalsNeeded", "expiresAt", "resolvedAt", "requester", "requesterIds", "traceId", "receiptId", "createdAt")
+       VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, ARRAY(SELECT json_array_elements_text($7::json)), $8::jsonb, $9::jsonb, $10, $11, $12::"JobStatus", $13::uuid, $14, $15, $16,
+         $17, ARRAY(SELECT json_array_elements_text($18::json))::uuid[], $19, $20, $21)`,
+      [jobId, profile.tenantId, profile.id, input.host.id, input.keyId, body.topic, JSON.stringify(body.riskTags), JSON.stringify(body.labels), JSON.stringify(body.payload),
+        canonical, jobHash, status, decisionId, approvalsNeeded, expiresAt, pending ? null : now, requester, JSON.stringify(ids), traceId, receiptId, now],
+    );
+    let webhookQueued = false;
+    if (pending && webhookUrl && input.notify !== false) {
+      const base = env().NEXTAUTH_URL;
+      const message = pendingJobMessage({
+        jobId, jobHash, topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, tier: profile.tier, riskTags: body.riskTags,
+        requester, hostId: input.host.id, reason: evaluation.reason, ruleIds: evaluation.ruleIds, approvalsNeeded,
+        expiresAt: expiresAt!.toISOString(), createdAt: now.toISOString(), link: base ? new URL(`/approvals/${jobId}`, base).toString() : null,
+      });
+      await enqueueWebhook(sql, { event: message.type, url: webhookUrl, payload: message, now });
+      webhookQueued = true;
+    }
+    // Last, right before the commit: the audit head lock is held only for the append.
+    const receipt = await writeReceipt(sql, {
+      id: receiptId,
+      action: "job.submit",
+      actor: { type: "host", id: input.host.id },
+      scope: { type: "job", id: jobId },
+      tenantId: profile.tenantId,
+      profileId: profile.id,
+      traceId,
+      decision: evaluation.decision,
+      request: { jobHash, keyId: input.keyId },
+      result: { job: jobId, status, decision: decisionId, ruleIds: evaluation.ruleIds, policyHash: evaluation.policyHash },
+      summary: { job: jobId, status, decision: evaluation.decision, topic: body.topic, profile: profile.slug, ruleIds: evaluation.ruleIds },
+    });
+    const job: SubmittedJobView = {
+      id: jobId,
+      status,
+      jobHash,
+      topic: body.topic,
+      tenant: profile.tenantSlug,
+      profile: profile.slug,
+      decision: {
+        id: decisionId, decision: evaluation.decision, ruleIds: evaluation.ruleIds, reason: evaluation.reason, policyHash: evaluation.policyHash,
+        inputHash: jobHash, constraints: evaluation.constraints, approvalsNeeded: pending ? approvalsNeeded : null, ttlSec, createdAt: now.toISOString(),
+      },
+      approvals: { needed: approvalsNeeded, approved: 0 },
+      expiresAt: expiresAt?.toISOString() ?? null,
+      createdAt: now.toISOString(),
+      resolvedAt: pending ? null : now.toISOString(),
+      receiptId,
+      receipt,
+    };
+    return { job, retryAfterSec, webhookQueued };
+  });
+  return { ok: true, ...stored };
+}
