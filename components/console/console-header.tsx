@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { ROLE_LABELS } from "@/lib/authz";
+import { holdsAnywhere, ROLE_LABELS } from "@/lib/authz";
 import type { SessionActor } from "@/lib/server/session";
 import { NavLinks } from "./nav-links";
 import { SignOutButton } from "@/app/(auth)/sign-out-button";
@@ -42,7 +42,7 @@ export function ConsoleHeader({
             </span>
             Cellgate
           </Link>
-          <NavLinks />
+          <NavLinks canReadJobs={holdsAnywhere(actor, "job.read")} />
           <div className="ml-auto flex flex-wrap items-center gap-3">
             <span className="text-xs text-slate-400" title="Tenant context">
               <span className="sr-only">Tenant: </span>

@@ -5,15 +5,18 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/profiles", label: "Registry" },
+  { href: "/approvals", label: "Approvals", needs: "jobs" },
+  { href: "/policies", label: "Policies" },
   { href: "/receipts", label: "Receipts" },
 ] as const;
 
-export function NavLinks() {
+/** `canReadJobs`: the actor holds job.read somewhere (the pages check again on the server). */
+export function NavLinks({ canReadJobs }: { canReadJobs: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main">
       <ul className="flex items-center gap-1">
-        {LINKS.map(({ href, label }) => {
+        {LINKS.filter((link) => !("needs" in link) || canReadJobs).map(({ href, label }) => {
           const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
           return (
             <li key={href}>

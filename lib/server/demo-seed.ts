@@ -24,6 +24,8 @@ import {
 import { planHostRotate } from "@/lib/domain/registry/host-plan";
 import { planRegistrySync } from "@/lib/domain/registry/plan";
 import { writeReceipt } from "@/lib/server/audit";
+import { seedDemoJobs } from "@/lib/server/jobs/demo";
+import { seedDemoPolicies } from "@/lib/server/policies/demo";
 import { hashPassword } from "@/lib/server/passwords";
 import { applyPlan } from "@/lib/server/registry/apply-plan";
 import { loadRegistryState, stateQueryFor } from "@/lib/server/registry/load-state";
@@ -136,10 +138,12 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
       });
 
       const tenants = new Map((await tx.tenant.findMany()).map((t) => [t.slug, t.id]));
+      let platformAdminId: string | undefined;
       for (const user of users) {
         const created = await tx.user.create({
           data: { email: user.email, name: user.name, passwordHash: hashes.get(user.email)!, platformAdmin: user.platformAdmin },
         });
+        if (user.platformAdmin) platformAdminId ??= created.id;
         if (user.tenant && user.role !== "platform_admin") {
           await tx.membership.create({
             data: { userId: created.id, tenantId: tenants.get(user.tenant)!, role: user.role as (typeof DEMO_ROLES)[number] },
@@ -163,11 +167,15 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
         summary: { ...counts, users: users.map((u) => u.email) },
       });
       await seedDemoEvents(tx, seeded.id, now);
+      // The demo policies, applied by the platform admin through the same path as `policy apply --apply`.
+      await seedDemoPolicies(tx, platformAdminId!);
       return seeded;
     },
     { timeout: 180_000, maxWait: 30_000 },
   );
   if (!receipt) return { status: "already-seeded" };
+  // A few jobs through the real signed-submission path (it opens its own transactions).
+  await seedDemoJobs(database);
   return {
     status: "seeded",
     counts,

@@ -1,0 +1,87 @@
+"use client";
+import { useActionState, useId, useState } from "react";
+import type { ActionResult } from "@/lib/server/action";
+
+type VoteAction = (
+  prev: unknown,
+  formData: FormData,
+) => Promise<ActionResult<{ status: string; vote: string; approvals: number; approvalsNeeded: number }>>;
+
+const OUTCOME: Record<string, string> = {
+  APPROVED: "The job is approved.",
+  REJECTED: "The job is rejected.",
+  PENDING_APPROVAL: "The job still needs another approver.",
+};
+
+/**
+ * Approve or deny with a required note. The hidden seenHash is the hash this
+ * page showed: the server refuses the vote if the job no longer has it.
+ */
+export function VoteForm({ jobId, jobHash, action }: { jobId: string; jobHash: string; action: VoteAction }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  // Controlled, so the note survives a refused vote (React resets uncontrolled fields after an action).
+  const [note, setNote] = useState("");
+  const noteId = useId();
+  const errorId = useId();
+
+  if (state?.ok) {
+    return (
+      <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-800">
+        You {state.data.vote === "approve" ? "approved" : "denied"} this job. {OUTCOME[state.data.status] ?? ""} Receipt{" "}
+        <code className="font-mono">{state.receipt.id}</code> (audit #{state.receipt.auditSeq})
+      </p>
+    );
+  }
+  const noteError = state && !state.ok ? state.error.fieldErrors?.note?.[0] : undefined;
+  const formError = state && !state.ok && !noteError ? state.error.message : undefined;
+  return (
+    <form action={formAction} aria-label="Vote on this job" className="space-y-2">
+      <input type="hidden" name="jobId" value={jobId} />
+      <input type="hidden" name="seenHash" value={jobHash} />
+      <label htmlFor={noteId} className="block text-sm font-medium text-slate-700">
+        Note (required)
+      </label>
+      <textarea
+        id={noteId}
+        name="note"
+        required
+        maxLength={2000 /* NOTE_MAX in lib/schemas/approvals */}
+        value={note}
+        onChange={(event) => setNote(event.target.value)}
+        rows={3}
+        aria-invalid={noteError ? true : undefined}
+        aria-describedby={noteError || formError ? errorId : undefined}
+        placeholder="Why you approve or deny this job"
+        className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+      />
+      {noteError || formError ? (
+        <p id={errorId} role="alert" className="text-sm text-rose-700">
+          {noteError ?? formError}
+        </p>
+      ) : null}
+      <p className="text-xs text-slate-500">
+        Your vote binds to hash <code className="break-all font-mono">{jobHash}</code>.
+      </p>
+      <div className="flex gap-2">
+        <button
+          type="submit"
+          name="vote"
+          value="approve"
+          disabled={pending}
+          className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
+        >
+          Approve
+        </button>
+        <button
+          type="submit"
+          name="vote"
+          value="deny"
+          disabled={pending}
+          className="rounded-md bg-rose-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-rose-500 disabled:opacity-60"
+        >
+          Deny
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,165 @@
+import "server-only";
+/**
+ * One job as an approver reads it: the canonical text exactly as hashed, the
+ * decision record, the profile's context and the votes so far. Scoped by the
+ * actor's job.read tenants: another tenant's job is "not found".
+ */
+import type { Actor } from "@/lib/authz";
+import { db, type Db } from "@/lib/db";
+import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
+import type { HealthState, TierName } from "@/lib/domain/tiers";
+import { prettyCanonical } from "./pretty-canonical";
+import { jobTenants } from "./queue";
+
+/** How far back "recent denies" on the profile look. */
+export const RECENT_DENY_DAYS = 7;
+
+export interface JobVoteView {
+  userId: string;
+  voter: string;
+  vote: "approve" | "deny";
+  note: string;
+  seenHash: string;
+  receiptId: string;
+  createdAt: Date;
+}
+
+export interface JobDetail {
+  id: string;
+  tenant: { id: string; slug: string; name: string };
+  profile: { id: string; slug: string; ring: number; tier: TierName; health: HealthState };
+  hostId: string;
+  keyId: string;
+  topic: string;
+  riskTags: string[];
+  canonical: string;
+  /** The canonical text with whitespace added between tokens only (see pretty-canonical.ts). */
+  pretty: string;
+  jobHash: string;
+  /** Effective status: a pending job past its expiry reads EXPIRED. */
+  status: JobStatus;
+  storedStatus: JobStatus;
+  approvalsNeeded: number;
+  approvals: number;
+  requester: string | null;
+  requesterIds: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  resolvedAt: Date | null;
+  traceId: string;
+  receiptId: string;
+  decision: {
+    decision: string;
+    ruleIds: string[];
+    reason: string;
+    policyHash: string;
+    inputHash: string;
+    constraints: unknown;
+    approvalsNeeded: number | null;
+    ttlSec: number | null;
+    createdAt: Date;
+  } | null;
+  votes: JobVoteView[];
+  recentDenies: {
+    total: number;
+    rows: { id: string; topic: string; status: JobStatus; reason: string | null; createdAt: Date }[];
+  };
+}
+
+export async function getJobDetail(
+  actor: Actor,
+  id: string,
+  options: { now?: Date; prisma?: Db } = {},
+): Promise<JobDetail | null> {
+  const prisma = options.prisma ?? (await db());
+  const now = options.now ?? new Date();
+  const tenants = jobTenants(actor);
+  if (tenants !== "all" && tenants.length === 0) return null;
+  const job = await prisma.job.findFirst({
+    where: { id, ...(tenants === "all" ? {} : { tenantId: { in: [...tenants] } }) },
+    include: { votes: { orderBy: { createdAt: "asc" } } },
+  });
+  if (!job) return null;
+  const requesterIds = job.requesterIds;
+
+  const since = new Date(now.getTime() - RECENT_DENY_DAYS * 86_400_000);
+  const denyWhere = { profileId: job.profileId, status: { in: ["DENIED", "REJECTED"] as JobStatus[] }, createdAt: { gte: since } };
+  const [tenant, profile, decision, voters, denyTotal, denies] = await Promise.all([
+    prisma.tenant.findUniqueOrThrow({ where: { id: job.tenantId }, select: { id: true, slug: true, name: true } }),
+    prisma.profile.findUniqueOrThrow({
+      where: { id: job.profileId },
+      select: { id: true, slug: true, ring: true, tier: true, health: true },
+    }),
+    prisma.policyDecision.findUnique({ where: { id: job.decisionId } }),
+    prisma.user.findMany({ where: { id: { in: job.votes.map((v) => v.userId) } }, select: { id: true, email: true, name: true } }),
+    prisma.job.count({ where: denyWhere }),
+    prisma.job.findMany({
+      where: denyWhere,
+      orderBy: { createdAt: "desc" },
+      take: 5,
+      select: { id: true, topic: true, status: true, createdAt: true, decisionId: true },
+    }),
+  ]);
+  const denyReasons = await prisma.policyDecision.findMany({
+    where: { id: { in: denies.map((d) => d.decisionId) } },
+    select: { id: true, reason: true },
+  });
+  const voterName = new Map(voters.map((u) => [u.id, u.email]));
+  const reasonOf = new Map(denyReasons.map((d) => [d.id, d.reason]));
+
+  return {
+    id: job.id,
+    tenant,
+    profile,
+    hostId: job.hostId,
+    keyId: job.keyId,
+    topic: job.topic,
+    riskTags: job.riskTags,
+    canonical: job.canonical,
+    pretty: prettyCanonical(job.canonical),
+    jobHash: job.jobHash,
+    status: effectiveStatus(job, now),
+    storedStatus: job.status,
+    approvalsNeeded: Math.max(1, job.approvalsNeeded),
+    approvals: job.votes.filter((v) => v.vote === "approve").length,
+    requester: job.requester,
+    requesterIds,
+    createdAt: job.createdAt,
+    expiresAt: job.expiresAt,
+    resolvedAt: job.resolvedAt,
+    traceId: job.traceId,
+    receiptId: job.receiptId,
+    decision: decision
+      ? {
+          decision: decision.decision,
+          ruleIds: decision.ruleIds,
+          reason: decision.reason,
+          policyHash: decision.policyHash,
+          inputHash: decision.inputHash,
+          constraints: decision.constraints,
+          approvalsNeeded: decision.approvalsNeeded,
+          ttlSec: decision.ttlSec,
+          createdAt: decision.createdAt,
+        }
+      : null,
+    votes: job.votes.map((v) => ({
+      userId: v.userId,
+      voter: voterName.get(v.userId) ?? v.userId,
+      vote: v.vote === "deny" ? "deny" : "approve",
+      note: v.note,
+      seenHash: v.seenHash,
+      receiptId: v.receiptId,
+      createdAt: v.createdAt,
+    })),
+    recentDenies: {
+      total: denyTotal,
+      rows: denies.map((d) => ({
+        id: d.id,
+        topic: d.topic,
+        status: d.status,
+        reason: d.status === "DENIED" ? (reasonOf.get(d.decisionId) ?? null) : null,
+        createdAt: d.createdAt,
+      })),
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import "server-only";
+/**
+ * The approval queue and its history. Every query carries the tenants in
+ * which the actor holds `job.read`, so another tenant's jobs are never listed
+ * (not even counted). Expiry is applied at read time: a pending job past its
+ * expiresAt leaves the queue and shows in history as EXPIRED, swept or not.
+ */
+import { tenantsWith, type Actor } from "@/lib/authz";
+import { db, type Db } from "@/lib/db";
+import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
+import type { TierName } from "@/lib/domain/tiers";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { ApprovalsQuery } from "@/lib/schemas/approvals";
+
+/** Tenants whose jobs the actor may read ("all" for platform admins). */
+export function jobTenants(actor: Actor): readonly string[] | "all" {
+  return tenantsWith(actor, "job.read");
+}
+
+export function mayReadJobs(actor: Actor): boolean {
+  const tenants = jobTenants(actor);
+  return tenants === "all" || tenants.length > 0;
+}
+
+export interface QueueRow {
+  id: string;
+  topic: string;
+  riskTags: string[];
+  tenant: { slug: string; name: string };
+  profile: { slug: string; tier: TierName };
+  /** Effective status (a pending job past its expiry reads EXPIRED). */
+  status: JobStatus;
+  approvals: number;
+  approvalsNeeded: number;
+  requester: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  resolvedAt: Date | null;
+}
+
+export interface QueuePage {
+  rows: QueueRow[];
+  total: number;
+  page: number;
+  pageCount: number;
+  size: number;
+}
+
+interface RawRow {
+  id: string;
+  topic: string;
+  riskTags: string[];
+  tenantSlug: string;
+  tenantName: string;
+  profileSlug: string;
+  tier: TierName;
+  status: JobStatus;
+  approvals: number;
+  approvalsNeeded: number;
+  requester: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  resolvedAt: Date | null;
+}
+
+function conditions(actor: Actor, query: ApprovalsQuery, now: Date): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [];
+  const tenants = jobTenants(actor);
+  if (tenants !== "all") {
+    // An empty list matches nothing: `= ANY('{}')` is false for every row.
+    where.push(Prisma.sql`j."tenantId" = ANY(${[...tenants]}::uuid[])`);
+  }
+  if (query.view === "pending") {
+    where.push(Prisma.sql`j.status = 'PENDING_APPROVAL'::"JobStatus" AND j."expiresAt" > ${now}`);
+  } else {
+    const expired = Prisma.sql`(j.status = 'EXPIRED'::"JobStatus" OR (j.status = 'PENDING_APPROVAL'::"JobStatus" AND j."expiresAt" <= ${now}))`;
+    if (query.outcome === "EXPIRED") where.push(expired);
+    else if (query.outcome) where.push(Prisma.sql`j.status = ${query.outcome}::"JobStatus"`);
+    else where.push(Prisma.sql`(j.status IN ('APPROVED'::"JobStatus", 'REJECTED'::"JobStatus") OR ${expired})`);
+  }
+  if (query.tenant) where.push(Prisma.sql`t.slug = ${query.tenant}`);
+  if (query.profile) where.push(Prisma.sql`p.slug = ${query.profile}`);
+  if (query.tier) where.push(Prisma.sql`p.tier = ${query.tier}::"Tier"`);
+  // A topic filter matches the topic itself and everything under it ("job.mcp-bridge" → "job.mcp-bridge.write.…").
+  if (query.topic) where.push(Prisma.sql`(j.topic = ${query.topic} OR left(j.topic, ${query.topic.length + 1}) = ${`${query.topic}.`})`);
+  if (query.riskTag) where.push(Prisma.sql`${query.riskTag} = ANY(j."riskTags")`);
+  return where;
+}
+
+/** Pending (oldest first) or history (most recently resolved first), filtered and paginated. */
+export async function listApprovalJobs(
+  actor: Actor,
+  query: ApprovalsQuery,
+  options: { now?: Date; prisma?: Db } = {},
+): Promise<QueuePage> {
+  const prisma = options.prisma ?? (await db());
+  const now = options.now ?? new Date();
+  const where = Prisma.join(conditions(actor, query, now), " AND ");
+  const from = Prisma.sql`FROM "Job" j JOIN "Tenant" t ON t.id = j."tenantId" JOIN "Profile" p ON p.id = j."profileId" WHERE ${where}`;
+  const counted = await prisma.$queryRaw<{ n: number }[]>(Prisma.sql`SELECT count(*)::int AS n ${from}`);
+  const total = counted[0]?.n ?? 0;
+  const pageCount = Math.max(1, Math.ceil(total / query.size));
+  const page = Math.min(query.page, pageCount);
+  const order =
+    query.view === "pending"
+      ? Prisma.sql`j."createdAt" ASC, j.id ASC`
+      : Prisma.sql`COALESCE(j."resolvedAt", LEAST(j."expiresAt", ${now}::timestamptz), j."createdAt") DESC, j.id DESC`;
+  const rows = await prisma.$queryRaw<RawRow[]>(Prisma.sql`
+    SELECT j.id, j.topic, j."riskTags", t.slug AS "tenantSlug", t.name AS "tenantName", p.slug AS "profileSlug",
+      p.tier::text AS tier, j.status::text AS status, j."approvalsNeeded", j.requester, j."createdAt", j."expiresAt",
+      j."resolvedAt",
+      (SELECT count(*)::int FROM "JobVote" v WHERE v."jobId" = j.id AND v.vote = 'approve') AS approvals
+    ${from}
+    ORDER BY ${order}
+    LIMIT ${query.size} OFFSET ${(page - 1) * query.size}`);
+  return {
+    rows: rows.map((r) => ({
+      id: r.id,
+      topic: r.topic,
+      riskTags: r.riskTags,
+      tenant: { slug: r.tenantSlug, name: r.tenantName },
+      profile: { slug: r.profileSlug, tier: r.tier },
+      status: effective(r, now),
+      approvals: r.approvals,
+      approvalsNeeded: Math.max(1, r.approvalsNeeded),
+      requester: r.requester,
+      createdAt: new Date(r.createdAt),
+      expiresAt: r.expiresAt ? new Date(r.expiresAt) : null,
+      resolvedAt: r.resolvedAt ? new Date(r.resolvedAt) : null,
+    })),
+    total,
+    page,
+    pageCount,
+    size: query.size,
+  };
+}
+
+function effective(row: RawRow, now: Date): JobStatus {
+  return effectiveStatus({ status: row.status, expiresAt: row.expiresAt ? new Date(row.expiresAt) : null }, now);
+}
+
+/** Tenants the actor may filter the queue by (those where it holds job.read). */
+export function queueTenants(actor: Actor & { tenants: { id: string; slug: string; name: string }[] }) {
+  const tenants = jobTenants(actor);
+  return tenants === "all" ? actor.tenants : actor.tenants.filter((t) => tenants.includes(t.id));
+}

@@ -1,0 +1,121 @@
+import "server-only";
+/**
+ * Approve or deny a job. One transaction: the job row is locked FOR UPDATE
+ * (inside the actor's job.read tenants, else "not found"), the pipeline checks
+ * `job.approve` against the job's tenant and requesters, then `castVote`
+ * decides on the votes as they are under that lock. Two approvers acting at
+ * once are serialized by the lock: exactly one outcome, and the other sees
+ * why their vote was not taken. Each vote writes one receipt (the pipeline's).
+ */
+import { randomBytes } from "node:crypto";
+import type { Actor } from "@/lib/authz";
+import type { Tx } from "@/lib/db";
+import { castVote, type Vote } from "@/lib/domain/approvals";
+import type { JobStatus } from "@/lib/domain/jobs";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { ZVoteOnJobInput } from "@/lib/schemas/approvals";
+import { defineAction } from "../action";
+import { AppError } from "../errors";
+import { jobTenants } from "./queue";
+
+interface LockedJob {
+  id: string;
+  tenantId: string;
+  profileId: string;
+  status: JobStatus;
+  expiresAt: Date | null;
+  approvalsNeeded: number;
+  jobHash: string;
+  requesterIds: string[];
+}
+
+/** The job row, locked until the transaction ends, or null outside the actor's job.read tenants. */
+export async function lockJob(tx: Tx, actor: Actor, jobId: string): Promise<LockedJob | null> {
+  const tenants = jobTenants(actor);
+  if (tenants !== "all" && tenants.length === 0) return null;
+  const scope = tenants === "all" ? Prisma.empty : Prisma.sql`AND "tenantId" = ANY(${[...tenants]}::uuid[])`;
+  const rows = await tx.$queryRaw<LockedJob[]>(Prisma.sql`
+    SELECT id, "tenantId"::text AS "tenantId", "profileId"::text AS "profileId", status::text AS status,
+      "expiresAt", "approvalsNeeded", "jobHash", "requesterIds"
+    FROM "Job" WHERE id = ${jobId} ${scope}
+    FOR UPDATE`);
+  const row = rows[0];
+  if (!row) return null;
+  return { ...row, expiresAt: row.expiresAt ? new Date(row.expiresAt) : null };
+}
+
+export interface VoteResult {
+  jobId: string;
+  vote: Vote;
+  /** The job's status after this vote. */
+  status: "PENDING_APPROVAL" | "APPROVED" | "REJECTED";
+  approvals: number;
+  approvalsNeeded: number;
+  receiptId: string;
+}
+
+type JobResource = LockedJob & { requesterIds: readonly string[] };
+
+const REFUSAL_CODES = {
+  not_pending: "conflict",
+  expired: "conflict",
+  changed: "conflict",
+  already_voted: "conflict",
+  own_request: "forbidden",
+} as const;
+
+export const voteOnJobAction = defineAction({
+  name: "job.vote",
+  input: ZVoteOnJobInput,
+  permission: "job.approve",
+  resource: async (input, tx, actor): Promise<JobResource | null> => lockJob(tx, actor, input.jobId),
+  async run(tx, input, actor, job): Promise<VoteResult> {
+    const votes = await tx.jobVote.findMany({ where: { jobId: job.id }, select: { userId: true, vote: true } });
+    const outcome = castVote({
+      job,
+      votes: votes.map((v) => ({ userId: v.userId, vote: v.vote === "deny" ? "deny" : "approve" })),
+      voter: { userId: actor.userId, identityIds: actor.identityIds },
+      vote: input.vote,
+      seenHash: input.seenHash,
+      now: new Date(),
+    });
+    if (!outcome.ok) throw new AppError(REFUSAL_CODES[outcome.code], outcome.message);
+
+    const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
+    await tx.jobVote.create({
+      data: { jobId: job.id, userId: actor.userId, vote: input.vote, note: input.note, seenHash: input.seenHash, receiptId },
+    });
+    if (outcome.status !== "PENDING_APPROVAL") {
+      // Guarded by the status we read under the lock: never overwrite an outcome.
+      const updated = await tx.job.updateMany({
+        where: { id: job.id, status: "PENDING_APPROVAL" },
+        data: { status: outcome.status, resolvedAt: new Date() },
+      });
+      if (updated.count !== 1) throw new AppError("conflict", "This job was decided by someone else a moment ago; nothing was changed.");
+    }
+    return {
+      jobId: job.id,
+      vote: input.vote,
+      status: outcome.status,
+      approvals: outcome.approvals,
+      approvalsNeeded: outcome.approvalsNeeded,
+      receiptId,
+    };
+  },
+  receipt: (input, result, _actor, job) => ({
+    id: result.receiptId,
+    scope: { type: "job", id: job.id },
+    tenantId: job.tenantId,
+    profileId: job.profileId,
+    request: { jobId: input.jobId, vote: input.vote, note: input.note, seenHash: input.seenHash },
+    result: { status: result.status, approvals: result.approvals, approvalsNeeded: result.approvalsNeeded },
+    summary: {
+      job: job.id,
+      vote: input.vote,
+      jobHash: job.jobHash,
+      status: result.status,
+      approvals: `${result.approvals}/${result.approvalsNeeded}`,
+    },
+  }),
+  revalidate: (input) => ["/approvals", `/approvals/${input.jobId}`],
+});
