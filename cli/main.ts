@@ -9,6 +9,7 @@ import { auditCommand } from "./commands/audit";
 import { dbCommand } from "./commands/db";
 import { demoCommand } from "./commands/demo";
 import { hostCommand } from "./commands/host";
+import { policyCommand } from "./commands/policy";
 import { registryCommand } from "./commands/registry";
 
 const HELP = `
@@ -19,8 +20,9 @@ Commands:
   demo seed [--apply]                           seed an empty database with demo data
   registry sync FILE [--apply] [--actor EMAIL]  sync the registry from a YAML manifest
   host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys
+  policy test|apply FILE [--apply] [--actor …]  run policy tests; plan or activate a policy document
   audit verify                                  verify the audit chain
-  agent keygen|send|run …                       the reference host agent (signed ingest, directives)
+  agent keygen|send|run|job …                   the reference host agent (signed ingest, jobs, directives)
 
 Commands that change something print their plan and change nothing without --apply.
 Exit codes: 0 ok, 1 failure, 2 usage error.
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   demo: demoCommand,
   registry: registryCommand,
   host: hostCommand,
+  policy: policyCommand,
   audit: auditCommand,
   agent: agentCommand,
 };

@@ -1,11 +1,13 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { Breakdown, StatCard } from "@/components/overview/breakdown";
+import { PolicyStatus } from "@/components/overview/policy-status";
 import { TierBadge } from "@/components/ui/status";
 import { EmptyState, PageHeader, Section } from "@/components/ui/section";
 import { registryQueryString } from "@/lib/domain/registry-query";
 import { CANARY_LABELS, CANARY_STAGES, CONTROLS, HEALTH_STATES, RINGS, TIERS, TIER_LABELS } from "@/lib/domain/tiers";
 import { getOverview } from "@/lib/server/overview";
+import { readablePolicyProblems } from "@/lib/server/policies/status";
 import { requireActor } from "@/lib/server/session";
 import { TableHead } from "@/components/ui/table-head";
 
@@ -17,10 +19,12 @@ const HEALTH_TEXT = { healthy: "text-emerald-700", degraded: "text-amber-700", d
 
 export default async function OverviewPage() {
   const actor = await requireActor();
+  const policyProblems = await readablePolicyProblems(actor);
   if (actor.tenants.length === 0 && !actor.platformAdmin) {
     return (
       <>
         <PageHeader title="Overview" />
+        <PolicyStatus problems={policyProblems} />
         <EmptyState title="You are not a member of any tenant yet">
           Ask a tenant admin to add you; the fleet will appear here once you are.
         </EmptyState>
@@ -36,6 +40,7 @@ export default async function OverviewPage() {
         title="Overview"
         description={`${overview.total.toLocaleString("en-US")} profiles across ${actor.platformAdmin ? "all tenants" : actor.tenants.map((t) => t.name).join(", ")}`}
       />
+      <PolicyStatus problems={policyProblems} />
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <StatCard label="Profiles" value={overview.total} href="/profiles" />
         {HEALTH_STATES.map((h) => (

@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { formatTime, shortHash } from "@/components/ui/format";
+import { Badge } from "@/components/ui/badge";
+import { TableHead } from "@/components/ui/table-head";
+import { policyScopeHref, type PolicyScopeRef } from "@/lib/schemas/policies";
+import type { VersionSummary } from "@/lib/server/policies/read";
+
+/** A scope's versions, newest first; each links to its page with the diff against the one before. */
+export function VersionList({ scope, versions, activeVersion }: { scope: PolicyScopeRef; versions: VersionSummary[]; activeVersion: number | null }) {
+  return (
+    <table className="w-full text-left text-sm">
+      <TableHead columns={["Version", "Hash", "Applied", "By", "Receipt"]} />
+      <tbody className="divide-y divide-slate-100">
+        {versions.map((v) => (
+          <tr key={v.version}>
+            <td className="py-2 pr-3">
+              <Link href={policyScopeHref(scope, v.version)} className="font-medium text-indigo-700 hover:underline">
+                version {v.version}
+              </Link>{" "}
+              {v.version === activeVersion ? <Badge tone="green">in force</Badge> : null}
+            </td>
+            <td className="py-2 pr-3 font-mono text-xs text-slate-600" title={v.hash}>{shortHash(v.hash)}</td>
+            <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
+              <time dateTime={v.createdAt.toISOString()}>{formatTime(v.createdAt)}</time>
+            </td>
+            <td className="py-2 pr-3 text-slate-600">{v.author}</td>
+            <td className="py-2 font-mono text-xs text-slate-600">{v.receiptId}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
