@@ -22,6 +22,7 @@ Commands:
   host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys
   policy test|apply FILE [--apply] [--actor …]  run policy tests; plan or activate a policy document
   audit verify                                  verify the audit chain
+  packet verify FILE [--public-key KEY]         verify an evidence packet offline (no database)
   agent keygen|send|run|job …                   the reference host agent (signed ingest, jobs, directives)
 
 Commands that change something print their plan and change nothing without --apply.
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   policy: policyCommand,
   audit: auditCommand,
   agent: agentCommand,
+  packet: (argv) => import("./commands/packet").then((m) => m.packetCommand(argv)),
 };
 
 export async function main(argv: string[]): Promise<number> {
