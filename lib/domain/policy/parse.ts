@@ -3,21 +3,17 @@
  * and the 1-based line it is about, e.g.
  *   policy.yaml:14: rules[2].match.topics[0]: "job..x" has an empty segment
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { formatPath, locator, valueAt, type PathPart } from "@/lib/domain/yaml-paths";
 import type { z } from "zod";
 import { sha256Hex } from "@/lib/domain/hash";
 import { documentProblems, ZPolicyDocument } from "./schema";
 import type { ParsedPolicy, PolicyDocument, PolicyProblem } from "./types";
 
-type PathPart = string | number;
 
 /** "sha256:<hex>" of the UTF-8 bytes of the source text. */
 export function policySourceHash(text: string): string {
   return `sha256:${sha256Hex(text)}`;
-}
-
-export function formatPath(path: readonly PathPart[]): string {
-  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${part}` : part), "");
 }
 
 /** `file:line: path: message`, the form the CLI prints. */
@@ -77,36 +73,6 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, add: Add): void {
     return;
   }
   add(path, issue.message);
-}
-
-function valueAt(raw: unknown, path: readonly PathPart[]): unknown {
-  let value: unknown = raw;
-  for (const part of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string | number, unknown>)[part];
-  }
-  return value;
-}
-
-/** Maps a field path to the 1-based line of its node (or of the nearest existing parent). */
-function locator(doc: Document, lineCounter: LineCounter) {
-  return (path: readonly PathPart[], keyLine: boolean): number => {
-    if (keyLine && path.length > 0) {
-      const parent = doc.getIn(path.slice(0, -1), true);
-      const last = path[path.length - 1];
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-        if (range) return lineCounter.linePos(range[0]).line;
-      }
-    }
-    for (let n = path.length; n >= 0; n -= 1) {
-      const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)) as Node | null | undefined;
-      const range = node && typeof node === "object" && "range" in node ? node.range : undefined;
-      if (range && (isMap(node) || isSeq(node) || isScalar(node))) return lineCounter.linePos(range[0]).line;
-    }
-    return 1;
-  };
 }
 
 function sortProblems(problems: PolicyProblem[]): PolicyProblem[] {

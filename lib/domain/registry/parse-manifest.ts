@@ -3,7 +3,8 @@
  * about (1-based) and the field path, e.g.
  *   registry.yaml:14: profiles[2].secrets[0]: a secret value where a secret:// reference belongs
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { formatPath, locator, valueAt, type PathPart } from "@/lib/domain/yaml-paths";
 import type { z } from "zod";
 import { ZManifest, type Manifest } from "./manifest-schema";
 import { secretReferenceProblem, secretShape } from "./secret-values";
@@ -16,11 +17,6 @@ export interface ManifestError {
 
 export type ParseResult = { ok: true; manifest: Manifest } | { ok: false; errors: ManifestError[] };
 
-type PathPart = string | number;
-
-export function formatPath(path: readonly PathPart[]): string {
-  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${part}` : part), "");
-}
 
 export function formatManifestError(file: string, error: ManifestError): string {
   return `${file}:${error.line}: ${error.path ? `${error.path}: ` : ""}${error.message}`;
@@ -138,36 +134,6 @@ function firstSeen(values: string[]): Map<string, number> {
     if (!map.has(v)) map.set(v, i);
   });
   return map;
-}
-
-function valueAt(raw: unknown, path: readonly PathPart[]): unknown {
-  let value: unknown = raw;
-  for (const part of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<string | number, unknown>)[part];
-  }
-  return value;
-}
-
-/** Maps a field path to the 1-based line of its node (or of the nearest existing parent). */
-function locator(doc: Document, lineCounter: LineCounter) {
-  return (path: readonly PathPart[], keyLine: boolean): number => {
-    if (keyLine && path.length > 0) {
-      const parent = doc.getIn(path.slice(0, -1), true);
-      const last = path[path.length - 1];
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last);
-        const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
-        if (range) return lineCounter.linePos(range[0]).line;
-      }
-    }
-    for (let n = path.length; n >= 0; n -= 1) {
-      const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)) as Node | null | undefined;
-      const range = node && typeof node === "object" && "range" in node ? node.range : undefined;
-      if (range) return lineCounter.linePos(range[0]).line;
-    }
-    return 1;
-  };
 }
 
 function dedupe(errors: ManifestError[]): ManifestError[] {
