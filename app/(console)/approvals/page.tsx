@@ -4,7 +4,8 @@ import { notFound, redirect } from "next/navigation";
 import { QueueFilters } from "@/components/approvals/queue-filters";
 import { QueueTable } from "@/components/approvals/queue-table";
 import { Pagination } from "@/components/ui/pagination";
-import { EmptyState, Notice, PageHeader } from "@/components/ui/section";
+import { QueryNotices, receivedQueryString } from "@/components/ui/query-notices";
+import { EmptyState, PageHeader } from "@/components/ui/section";
 import { listApprovalJobs, mayReadJobs, queueTenants } from "@/lib/server/approvals/queue";
 import { requireActor } from "@/lib/server/session";
 import { approvalsQueryString, hasApprovalFilters, parseApprovalsQuery, type ApprovalsQuery } from "@/lib/schemas/approvals";
@@ -48,7 +49,7 @@ export default async function ApprovalsPage({ searchParams }: Props) {
   const raw = await searchParams;
   const { query, problems } = parseApprovalsQuery(raw);
   const canonical = approvalsQueryString(query);
-  if (problems.length === 0 && canonical !== currentQueryString(raw)) redirect(`/approvals${canonical}`);
+  if (problems.length === 0 && canonical !== receivedQueryString(raw)) redirect(`/approvals${canonical}`);
 
   const now = new Date();
   const result = await listApprovalJobs(actor, query, { now });
@@ -65,18 +66,7 @@ export default async function ApprovalsPage({ searchParams }: Props) {
             : `${result.total.toLocaleString("en-US")} ${filtered ? "matching " : ""}resolved job${result.total === 1 ? "" : "s"}, most recent first`
         }
       />
-      {problems.length > 0 ? (
-        <Notice title="Some parameters in the address were ignored">
-          <ul className="list-disc pl-5">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
-      {result.page !== query.page ? (
-        <Notice title={`Page ${query.page} does not exist`}>Showing the last page, {result.page}.</Notice>
-      ) : null}
+      <QueryNotices problems={problems} requestedPage={query.page} page={result.page} />
       <Tabs query={query} />
       <QueueFilters query={query} tenants={queueTenants(actor)} />
       {result.total === 0 ? (
@@ -103,13 +93,4 @@ export default async function ApprovalsPage({ searchParams }: Props) {
       )}
     </>
   );
-}
-
-function currentQueryString(raw: Record<string, string | string[] | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
-  }
-  const text = params.toString();
-  return text ? `?${text}` : "";
 }

@@ -4,7 +4,8 @@ import { redirect } from "next/navigation";
 import { FiltersForm } from "@/components/registry/filters-form";
 import { ProfilesTable } from "@/components/registry/profiles-table";
 import { Pagination } from "@/components/ui/pagination";
-import { EmptyState, Notice, PageHeader } from "@/components/ui/section";
+import { QueryNotices, receivedQueryString } from "@/components/ui/query-notices";
+import { EmptyState, PageHeader } from "@/components/ui/section";
 import { hasFilters, parseRegistryQuery, registryQueryString } from "@/lib/domain/registry-query";
 import { listOwners, listProfiles } from "@/lib/server/profiles";
 import { requireActor } from "@/lib/server/session";
@@ -22,7 +23,7 @@ export default async function RegistryPage({
   const { query, problems } = parseRegistryQuery(raw);
   // A GET form also sends blank fields: settle on the short, canonical address (a reload reproduces it).
   const canonical = registryQueryString(query);
-  if (problems.length === 0 && canonical !== currentQueryString(raw)) redirect(`/profiles${canonical}`);
+  if (problems.length === 0 && canonical !== receivedQueryString(raw)) redirect(`/profiles${canonical}`);
 
   if (actor.tenants.length === 0 && !actor.platformAdmin) {
     return (
@@ -44,18 +45,7 @@ export default async function RegistryPage({
         title="Registry"
         description={`${result.total.toLocaleString("en-US")} ${filtered ? "matching " : ""}profile${result.total === 1 ? "" : "s"}`}
       />
-      {problems.length > 0 ? (
-        <Notice title="Some parameters in the address were ignored">
-          <ul className="list-disc pl-5">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </Notice>
-      ) : null}
-      {result.page !== query.page ? (
-        <Notice title={`Page ${query.page} does not exist`}>Showing the last page, {result.page}.</Notice>
-      ) : null}
+      <QueryNotices problems={problems} requestedPage={query.page} page={result.page} />
       <FiltersForm query={query} tenants={actor.tenants} owners={owners} />
       {result.total === 0 ? (
         filtered ? (
@@ -88,13 +78,4 @@ export default async function RegistryPage({
       )}
     </>
   );
-}
-
-function currentQueryString(raw: Record<string, string | string[] | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(raw)) {
-    for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) params.append(key, v);
-  }
-  const text = params.toString();
-  return text ? `?${text}` : "";
 }
