@@ -22,6 +22,7 @@ import { generateEd25519Key, privateKeyFromPem, publicKeyFromRaw, signRequest } 
 import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
 import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
+import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -54,21 +55,6 @@ interface Stats {
   seconds: number;
   latencies: number[];
 }
-
-const cleanups: Array<() => Promise<void> | void> = [];
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      console.error("cleanup failed:", error);
-    }
-  }
-}
-process.once("SIGINT", () => {
-  console.error("\ninterrupted: stopping the app and clusters …");
-  void cleanupAll().finally(() => process.exit(130));
-});
 
 function makeHosts(): BenchHost[] {
   const run = randomBytes(3).toString("hex");

@@ -25,6 +25,7 @@ import { DEMO_PLATFORM_POLICY, policySourceHash } from "../../lib/domain/policy"
 import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
 import { startCluster } from "../../tests/support/postgres-cluster";
+import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
@@ -47,21 +48,6 @@ interface BenchHost {
   privateKey: KeyObject;
   publicKeyBase64: string;
 }
-
-const cleanups: Array<() => Promise<void> | void> = [];
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch (error) {
-      console.error("cleanup failed:", error);
-    }
-  }
-}
-process.once("SIGINT", () => {
-  console.error("\ninterrupted: stopping the app and cluster …");
-  void cleanupAll().finally(() => process.exit(130));
-});
 
 function makeHosts(): BenchHost[] {
   const run = randomBytes(3).toString("hex");
