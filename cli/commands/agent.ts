@@ -21,6 +21,7 @@ Usage:
                      [--platform-key B64] [--max-seconds N]
   cellgate agent job --url URL --key FILE --key-id ID --topic TOPIC --profile SLUG [--tenant SLUG]
                      [--risk-tag TAG…] [--label k=v…] [--payload JSON|@file] [--wait SEC]
+                     [--directives FILE]
 
 keygen  writes a new Ed25519 private key (PKCS#8 PEM, mode 0600) and prints the
         public key and a registry-manifest snippet (hosts: entry).
@@ -35,6 +36,9 @@ job     submits a job to POST /api/v1/jobs (docs/jobs.md), checks the answered
         final or --wait seconds (default 300) pass. Prints status and reason;
         exit 0 for ALLOWED or APPROVED, 1 otherwise (also when still pending).
         --tenant defaults to the profile's tenant from the host's directives.
+        --directives FILE: refuse to submit when the directives file written by
+        \`agent run --directives-out\` is stop-risky, expired, or lists a kill
+        switch covering the job.
 `;
 
 export async function agentCommand(argv: string[]): Promise<void> {
@@ -243,6 +247,7 @@ async function job(argv: string[]): Promise<void> {
     label: { type: "string", multiple: true },
     payload: { type: "string" },
     wait: { type: "string" },
+    directives: { type: "string" },
   } as const;
   const parsed = parse(argv, options, AGENT_HELP, { min: 0, max: 0 });
   if (!parsed) return;
@@ -260,8 +265,10 @@ async function job(argv: string[]): Promise<void> {
     payload: payload(stringOpt(parsed, "payload")),
   });
   let last = "";
+  const directives = stringOpt(parsed, "directives");
   const outcome = await submitJob(creds, body, {
     waitSec,
+    directives: directives ? userPath(directives) : undefined,
     onPoll: (j) => {
       const line = describeJob(j);
       if (line !== last) process.stdout.write(`${line}\n`);

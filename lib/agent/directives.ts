@@ -31,6 +31,10 @@ export const ZDirectives = z.object({
       target: z.string().nullable(),
       reason: z.string(),
       engagedAt: z.string(),
+      /** A capability switch: it covers only matching jobs within its tenant or profile. */
+      capability: z.string().optional(),
+      match: z.object({ topics: z.array(z.string()), riskTags: z.array(z.string()) }).optional(),
+      autoReleaseAt: z.string().optional(),
     }),
   ),
   policyVersion: z.string().nullable(),

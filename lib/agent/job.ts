@@ -3,7 +3,14 @@
  * check that the console hashed exactly what was sent (its jobHash must equal
  * our own RFC 8785 hash of the body), then poll GET /api/v1/jobs/{id} until
  * the status is final or the wait runs out. Only ALLOWED and APPROVED may run.
+ *
+ * With `directives` (the file `agent run --directives-out` keeps), nothing is
+ * sent unless the last verified directives are current ("normal" mode, not
+ * expired) and list no kill switch covering the job (checkDirectives).
  */
+import fs from "node:fs";
+import { z } from "zod";
+import { capabilityMatches } from "@/lib/domain/killswitch";
 import { canonicalJob, FINAL_STATUSES, RUNNABLE_STATUSES, ZJobBody, type JobBody, type JobStatus } from "@/lib/domain/jobs";
 import { describeProblem, signedRequest, type HostCredentials, type SignedExchange } from "./client";
 import { parseRetryAfter } from "./backoff";
@@ -33,6 +40,72 @@ export interface JobOutcome {
   runnable: boolean;
 }
 
+/** The parts of the directives file (lib/agent/directives.ts) the check relies on. */
+const ZDirectivesFileView = z.object({
+  mode: z.enum(["normal", "stop-risky"]),
+  reason: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  directives: z
+    .object({
+      killSwitches: z.array(
+        z.object({
+          id: z.string(),
+          scope: z.string(),
+          target: z.string().nullable(),
+          capability: z.string().optional(),
+          match: z.object({ topics: z.array(z.string()), riskTags: z.array(z.string()) }).optional(),
+          reason: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
+});
+type SwitchDirective = NonNullable<z.infer<typeof ZDirectivesFileView>["directives"]>["killSwitches"][number];
+
+/**
+ * Does a directive's switch cover the job? `scope` + `target` give its reach
+ * (global, a tenant slug, a profile slug); `match`, when present (capability
+ * switches), narrows it to jobs whose topic matches one of its globs or that
+ * carry one of its risk tags. An unknown scope covers everything (fail safe).
+ */
+export function directiveCovers(sw: SwitchDirective, job: Pick<JobBody, "tenant" | "profile" | "topic" | "riskTags">): boolean {
+  let inReach: boolean;
+  if (sw.scope === "tenant") inReach = sw.target === job.tenant;
+  else if (sw.scope === "profile") inReach = sw.target === job.profile;
+  else inReach = true;
+  if (!inReach || !sw.match) return inReach;
+  if (sw.match.topics.includes("**")) return true;
+  const capability = { id: sw.capability ?? "", label: "", description: "", topics: sw.match.topics, riskTags: sw.match.riskTags };
+  return capabilityMatches(capability, { topic: job.topic, riskTags: job.riskTags });
+}
+
+/**
+ * Why the host must not submit this job according to its directives file, or
+ * null when it may. Refuses when the file is missing or unreadable, in
+ * stop-risky mode, expired, or when a kill switch in it covers the job.
+ */
+export function checkDirectives(file: string, job: Pick<JobBody, "tenant" | "profile" | "topic" | "riskTags">, now: Date): string | null {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    return `cannot read the directives file ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run \`agent run --directives-out\` first`;
+  }
+  let parsed: z.infer<typeof ZDirectivesFileView>;
+  try {
+    parsed = ZDirectivesFileView.parse(JSON.parse(raw));
+  } catch (error) {
+    return `the directives file ${file} is not a directives file: ${(error as Error).message.split("\n")[0]}`;
+  }
+  if (parsed.mode !== "normal") return `directives say stop risky actions: ${parsed.reason ?? "no reason given"}`;
+  if (!parsed.directives || !parsed.expiresAt) return "no verified directives yet";
+  const expires = Date.parse(parsed.expiresAt);
+  if (!Number.isFinite(expires) || expires <= now.getTime()) return `directives expired at ${parsed.expiresAt}; stop risky actions until fresh ones arrive`;
+  const covering = parsed.directives.killSwitches.filter((sw) => directiveCovers(sw, job));
+  if (covering.length === 0) return null;
+  return covering.map((sw) => `kill switch ${sw.id} (${sw.scope}${sw.target ? ` ${sw.target}` : ""}${sw.capability ? `, ${sw.capability}` : ""}) is engaged: ${sw.reason}`).join("; ");
+}
+
 export interface WaitOptions {
   /** Seconds to keep polling a pending job (0: do not poll). */
   waitSec: number;
@@ -41,6 +114,8 @@ export interface WaitOptions {
   onPoll?: (job: JobAnswer) => void;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** The directives file to obey: when set, a covered job, or stale / stop-risky directives, are refused before sending. */
+  directives?: string;
 }
 
 function json(exchange: SignedExchange): unknown {
@@ -81,6 +156,10 @@ export function jobBody(input: unknown): JobBody {
 
 export async function submitJob(creds: HostCredentials, body: JobBody, options: WaitOptions): Promise<JobOutcome> {
   const { jobHash } = canonicalJob(body);
+  if (options.directives) {
+    const refusal = checkDirectives(options.directives, body, new Date(options.now?.() ?? Date.now()));
+    if (refusal) throw new JobError(`not submitting the job: ${refusal}`);
+  }
   const answer = await exchange(creds, "POST", "/api/v1/jobs", JSON.stringify(body));
   const submitted = json(answer) as JobAnswer;
   if (answer.status !== 201) throw new JobError(`the console refused the job (${answer.status}): ${describeProblem(submitted)}`, answer.status);

@@ -8,21 +8,32 @@ import "server-only";
 import { type RequestMessage, signResponse } from "@/lib/domain/http-signatures";
 import type { Db, Tx } from "@/lib/db";
 import { canonicalHash } from "@/lib/domain/hash";
+import { capabilityById } from "@/lib/domain/killswitch";
 import { combinedPolicyHash } from "@/lib/domain/policy";
+import type { KillSwitch } from "@/lib/generated/prisma/client";
+import { releaseExpiredSwitches, switchesReaching } from "./killswitches/effects";
 import type { PlatformKey } from "./platform-key";
 import { loadPolicySet } from "./policies/load";
 
 /**
- * A kill switch in force for one of the host's profiles. The kill-switch
- * table arrives with the kill-switch issue; until then the list is empty.
+ * A kill switch in force for one of the host's profiles (global, the tenant
+ * of a bound profile, a bound profile, or a capability within either).
+ * `scope` is the switch's REACH: a capability switch is sent as a tenant or
+ * profile entry narrowed by `capability` + `match`, so an agent that predates
+ * capability switches reads it as stopping the whole tenant or profile — more
+ * than needed, never less (docs/host-agent.md).
  */
 export interface KillSwitchDirective {
   id: string;
   scope: "global" | "tenant" | "profile";
   /** Tenant or profile slug; null for a global switch. */
   target: string | null;
+  /** Capability switches: the capability id and what it matches (topic globs, risk tags). */
+  capability?: string;
+  match?: { topics: string[]; riskTags: string[] };
   reason: string;
   engagedAt: string;
+  autoReleaseAt?: string;
 }
 
 export interface Directives {
@@ -65,16 +76,50 @@ export async function loadDirectives(
       };
     }),
   );
+  await releaseExpiredSwitches(prisma, now);
+  const switches = await switchesReaching(prisma, rows, now);
+  const killSwitches = await killSwitchDirectives(prisma, switches);
   const issued = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const applied = profiles.filter((p) => p.policyVersion !== null);
   return {
     host: host.id,
     profiles,
-    killSwitches: [],
+    killSwitches,
     policyVersion: applied.length ? `sha256:${canonicalHash(profiles.map((p) => [p.slug, p.policyVersion]))}` : null,
     issuedAt: issued.toISOString(),
     expiresAt: new Date(issued.getTime() + ttlSec * 1000).toISOString(),
   };
+}
+
+async function killSwitchDirectives(prisma: Db | Tx, switches: readonly KillSwitch[]): Promise<KillSwitchDirective[]> {
+  const tenantIds = [...new Set(switches.flatMap((s) => (s.tenantId ? [s.tenantId] : [])))];
+  const profileIds = [...new Set(switches.flatMap((s) => (s.profileId ? [s.profileId] : [])))];
+  const [tenants, profiles] = await Promise.all([
+    tenantIds.length ? prisma.tenant.findMany({ where: { id: { in: tenantIds } }, select: { id: true, slug: true } }) : [],
+    profileIds.length ? prisma.profile.findMany({ where: { id: { in: profileIds } }, select: { id: true, slug: true } }) : [],
+  ]);
+  const tenantSlug = new Map(tenants.map((t) => [t.id, t.slug]));
+  const profileSlug = new Map(profiles.map((p) => [p.id, p.slug]));
+  return switches.map((sw) => {
+    const capability = sw.scope === "capability" ? (sw.capability ? capabilityById(sw.capability) : null) : undefined;
+    const reach: KillSwitchDirective["scope"] = sw.scope === "global" ? "global" : sw.profileId ? "profile" : "tenant";
+    const target = reach === "global" ? null : reach === "profile" ? (profileSlug.get(sw.profileId!) ?? null) : (tenantSlug.get(sw.tenantId!) ?? null);
+    return {
+      id: sw.id,
+      scope: reach,
+      target,
+      ...(capability !== undefined
+        ? {
+            capability: sw.capability ?? "unknown",
+            // An unknown capability matches everything in reach (fail safe).
+            match: capability ? { topics: [...capability.topics], riskTags: [...capability.riskTags] } : { topics: ["**"], riskTags: [] },
+          }
+        : {}),
+      reason: sw.reason,
+      engagedAt: sw.engagedAt.toISOString(),
+      ...(sw.autoReleaseAt ? { autoReleaseAt: sw.autoReleaseAt.toISOString() } : {}),
+    };
+  });
 }
 
 /** The signed 200 response carrying `directives`. */

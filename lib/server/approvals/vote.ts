@@ -6,6 +6,8 @@ import "server-only";
  * decides on the votes as they are under that lock. Two approvers acting at
  * once are serialized by the lock: exactly one outcome, and the other sees
  * why their vote was not taken. Each vote writes one receipt (the pipeline's).
+ * A job covered by a kill switch in force cannot be approved (it can still be
+ * denied).
  */
 import { randomBytes } from "node:crypto";
 import type { Actor } from "@/lib/authz";
@@ -14,6 +16,7 @@ import { castVote, type Vote } from "@/lib/domain/approvals";
 import type { JobStatus } from "@/lib/domain/jobs";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ZVoteOnJobInput } from "@/lib/schemas/approvals";
+import { switchesCovering } from "../killswitches/effects";
 import { defineAction } from "../action";
 import { AppError } from "../errors";
 import { jobTenants } from "./queue";
@@ -42,6 +45,20 @@ export async function lockJob(tx: Tx, actor: Actor, jobId: string): Promise<Lock
   const row = rows[0];
   if (!row) return null;
   return { ...row, expiresAt: row.expiresAt ? new Date(row.expiresAt) : null };
+}
+
+/** Refuses an approval while a kill switch in force covers the job (a deny is always allowed). */
+async function refuseUnderKillSwitch(tx: Tx, job: LockedJob): Promise<void> {
+  const row = await tx.job.findUnique({ where: { id: job.id }, select: { topic: true, riskTags: true } });
+  if (!row) return;
+  const now = new Date();
+  const switches = await switchesCovering(tx, { tenantId: job.tenantId, profileId: job.profileId, topic: row.topic, riskTags: row.riskTags }, now);
+  const first = switches[0];
+  if (!first) return;
+  throw new AppError(
+    "conflict",
+    `This job is covered by kill switch ${first.id}, engaged because: ${first.reason}. It cannot be approved while the switch is engaged; you can still deny it.`,
+  );
 }
 
 export interface VoteResult {
@@ -80,6 +97,7 @@ export const voteOnJobAction = defineAction({
       now: new Date(),
     });
     if (!outcome.ok) throw new AppError(REFUSAL_CODES[outcome.code], outcome.message);
+    if (input.vote === "approve") await refuseUnderKillSwitch(tx, job);
 
     const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
     await tx.jobVote.create({

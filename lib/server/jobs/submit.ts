@@ -1,8 +1,9 @@
 import "server-only";
 /**
  * Submitting a job (POST /api/v1/jobs, the demo seed): the profile must be
- * bound to the host and belong to the tenant named; the policy in force is
- * evaluated (fail closed), matched throttles are counted in the database,
+ * bound to the host and belong to the tenant named; kill switches in force
+ * covering the job deny it (rule ids `kill-switch:<id>`, fail safe), else the
+ * policy in force is evaluated (fail closed), matched throttles are counted in the database,
  * and ONE transaction stores the decision record, the job, the webhook
  * message (new pending job, when a URL is configured) and the job.submit
  * receipt + audit entry. Nothing is stored for a refused submission.
@@ -18,6 +19,7 @@ import { env } from "@/lib/env";
 import { writeReceipt } from "@/lib/server/audit";
 import type { BoundProfile } from "@/lib/server/host-auth";
 import { isDatabaseUnavailable } from "@/lib/server/host-auth";
+import { killSwitchDenial } from "@/lib/server/killswitches/job-check";
 import { compiledPolicyFor } from "@/lib/server/policies/load";
 import { problemType, type ProblemBody } from "@/lib/server/problem";
 import { pendingJobMessage } from "@/lib/server/webhooks/payload";
@@ -113,7 +115,13 @@ export async function submitJob(database: Database, input: SubmitInput): Promise
   const policyInput: PolicyInput = {
     topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, riskTags: body.riskTags, labels: body.labels, ring: Number(profile.ring), tier: profile.tier,
   };
-  const evaluated = await evaluateFor(database, profile, policyInput);
+  // Kill switches first: a covering switch in force denies the job whatever the policy says.
+  const killed = await killSwitchDenial(
+    database.prisma,
+    { tenantId: profile.tenantId, tenantSlug: profile.tenantSlug, profileId: profile.id, profileSlug: profile.slug, topic: body.topic, riskTags: body.riskTags },
+    now,
+  );
+  const evaluated = killed ?? (await evaluateFor(database, profile, policyInput));
   const jobId = newJobId();
   const decisionId = randomUUID();
   const traceId = input.traceId ?? randomBytes(16).toString("hex");

@@ -1,0 +1,110 @@
+import "server-only";
+/**
+ * What kill switches do: which switches in force cover a job or a profile,
+ * and recording automatic (break-glass) releases. Effects never depend on a
+ * sweep having run: "in force" is computed from the row at `now`; the sweep
+ * only writes down, once, that a switch ran out (releasedBy "system", with a
+ * receipt and audit entry).
+ */
+import { randomBytes } from "node:crypto";
+import type { Db, Tx } from "@/lib/db";
+import { covers, type CoverTarget, type KillSwitchScope } from "@/lib/domain/killswitch";
+import type { KillSwitch, Prisma } from "@/lib/generated/prisma/client";
+import { writeReceipt, type ReceiptInput } from "../audit";
+import { SYSTEM_ACTOR } from "./views";
+
+/** Prisma filter: released by nobody and not past the automatic release time. */
+export function inForceWhere(now: Date): Prisma.KillSwitchWhereInput {
+  return { releasedAt: null, OR: [{ autoReleaseAt: null }, { autoReleaseAt: { gt: now } }] };
+}
+
+/** Switches in force that cover the job (or, without topic/riskTags, the whole profile), oldest first. */
+export async function switchesCovering(prisma: Db | Tx, target: CoverTarget, now: Date): Promise<KillSwitch[]> {
+  const rows = await prisma.killSwitch.findMany({
+    where: {
+      AND: [
+        inForceWhere(now),
+        { OR: [{ scope: "global" }, { tenantId: target.tenantId, profileId: null }, { profileId: target.profileId }] },
+      ],
+    },
+    orderBy: [{ engagedAt: "asc" }, { id: "asc" }],
+  });
+  return rows.filter((sw) => covers(sw, target));
+}
+
+/** Switches in force whose reach includes any of these profiles (global, their tenants, themselves). */
+export async function switchesReaching(
+  prisma: Db | Tx,
+  profiles: ReadonlyArray<{ id: string; tenantId: string }>,
+  now: Date,
+): Promise<KillSwitch[]> {
+  const tenantIds = [...new Set(profiles.map((p) => p.tenantId))];
+  const profileIds = profiles.map((p) => p.id);
+  return prisma.killSwitch.findMany({
+    where: {
+      AND: [
+        inForceWhere(now),
+        {
+          OR: [
+            { scope: "global" },
+            { tenantId: { in: tenantIds }, profileId: null },
+            { profileId: { in: profileIds } },
+          ],
+        },
+      ],
+    },
+    orderBy: [{ engagedAt: "asc" }, { id: "asc" }],
+  });
+}
+
+/** The receipt scope of a switch: the platform, its profile, or its tenant. */
+export function receiptScope(sw: { scope: KillSwitchScope; tenantId: string | null; profileId: string | null }): ReceiptInput["scope"] {
+  if (sw.scope === "global" || !sw.tenantId) return { type: "platform", id: "global" };
+  if (sw.profileId) return { type: "profile", id: sw.profileId };
+  return { type: "tenant", id: sw.tenantId };
+}
+
+async function releaseExpiredIn(tx: Tx, now: Date): Promise<number> {
+  const due = await tx.killSwitch.findMany({
+    where: { releasedAt: null, autoReleaseAt: { lte: now } },
+    orderBy: { autoReleaseAt: "asc" },
+    take: 200,
+  });
+  let released = 0;
+  for (const sw of due) {
+    const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
+    const releasedAt = sw.autoReleaseAt!;
+    // Guarded: a concurrent sweep or a person releasing it first wins; nothing is recorded twice.
+    const updated = await tx.killSwitch.updateMany({
+      where: { id: sw.id, releasedAt: null },
+      data: { releasedAt, releasedBy: SYSTEM_ACTOR, releaseReason: "automatic release time reached", releaseReceiptId: receiptId },
+    });
+    if (updated.count !== 1) continue;
+    await writeReceipt(tx, {
+      id: receiptId,
+      action: "killswitch.auto_release",
+      actor: { type: "system", id: SYSTEM_ACTOR },
+      scope: receiptScope({ scope: sw.scope as KillSwitchScope, tenantId: sw.tenantId, profileId: sw.profileId }),
+      tenantId: sw.tenantId,
+      profileId: sw.profileId,
+      request: { id: sw.id, autoReleaseAt: releasedAt.toISOString() },
+      result: { id: sw.id, releasedAt: releasedAt.toISOString(), releasedBy: SYSTEM_ACTOR },
+      summary: { switch: sw.id, scope: sw.scope, released: "automatically", at: releasedAt.toISOString() },
+    });
+    released += 1;
+  }
+  return released;
+}
+
+/**
+ * Record every switch whose automatic release time has passed as released by
+ * "system" (receipt + audit entry each). Safe to call from any read and
+ * concurrently. Runs in `prisma`'s transaction when given one, else its own.
+ * Returns how many releases it recorded.
+ */
+export async function releaseExpiredSwitches(prisma: Db | Tx, now: Date): Promise<number> {
+  const pending = await prisma.killSwitch.count({ where: { releasedAt: null, autoReleaseAt: { lte: now } } });
+  if (pending === 0) return 0;
+  if ("$transaction" in prisma) return (prisma as Db).$transaction((tx) => releaseExpiredIn(tx, now));
+  return releaseExpiredIn(prisma, now);
+}

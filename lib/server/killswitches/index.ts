@@ -1,0 +1,15 @@
+import "server-only";
+/** Kill switches: reads, the engage plan, the two actions and their effects. */
+export { listKillSwitches, switchesForBanner, visibleWhere, HISTORY_LIMIT, type KillSwitchList } from "./read";
+export { capabilityOptions, TOOL_OPTIONS_LIMIT } from "./options";
+export { planKillSwitch, PLAN_LIST_LIMIT, type KillSwitchPlan } from "./plan";
+export {
+  engageKillSwitchAction,
+  releaseKillSwitchAction,
+  KILL_SWITCH_PERMISSION,
+  KILL_SWITCHES_PATH,
+  type EngageResult,
+  type ReleaseResult,
+} from "./actions";
+export { switchesCovering, switchesReaching, releaseExpiredSwitches, inForceWhere } from "./effects";
+export type { KillSwitchView } from "./views";
