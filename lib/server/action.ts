@@ -19,6 +19,13 @@ import { writeReceipt, type ReceiptInput, type ReceiptView } from "./audit";
 import { AppError, NOT_FOUND_MESSAGE, SIGNED_OUT_MESSAGE, type ActionError } from "./errors";
 import type { SessionActor } from "./session";
 
+/**
+ * Many people acting on one row at once (fifty approve clicks) queue on its
+ * row lock; give them time to be served with a clear answer instead of a
+ * pool or transaction timeout.
+ */
+const ACTION_TRANSACTION = { maxWait: 10_000, timeout: 20_000 } as const;
+
 export type ActionResult<T> = { ok: true; data: T; receipt: ReceiptView } | { ok: false; error: ActionError };
 
 /** A declared permission from lib/authz, or a named custom check (e.g. "real platform admin"). */
@@ -123,7 +130,7 @@ export async function executeAction<I, R, Res extends Resource>(
         traceId: requestId,
       });
       return result;
-    });
+    }, ACTION_TRANSACTION);
     if (!receipt) throw new Error("receipt was not written");
 
     const paths =

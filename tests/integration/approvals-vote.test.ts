@@ -8,8 +8,6 @@ import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
 
 const NOTE = "checked the ticket, fine to update";
-/** The PGlite adapter cannot read the uuid[] column back; tests do not need it. */
-const OMIT = { requesterIds: true } as const;
 
 describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
   let database: TestDatabase;
@@ -52,7 +50,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     if (!result.ok) return;
     expect(revalidated).toEqual(["/approvals", `/approvals/${j.id}`]);
 
-    const stored = await prisma.job.findUniqueOrThrow({ where: { id: j.id }, include: { votes: true }, omit: OMIT });
+    const stored = await prisma.job.findUniqueOrThrow({ where: { id: j.id }, include: { votes: true } });
     expect(stored.status).toBe("APPROVED");
     expect(stored.resolvedAt).toBeInstanceOf(Date);
     expect(stored.votes).toHaveLength(1);
@@ -72,7 +70,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     expect(denied).toMatchObject({ ok: true, data: { status: "REJECTED", approvals: 0, approvalsNeeded: 2 } });
     const late = await vote(second, { jobId: j.id, vote: "approve", note: NOTE, seenHash: j.jobHash });
     expect(late).toMatchObject({ ok: false, error: { code: "conflict", message: expect.stringMatching(/already rejected/) } });
-    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id }, omit: OMIT })).status).toBe("REJECTED");
+    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id } })).status).toBe("REJECTED");
   });
 
   it("50 concurrent clicks by one approver: one vote, one outcome, one receipt", async () => {
@@ -89,7 +87,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
       expect(r).toMatchObject({ ok: false, error: { code: "conflict", message: expect.stringMatching(/already approved/) } });
     }
     expect(await counts()).toEqual({ votes: before.votes + 1, receipts: before.receipts + 1, audit: before.audit + 1 });
-    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id }, omit: OMIT })).status).toBe("APPROVED");
+    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id } })).status).toBe("APPROVED");
   });
 
   it("50 concurrent clicks by one approver on a two-approver job: one vote, still pending", async () => {
@@ -101,7 +99,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     for (const r of results.filter((r) => !r.ok)) expect(r).toMatchObject({ error: { message: /already voted/ } });
     expect(await prisma.jobVote.count({ where: { jobId: j.id } })).toBe(1);
-    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id }, omit: OMIT })).status).toBe("PENDING_APPROVAL");
+    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id } })).status).toBe("PENDING_APPROVAL");
   });
 
   it("50 different approvers at once on a two-approver job: exactly two votes and one APPROVED", async () => {
@@ -143,7 +141,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     const statuses = results.flatMap((r) => (r.ok ? [r.data.status] : []));
     expect(statuses.sort()).toEqual(["APPROVED", "PENDING_APPROVAL"]);
     expect(results.filter((r) => !r.ok)).toMatchObject([{ error: { message: /already approved/ } }]);
-    const stored = await prisma.job.findUniqueOrThrow({ where: { id: j.id }, omit: OMIT });
+    const stored = await prisma.job.findUniqueOrThrow({ where: { id: j.id } });
     expect(stored.status).toBe("APPROVED");
   });
 
@@ -173,7 +171,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     const result = await vote(approver, { jobId: j.id, vote: "approve", note: NOTE, seenHash: `sha256:${"0".repeat(64)}` });
     expect(result).toMatchObject({ ok: false, error: { code: "conflict", message: /changed since you opened it/ } });
     expect(await counts()).toEqual(before);
-    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id }, omit: OMIT })).status).toBe("PENDING_APPROVAL");
+    expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id } })).status).toBe("PENDING_APPROVAL");
   });
 
   it("refuses an expired job that nothing has swept yet", async () => {

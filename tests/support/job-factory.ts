@@ -81,8 +81,7 @@ export async function createJob(prisma: Db, input: JobFactoryInput) {
   });
   const hostId = input.hostId ?? "test-host";
   const requesterIds = input.requesterIds ?? [];
-  // createMany + omit: the PGlite adapter cannot read a uuid[] column back (requesterIds).
-  await prisma.job.createMany({
+  return prisma.job.create({
     data: {
       id,
       tenantId: input.tenant.id,
@@ -109,8 +108,6 @@ export async function createJob(prisma: Db, input: JobFactoryInput) {
       createdAt,
     },
   });
-  const job = await prisma.job.findUniqueOrThrow({ where: { id }, omit: { requesterIds: true } });
-  return { ...job, requesterIds };
 }
 
 /**
