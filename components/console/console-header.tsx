@@ -42,7 +42,7 @@ export function ConsoleHeader({
             </span>
             Cellgate
           </Link>
-          <NavLinks canReadJobs={holdsAnywhere(actor, "job.read")} />
+          <NavLinks canReadJobs={holdsAnywhere(actor, "job.read")} canReadAudit={holdsAnywhere(actor, "audit.read")} />
           <div className="ml-auto flex flex-wrap items-center gap-3">
             <span className="text-xs text-slate-400" title="Tenant context">
               <span className="sr-only">Tenant: </span>

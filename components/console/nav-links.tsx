@@ -7,16 +7,19 @@ const LINKS = [
   { href: "/profiles", label: "Registry" },
   { href: "/approvals", label: "Approvals", needs: "jobs" },
   { href: "/policies", label: "Policies" },
+  { href: "/kill-switches", label: "Kill switches" },
+  { href: "/audit", label: "Audit log", needs: "audit" },
   { href: "/receipts", label: "Receipts" },
 ] as const;
 
-/** `canReadJobs`: the actor holds job.read somewhere (the pages check again on the server). */
-export function NavLinks({ canReadJobs }: { canReadJobs: boolean }) {
+/** Which permission-gated links to show (the pages check again on the server). */
+export function NavLinks({ canReadJobs, canReadAudit }: { canReadJobs: boolean; canReadAudit: boolean }) {
+  const shown = { jobs: canReadJobs, audit: canReadAudit };
   const pathname = usePathname();
   return (
     <nav aria-label="Main">
       <ul className="flex items-center gap-1">
-        {LINKS.filter((link) => !("needs" in link) || canReadJobs).map(({ href, label }) => {
+        {LINKS.filter((link) => !("needs" in link) || shown[link.needs]).map(({ href, label }) => {
           const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
           return (
             <li key={href}>

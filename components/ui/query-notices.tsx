@@ -4,7 +4,7 @@ import { Notice } from "./section";
  * What a filtered, paginated list page says about its address: parameters it
  * ignored, and a page number past the end (the list shows the last page).
  */
-export function QueryNotices({ problems, requestedPage, page }: { problems: readonly string[]; requestedPage: number; page: number }) {
+export function QueryNotices({ problems, requestedPage, page }: { problems: readonly string[]; requestedPage?: number; page?: number }) {
   return (
     <>
       {problems.length > 0 ? (
@@ -16,7 +16,7 @@ export function QueryNotices({ problems, requestedPage, page }: { problems: read
           </ul>
         </Notice>
       ) : null}
-      {page !== requestedPage ? <Notice title={`Page ${requestedPage} does not exist`}>Showing the last page, {page}.</Notice> : null}
+      {page !== undefined && requestedPage !== undefined && page !== requestedPage ? <Notice title={`Page ${requestedPage} does not exist`}>Showing the last page, {page}.</Notice> : null}
     </>
   );
 }

@@ -1,0 +1,49 @@
+import { Badge } from "@/components/ui/badge";
+import { formatTime, shortHash } from "@/components/ui/format";
+import { FULL_EVERY_MS, type ChainStatus } from "@/lib/server/audit-explorer/chain-status";
+
+const FULL_EVERY_MINUTES = FULL_EVERY_MS / 60_000;
+
+/** What the last verification checked, in plain words; never more than was checked. */
+export function ChainStatusPanel({ status }: { status: ChainStatus }) {
+  return (
+    <section aria-labelledby="chain-status-heading" className="mb-4 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="chain-status-heading" className="text-sm font-semibold text-slate-900">
+          Chain status
+        </h2>
+        {status.ok ? <Badge tone="green">chain intact</Badge> : <Badge tone="red">chain broken</Badge>}
+      </div>
+      {status.ok ? (
+        <div className="mt-1 space-y-1 text-sm text-slate-700">
+          <p data-testid="chain-verified">
+            Verified through seq {status.throughSeq} at {formatTime(status.checkedAt)}{" "}
+            <span className="text-slate-500">(head hash <code className="font-mono text-xs" title={status.headHash}>{shortHash(status.headHash)}</code>)</span>.
+          </p>
+          <p className="text-xs text-slate-500">
+            {status.full.throughSeq === 0
+              ? "The log is empty."
+              : `Entries 1–${status.full.throughSeq} were re-hashed from the genesis hash at ${formatTime(status.full.at)}`}
+            {status.incremental
+              ? `; ${range(status.incremental.fromSeq, status.incremental.throughSeq)}, appended since, ${status.incremental.fromSeq === status.incremental.throughSeq ? "was" : "were"} re-hashed now and linked onto entry ${status.full.throughSeq} (re-hashed again too)`
+              : ""}
+            . A full re-verification runs at least every {FULL_EVERY_MINUTES} minutes. The chain head row matches the last entry, so a removed tail would
+            show. This checks the whole log, every tenant&rsquo;s entries included; the list below shows only the entries you may read.
+          </p>
+        </div>
+      ) : (
+        <p role="alert" className="mt-1 text-sm text-rose-800">
+          Broken at entry {status.seq}: {status.reason}. Checked at {formatTime(status.checkedAt)}; {status.entriesChecked} entries before it verified.
+        </p>
+      )}
+      <p className="mt-1 text-xs text-slate-500">
+        No signed checkpoint yet: this proves the log in this database is consistent with itself, not that it matches a checkpoint signed by the
+        platform key.
+      </p>
+    </section>
+  );
+}
+
+function range(from: number, through: number): string {
+  return from === through ? `entry ${from}` : `entries ${from}–${through}`;
+}

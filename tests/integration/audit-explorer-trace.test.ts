@@ -1,0 +1,93 @@
+/**
+ * The trace timeline over what the real code paths write: a job submitted
+ * through submitJob (decision record + job.submit entry under the trace id),
+ * a vote through the action pipeline (its own request id as trace id, the
+ * job as resource), and an expiry through persistExpiry.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobBody } from "@/lib/domain/jobs";
+import { voteOnJobAction } from "@/lib/server/approvals/vote";
+import { listAuditEntries } from "@/lib/server/audit-explorer/list";
+import { getTraceTimeline } from "@/lib/server/audit-explorer/trace";
+import { persistExpiry } from "@/lib/server/jobs/read";
+import { submitJob } from "@/lib/server/jobs/submit";
+import type { SessionActor } from "@/lib/server/session";
+import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
+import { createActor } from "../support/job-factory";
+import { createJobsHost, jobBody, type JobsHost } from "./jobs-support";
+
+describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend) => {
+  let database: TestDatabase;
+  let host: JobsHost;
+  let bound: { id: string; slug: string; tenantId: string }[];
+  let approver: SessionActor;
+  let auditor: SessionActor;
+  let foreignAuditor: SessionActor;
+
+  async function submit(traceId: string, topic: string, now = new Date()) {
+    const outcome = await submitJob(database, {
+      host: { id: host.hostId, profiles: bound },
+      keyId: host.keyId,
+      body: jobBody(host, { topic, riskTags: ["writes"] }) as unknown as JobBody,
+      now,
+      traceId,
+    });
+    if (!outcome.ok) throw new Error(`submit failed: ${JSON.stringify(outcome.problem)}`);
+    return outcome.job;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    host = await createJobsHost(database.prisma);
+    bound = await database.prisma.profile.findMany({ where: { slug: { in: host.profiles } }, select: { id: true, slug: true, tenantId: true } });
+    approver = await createActor(database.prisma, host.tenantId, "approver");
+    auditor = await createActor(database.prisma, host.tenantId, "auditor");
+    const other = await createJobsHost(database.prisma);
+    foreignAuditor = await createActor(database.prisma, other.tenantId, "auditor");
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("shows request → decision → approval for an approved job", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    const job = await submit(traceId, "job.bridge.write.ticket");
+    expect(job.status).toBe("PENDING_APPROVAL");
+    const vote = await voteOnJobAction.execute(
+      { actor: approver, prisma: database.prisma },
+      { jobId: job.id, vote: "approve", note: "looks right", seenHash: job.jobHash },
+    );
+    if (!vote.ok) throw new Error(`vote failed: ${vote.error.message}`);
+
+    const timeline = await getTraceTimeline(auditor, traceId, { prisma: database.prisma });
+    expect(timeline!.jobs).toEqual([expect.objectContaining({ id: job.id, status: "APPROVED" })]);
+    expect(timeline!.items.map((i) => i.kind)).toEqual(["request", "decision", "vote"]);
+    expect(timeline!.items[0]).toMatchObject({ title: "Job requested: job.bridge.write.ticket", actor: `host:${host.hostId}`, decision: "REQUIRE_APPROVAL" });
+    expect(timeline!.items[1]).toMatchObject({ decision: "REQUIRE_APPROVAL", facts: { reason: "writes need a human", "input hash": job.jobHash } });
+    expect(timeline!.items[2]!.title).toBe(`Approve vote by ${approver.email} (job APPROVED)`);
+    expect(timeline!.items[2]!.seq).toBe(vote.receipt.auditSeq);
+
+    // The list's trace filter finds the request; the action filter finds request and vote.
+    const byTrace = await listAuditEntries(auditor, { trace: traceId }, { prisma: database.prisma });
+    expect(byTrace.rows.map((r) => r.action)).toEqual(["job.submit"]);
+    const byAction = await listAuditEntries(auditor, { action: "job", profile: job.profile }, { prisma: database.prisma });
+    expect(byAction.rows.map((r) => r.action)).toEqual(["job.vote", "job.submit"]);
+
+    expect(await getTraceTimeline(foreignAuditor, traceId, { prisma: database.prisma })).toBeNull();
+    expect(await getTraceTimeline(approver, traceId, { prisma: database.prisma })).toBeNull();
+  });
+
+  it("ends with the expiry when nobody decided in time", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    const submittedAt = new Date();
+    const job = await submit(traceId, "job.bridge.write.other", submittedAt);
+    const stored = await database.prisma.job.findUniqueOrThrow({ where: { id: job.id }, omit: { requesterIds: true } });
+    const later = new Date(submittedAt.getTime() + 2 * 3600_000);
+    expect((await persistExpiry(database, stored, { type: "system", id: "test-sweeper" }, later)).status).toBe("EXPIRED");
+
+    const timeline = await getTraceTimeline(auditor, traceId, { prisma: database.prisma });
+    expect(timeline!.items.map((i) => i.kind)).toEqual(["request", "decision", "resolution"]);
+    expect(timeline!.items[2]).toMatchObject({ title: "Approval window expired", actor: "system:test-sweeper", decision: "EXPIRED" });
+  });
+});
