@@ -33,7 +33,8 @@ export type ActionPermission =
   | Permission
   | { name: string; check: (actor: SessionActor, resource: Resource) => Decision };
 
-export type ReceiptSpec = Omit<ReceiptInput, "actor" | "action" | "traceId">;
+/** `traceId` joins the entry to an existing trace (a vote to its job's); by default the action's request id. */
+export type ReceiptSpec = Omit<ReceiptInput, "actor" | "action">;
 
 export interface ActionDefinition<I, R, Res extends Resource> {
   name: string;
@@ -127,7 +128,7 @@ export async function executeAction<I, R, Res extends Resource>(
         ...spec,
         action: definition.name,
         actor: { type: "user", id: actor.userId },
-        traceId: requestId,
+        traceId: spec.traceId ?? requestId,
       });
       return result;
     }, ACTION_TRANSACTION);

@@ -60,7 +60,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt.id } });
     expect(receipt).toMatchObject({ action: "job.vote", actorId: approver.userId, scopeType: "job", scopeId: j.id, tenantId: tenant.id });
     const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
-    expect(entry).toMatchObject({ action: "job.vote", resource: `job:${j.id}`, profileId: profile.id, hash: receipt.auditHash });
+    expect(entry).toMatchObject({ action: "job.vote", resource: `job:${j.id}`, profileId: profile.id, traceId: j.traceId, hash: receipt.auditHash });
   });
 
   it("denies: one deny rejects the job, and a later vote is told it is already rejected", async () => {

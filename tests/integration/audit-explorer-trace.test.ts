@@ -68,9 +68,9 @@ describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend
     expect(timeline!.items[2]!.title).toBe(`Approve vote by ${approver.email} (job APPROVED)`);
     expect(timeline!.items[2]!.seq).toBe(vote.receipt.auditSeq);
 
-    // The list's trace filter finds the request; the action filter finds request and vote.
+    // Votes join the job's trace, so the list's trace filter finds request and vote, as does the action filter.
     const byTrace = await listAuditEntries(auditor, { trace: traceId }, { prisma: database.prisma });
-    expect(byTrace.rows.map((r) => r.action)).toEqual(["job.submit"]);
+    expect(byTrace.rows.map((r) => r.action)).toEqual(["job.vote", "job.submit"]);
     const byAction = await listAuditEntries(auditor, { action: "job", profile: job.profile }, { prisma: database.prisma });
     expect(byAction.rows.map((r) => r.action)).toEqual(["job.vote", "job.submit"]);
 

@@ -30,6 +30,7 @@ interface LockedJob {
   approvalsNeeded: number;
   jobHash: string;
   requesterIds: string[];
+  traceId: string;
 }
 
 /** The job row, locked until the transaction ends, or null outside the actor's job.read tenants. */
@@ -39,7 +40,7 @@ export async function lockJob(tx: Tx, actor: Actor, jobId: string): Promise<Lock
   const scope = tenants === "all" ? Prisma.empty : Prisma.sql`AND "tenantId" = ANY(${[...tenants]}::uuid[])`;
   const rows = await tx.$queryRaw<LockedJob[]>(Prisma.sql`
     SELECT id, "tenantId"::text AS "tenantId", "profileId"::text AS "profileId", status::text AS status,
-      "expiresAt", "approvalsNeeded", "jobHash", "requesterIds"
+      "expiresAt", "approvalsNeeded", "jobHash", "requesterIds", "traceId"
     FROM "Job" WHERE id = ${jobId} ${scope}
     FOR UPDATE`);
   const row = rows[0];
@@ -125,6 +126,8 @@ export const voteOnJobAction = defineAction({
     scope: { type: "job", id: job.id },
     tenantId: job.tenantId,
     profileId: job.profileId,
+    // The vote joins the job's trace: request → decision → approvals.
+    traceId: job.traceId,
     request: { jobId: input.jobId, vote: input.vote, note: input.note, seenHash: input.seenHash },
     result: { status: result.status, approvals: result.approvals, approvalsNeeded: result.approvalsNeeded },
     summary: {
