@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { ConsoleHeader } from "@/components/console/console-header";
+import { KillSwitchBanner } from "@/components/console/kill-switch-banner";
 import { requireActor } from "@/lib/server/session";
 import { listViewAsTenants } from "@/lib/server/view-as";
 import { startViewAs, stopViewAs } from "./actions";
@@ -18,6 +19,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         Skip to content
       </a>
       <ConsoleHeader actor={actor} viewAsTenants={viewAsTenants} startViewAs={startViewAs} stopViewAs={stopViewAs} />
+      <KillSwitchBanner actor={actor} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         {children}
       </main>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { ProfileKillSwitchBanner } from "@/components/console/kill-switch-banner";
 import { EventTimeline } from "@/components/profile/event-timeline";
 import { EvidenceChecklist } from "@/components/profile/evidence-checklist";
 import { ProfileAudit, ProfileControls } from "@/components/profile/profile-controls";
@@ -75,6 +76,7 @@ export default async function ProfilePage({ params, searchParams }: Props) {
         <span className="text-sm text-slate-500">{profile.tenant.name}</span>
         <UnitState profile={profile} now={now} />
       </div>
+      <ProfileKillSwitchBanner actor={actor} profile={profile} />
       <RedactionNotice redacted={timeline.redacted} />
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="space-y-4">

@@ -1,0 +1,86 @@
+"use client";
+import Link from "next/link";
+import { useActionState, useId, useState } from "react";
+import type { ActionResult } from "@/lib/server/action";
+
+type EngageAction = (
+  prev: unknown,
+  formData: FormData,
+) => Promise<ActionResult<{ id: string; description: string; autoReleaseAt: string | null }>>;
+
+const REASON_MAX = 500; // REASON_MAX in lib/schemas/killswitches
+
+/**
+ * Step two of engaging: the previewed target travels in hidden fields; the
+ * reason is required. The server checks everything again.
+ */
+export function ConfirmEngageForm({
+  target,
+  description,
+  action,
+}: {
+  target: { scope: string; tenant: string; profile: string; capability: string; autoReleaseMinutes: string };
+  description: string;
+  action: EngageAction;
+}) {
+  const [state, formAction, pending] = useActionState(action, null);
+  // Controlled, so the reason survives a refused engage (React resets uncontrolled fields after an action).
+  const [reason, setReason] = useState("");
+  const reasonId = useId();
+  const errorId = useId();
+
+  if (state?.ok) {
+    return (
+      <div role="status" className="rounded-md border border-rose-200 bg-rose-50 p-3 text-sm text-rose-900">
+        <p>
+          Kill switch engaged: <strong>{state.data.description}</strong>
+          {state.data.autoReleaseAt ? `, releasing itself at ${state.data.autoReleaseAt.slice(0, 16).replace("T", " ")} UTC` : ""}.
+          Receipt <code className="font-mono">{state.receipt.id}</code> (audit #{state.receipt.auditSeq}).
+        </p>
+        <Link href="/kill-switches" className="mt-1 inline-block font-medium text-indigo-700 hover:underline">
+          Back to kill switches
+        </Link>
+      </div>
+    );
+  }
+  const fieldErrors = state && !state.ok ? state.error.fieldErrors : undefined;
+  const reasonError = fieldErrors?.reason?.[0];
+  const otherFieldError = fieldErrors ? Object.entries(fieldErrors).find(([k]) => k !== "reason")?.[1]?.[0] : undefined;
+  const formError = state && !state.ok && !reasonError ? (otherFieldError ?? state.error.message) : undefined;
+  return (
+    <form action={formAction} aria-label="Confirm kill switch" className="space-y-2">
+      {Object.entries(target).map(([name, value]) => (value ? <input key={name} type="hidden" name={name} value={value} /> : null))}
+      <label htmlFor={reasonId} className="block text-sm font-medium text-slate-700">
+        Reason (required)
+      </label>
+      <textarea
+        id={reasonId}
+        name="reason"
+        required
+        maxLength={REASON_MAX}
+        rows={2}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        aria-invalid={reasonError ? true : undefined}
+        aria-describedby={reasonError || formError ? errorId : undefined}
+        placeholder="Why this must stop now — recorded with the switch and its receipt"
+        className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
+      />
+      {reasonError || formError ? (
+        <p id={errorId} role="alert" className="text-sm text-rose-700">
+          {reasonError ?? formError}
+        </p>
+      ) : null}
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-rose-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-rose-500 disabled:opacity-60"
+        >
+          {pending ? "Engaging…" : "Engage kill switch"}
+        </button>
+        <span className="text-xs text-slate-500">Stops {description}.</span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,167 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { AUTO_RELEASE_MAX_MINUTES } from "@/lib/schemas/killswitches";
+import { CAPABILITIES, type KillSwitchScope } from "@/lib/domain/killswitch";
+
+const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
+
+export type EngageField = "scope" | "tenant" | "profile" | "capability" | "autoReleaseMinutes";
+export type EngageValues = Record<EngageField, string>;
+
+const SCOPE_LABELS: Record<KillSwitchScope, string> = {
+  global: "Global — everything, every tenant",
+  tenant: "Tenant — every profile of one tenant",
+  profile: "Profile — one profile",
+  capability: "Capability — one capability in a tenant or profile",
+};
+
+function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
+  return (
+    <div>
+      <label htmlFor={id} className="block text-xs font-medium text-slate-600">
+        {label}
+      </label>
+      {children}
+      {hint ? <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">{hint}</p> : null}
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-xs text-rose-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function describedBy(id: string, hint: boolean, error?: string): string | undefined {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/**
+ * Step one of engaging: a plain GET form whose only effect is to show the
+ * plan (`/kill-switches?preview=1&…`). Nothing changes until the plan is
+ * confirmed with a reason.
+ */
+export function EngageForm({
+  values,
+  errors,
+  tenants,
+  allowGlobal,
+  profiles,
+}: {
+  values: EngageValues;
+  errors: Partial<Record<EngageField, string>>;
+  /** Tenants where the actor may engage scoped switches. */
+  tenants: { slug: string; name: string }[];
+  allowGlobal: boolean;
+  /** Profile slugs offered as suggestions. */
+  profiles: string[];
+}) {
+  const scopes = (Object.keys(SCOPE_LABELS) as KillSwitchScope[]).filter((s) => s !== "global" || allowGlobal);
+  const err = (field: EngageField) => errors[field];
+  return (
+    <form method="get" action="/kill-switches" aria-label="Choose what to stop" className="space-y-3">
+      <input type="hidden" name="preview" value="1" />
+      <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-5">
+        <Field id="ks-scope" label="Scope" error={err("scope")}>
+          <select
+            id="ks-scope"
+            name="scope"
+            defaultValue={values.scope || "profile"}
+            aria-invalid={err("scope") ? true : undefined}
+            aria-describedby={describedBy("ks-scope", false, err("scope"))}
+            className={control}
+          >
+            {scopes.map((s) => (
+              <option key={s} value={s}>
+                {SCOPE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="ks-tenant" label="Tenant" hint="For tenant and capability switches." error={err("tenant")}>
+          <select
+            id="ks-tenant"
+            name="tenant"
+            defaultValue={values.tenant || (tenants.length === 1 ? tenants[0]!.slug : "")}
+            aria-invalid={err("tenant") ? true : undefined}
+            aria-describedby={describedBy("ks-tenant", true, err("tenant"))}
+            className={control}
+          >
+            <option value="">—</option>
+            {tenants.map((t) => (
+              <option key={t.slug} value={t.slug}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field id="ks-profile" label="Profile" hint="For profile switches, or to narrow a capability." error={err("profile")}>
+          <input
+            id="ks-profile"
+            name="profile"
+            defaultValue={values.profile}
+            list="ks-profiles"
+            placeholder="acme-ticket-triage"
+            maxLength={200}
+            aria-invalid={err("profile") ? true : undefined}
+            aria-describedby={describedBy("ks-profile", true, err("profile"))}
+            className={control}
+          />
+          <datalist id="ks-profiles">
+            {profiles.map((slug) => (
+              <option key={slug} value={slug} />
+            ))}
+          </datalist>
+        </Field>
+        <Field id="ks-capability" label="Capability" hint="A catalog id, or tool:<name> for one tool." error={err("capability")}>
+          <input
+            id="ks-capability"
+            name="capability"
+            defaultValue={values.capability}
+            list="ks-capabilities"
+            placeholder="write-tools"
+            maxLength={200}
+            aria-invalid={err("capability") ? true : undefined}
+            aria-describedby={describedBy("ks-capability", true, err("capability"))}
+            className={control}
+          />
+          <datalist id="ks-capabilities">
+            {CAPABILITIES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.label}
+              </option>
+            ))}
+          </datalist>
+        </Field>
+        <Field
+          id="ks-auto"
+          label="Release automatically after (minutes)"
+          hint={`Optional break-glass, at most ${AUTO_RELEASE_MAX_MINUTES} (7 days).`}
+          error={err("autoReleaseMinutes")}
+        >
+          <input
+            id="ks-auto"
+            name="autoReleaseMinutes"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={AUTO_RELEASE_MAX_MINUTES}
+            defaultValue={values.autoReleaseMinutes}
+            aria-invalid={err("autoReleaseMinutes") ? true : undefined}
+            aria-describedby={describedBy("ks-auto", true, err("autoReleaseMinutes"))}
+            className={control}
+          />
+        </Field>
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700">
+          Preview plan
+        </button>
+        <Link href="/kill-switches" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50">
+          Clear
+        </Link>
+        <p className="text-xs text-slate-500">Previewing changes nothing; you confirm with a reason on the next step.</p>
+      </div>
+    </form>
+  );
+}
