@@ -6,7 +6,7 @@ import "server-only";
  * tenant. Each change writes one receipt; releasing never deletes the row.
  */
 import { randomBytes } from "node:crypto";
-import { authorize, readableTenantIds, type Actor, type Resource } from "@/lib/authz";
+import { readableTenantIds, type Actor, type Resource } from "@/lib/authz";
 import type { Tx } from "@/lib/db";
 import { describeSwitch, isExpiredUnrecorded, type KillSwitchScope } from "@/lib/domain/killswitch";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -14,6 +14,7 @@ import { ZEngageKillSwitchInput, ZReleaseKillSwitchInput } from "@/lib/schemas/k
 import { defineAction, type ActionPermission } from "../action";
 import { AppError } from "../errors";
 import { inForceWhere, receiptScope } from "./effects";
+import { killSwitchDecision } from "./permission";
 import { resolveTarget, type ResolvedTarget } from "./target";
 
 export const KILL_SWITCHES_PATH = "/kill-switches";
@@ -21,10 +22,7 @@ export const KILL_SWITCHES_PATH = "/kill-switches";
 /** Global switches (tenantId null) need killswitch.global; the rest killswitch.scoped on their tenant. */
 export const KILL_SWITCH_PERMISSION: ActionPermission = {
   name: "killswitch",
-  check: (actor, resource) =>
-    resource.tenantId === null
-      ? authorize(actor, "killswitch.global", { tenantId: null })
-      : authorize(actor, "killswitch.scoped", { tenantId: resource.tenantId }),
+  check: (actor, resource) => killSwitchDecision(actor, resource.tenantId),
 };
 
 export function newKillSwitchId(): string {

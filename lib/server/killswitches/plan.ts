@@ -9,6 +9,7 @@ import { capabilityById, covers, TOOL_CAPABILITY_PREFIX } from "@/lib/domain/kil
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ZKillSwitchTarget } from "@/lib/schemas/killswitches";
 import { AppError, NOT_FOUND_MESSAGE } from "../errors";
+import { killSwitchDecision } from "./permission";
 import { resolveTarget } from "./target";
 
 /** Lists are cut at this many entries; `totals` always has the full counts. */
@@ -45,6 +46,9 @@ export async function planKillSwitch(prisma: Db, actor: Actor, input: unknown, n
   }
   const target = await resolveTarget(prisma, actor, parsed.data);
   if (!target) throw new AppError("not_found", NOT_FOUND_MESSAGE);
+  // The plan lists pending jobs: only someone who may engage here sees it.
+  const decision = killSwitchDecision(actor, target.tenantId);
+  if (!decision.allowed) throw new AppError("forbidden", `You may not engage a kill switch here (${decision.reason}).`);
 
   const readable = readableTenantIds(actor);
   const where: Prisma.ProfileWhereInput = target.profileId
