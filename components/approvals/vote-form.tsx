@@ -1,6 +1,7 @@
 "use client";
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
+import { FieldAlert } from "@/components/ui/form-controls";
 
 type VoteAction = (
   prev: unknown,
@@ -54,11 +55,7 @@ export function VoteForm({ jobId, jobHash, action }: { jobId: string; jobHash: s
         placeholder="Why you approve or deny this job"
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       />
-      {noteError || formError ? (
-        <p id={errorId} role="alert" className="text-sm text-rose-700">
-          {noteError ?? formError}
-        </p>
-      ) : null}
+      <FieldAlert id={errorId} message={noteError ?? formError} size="sm" />
       <p className="text-xs text-slate-500">
         Your vote binds to hash <code className="break-all font-mono">{jobHash}</code>.
       </p>

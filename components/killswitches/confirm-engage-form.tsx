@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
+import { FieldAlert } from "@/components/ui/form-controls";
 
 type EngageAction = (
   prev: unknown,
@@ -66,11 +67,7 @@ export function ConfirmEngageForm({
         placeholder="Why this must stop now — recorded with the switch and its receipt"
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       />
-      {reasonError || formError ? (
-        <p id={errorId} role="alert" className="text-sm text-rose-700">
-          {reasonError ?? formError}
-        </p>
-      ) : null}
+      <FieldAlert id={errorId} message={reasonError ?? formError} size="sm" />
       <div className="flex flex-wrap items-center gap-2">
         <button
           type="submit"

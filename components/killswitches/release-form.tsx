@@ -1,6 +1,7 @@
 "use client";
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
+import { ConfirmCancel, FieldAlert } from "@/components/ui/form-controls";
 
 type ReleaseAction = (prev: unknown, formData: FormData) => Promise<ActionResult<{ id: string; releasedAt: string }>>;
 
@@ -54,27 +55,8 @@ export function ReleaseForm({ switchId, description, action }: { switchId: strin
         aria-describedby={reasonError || formError ? errorId : undefined}
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       />
-      {reasonError || formError ? (
-        <p id={errorId} role="alert" className="text-xs text-rose-700">
-          {reasonError ?? formError}
-        </p>
-      ) : null}
-      <div className="flex gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-slate-900 px-3 py-1 text-xs font-medium text-white hover:bg-slate-700 disabled:opacity-60"
-        >
-          {pending ? "Releasing…" : "Confirm release"}
-        </button>
-        <button
-          type="button"
-          onClick={() => setOpen(false)}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
-        >
-          Cancel
-        </button>
-      </div>
+      <FieldAlert id={errorId} message={reasonError ?? formError} />
+      <ConfirmCancel pending={pending} label="Confirm release" pendingLabel="Releasing…" tone="neutral" onCancel={() => setOpen(false)} />
     </form>
   );
 }

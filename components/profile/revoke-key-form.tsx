@@ -1,6 +1,7 @@
 "use client";
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
+import { ConfirmCancel, FieldAlert } from "@/components/ui/form-controls";
 
 type RevokeAction = (prev: unknown, formData: FormData) => Promise<ActionResult<{ keyId: string }>>;
 
@@ -62,28 +63,9 @@ export function RevokeKeyForm({
         aria-describedby={reasonError || formError ? errorId : undefined}
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       />
-      {reasonError || formError ? (
-        <p id={errorId} role="alert" className="text-xs text-rose-700">
-          {reasonError ?? formError}
-        </p>
-      ) : null}
+      <FieldAlert id={errorId} message={reasonError ?? formError} />
       <p className="text-xs text-slate-600">The host can no longer sign requests with this key. This cannot be undone.</p>
-      <div className="flex gap-2">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-rose-600 px-3 py-1 text-xs font-medium text-white hover:bg-rose-500 disabled:opacity-60"
-        >
-          {pending ? "Revoking…" : "Confirm revoke"}
-        </button>
-        <button
-          type="button"
-          onClick={() => setOpen(false)}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
-        >
-          Cancel
-        </button>
-      </div>
+      <ConfirmCancel pending={pending} label="Confirm revoke" pendingLabel="Revoking…" tone="danger" onCancel={() => setOpen(false)} />
     </form>
   );
 }
