@@ -1,20 +1,9 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { HISTORY_OUTCOMES, type ApprovalsQuery } from "@/lib/schemas/approvals";
 import { TIERS, TIER_LABELS } from "@/lib/domain/tiers";
+import { Field } from "@/components/ui/field";
 
 const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
-
-function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-600">
-        {label}
-      </label>
-      {children}
-    </div>
-  );
-}
 
 /** A plain GET form: the URL it produces reproduces the view. */
 export function QueueFilters({ query, tenants }: { query: ApprovalsQuery; tenants: { slug: string; name: string }[] }) {

@@ -1,7 +1,7 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { AUTO_RELEASE_MAX_MINUTES } from "@/lib/schemas/killswitches";
 import { CAPABILITIES, type KillSwitchScope } from "@/lib/domain/killswitch";
+import { Field } from "@/components/ui/field";
 
 const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
 
@@ -14,23 +14,6 @@ const SCOPE_LABELS: Record<KillSwitchScope, string> = {
   profile: "Profile — one profile",
   capability: "Capability — one capability in a tenant or profile",
 };
-
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-600">
-        {label}
-      </label>
-      {children}
-      {hint ? <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">{hint}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-xs text-rose-700">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 function describedBy(id: string, hint: boolean, error?: string): string | undefined {
   return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;

@@ -1,22 +1,11 @@
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { PAGE_SIZES, type RegistryQuery } from "@/lib/domain/registry-query";
 import { CANARY_LABELS, CANARY_STAGES, HEALTH_STATES, RINGS, TIERS, TIER_LABELS } from "@/lib/domain/tiers";
+import { Field } from "@/components/ui/field";
 
 const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
 
 /** A label tied to its control by id, so the control's accessible name is exactly the label. */
-function Field({ id, label, className, children }: { id: string; label: string; className?: string; children: ReactNode }) {
-  return (
-    <div className={className}>
-      <label htmlFor={id} className="block text-xs font-medium text-slate-600">
-        {label}
-      </label>
-      {children}
-    </div>
-  );
-}
-
 function Select({
   id,
   name,
