@@ -15,25 +15,37 @@ export type AuditVerification =
 /** A row as the driver returns it: timestamps may arrive as strings, JSON as text. */
 type Row = Omit<AuditRecord, "time" | "data"> & { time: Date | string; data: unknown };
 
-export async function verifyAuditLog(sql: RawSql, options: { pageSize?: number } = {}): Promise<AuditVerification> {
+/** Entries with seq > `after`, in order, as the chain hashes them. */
+export async function auditEntriesAfter(sql: RawSql, after: number, limit: number): Promise<AuditRecord[]> {
+  const rows = await sql.query<Row>(
+    `SELECT seq, time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
+            "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId",
+            data, "prevHash", hash
+       FROM "AuditEntry" WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map((r) => ({
+    ...r,
+    seq: Number(r.seq),
+    time: r.time instanceof Date ? r.time : new Date(r.time),
+    data: typeof r.data === "string" ? (JSON.parse(r.data) as unknown) : r.data,
+  }));
+}
+
+/**
+ * Verify from `from` (default: genesis; a cursor the caller already
+ * verified, to check only what was appended since) to the chain head.
+ */
+export async function verifyAuditLog(
+  sql: RawSql,
+  options: { pageSize?: number; from?: ChainCursor } = {},
+): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? 5_000;
-  let cursor: ChainCursor = GENESIS;
+  let cursor: ChainCursor = options.from ?? GENESIS;
   let entries = 0;
   for (;;) {
-    const rows = await sql.query<Row>(
-      `SELECT seq, time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
-              "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId",
-              data, "prevHash", hash
-         FROM "AuditEntry" WHERE seq > $1 ORDER BY seq LIMIT $2`,
-      [cursor.seq, pageSize],
-    );
-    if (rows.length === 0) break;
-    const records: AuditRecord[] = rows.map((r) => ({
-      ...r,
-      seq: Number(r.seq),
-      time: r.time instanceof Date ? r.time : new Date(r.time),
-      data: typeof r.data === "string" ? (JSON.parse(r.data) as unknown) : r.data,
-    }));
+    const records = await auditEntriesAfter(sql, cursor.seq, pageSize);
+    if (records.length === 0) break;
     const result = verifyChainSegment(records, cursor);
     entries += result.checked;
     if (result.fault) {
@@ -41,7 +53,7 @@ export async function verifyAuditLog(sql: RawSql, options: { pageSize?: number }
       return { ok: false, entries, seq, reason: describeFault(result.fault) };
     }
     cursor = result.cursor;
-    if (rows.length < pageSize) break;
+    if (records.length < pageSize) break;
   }
 
   const heads = await sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM "AuditHead" WHERE id = 1`);

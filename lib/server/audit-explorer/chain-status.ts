@@ -12,9 +12,9 @@ import "server-only";
  * The cache is per process and per database: it only saves work; a fresh
  * replica simply starts with a full verification.
  */
-import { hashAuditEntry, verifyChainSegment, type AuditRecord, type ChainCursor } from "@/lib/domain/audit/chain";
+import { hashAuditEntry, type ChainCursor } from "@/lib/domain/audit/chain";
 import type { RawSql } from "@/lib/sql";
-import { verifyAuditLog } from "../audit-verify";
+import { auditEntriesAfter, verifyAuditLog } from "../audit-verify";
 
 export const FULL_EVERY_MS = 10 * 60_000;
 /** A requested full re-verification is honoured at most this often (it reads the whole log). */
@@ -41,8 +41,6 @@ interface Cached {
 }
 
 const cache = new WeakMap<RawSql, Cached>();
-
-type Row = Omit<AuditRecord, "time" | "data"> & { time: Date | string; data: unknown };
 
 export async function auditChainStatus(
   sql: RawSql,
@@ -87,37 +85,9 @@ export async function auditChainStatus(
 async function verifySince(sql: RawSql, start: ChainCursor, pageSize: number): Promise<ChainCursor | null> {
   if (start.seq > 0) {
     // The entry the cursor ends on must still be exactly what was verified: stored hash AND contents.
-    const anchor = (await entriesFrom(sql, start.seq - 1, 1))[0];
+    const anchor = (await auditEntriesAfter(sql, start.seq - 1, 1))[0];
     if (!anchor || anchor.seq !== start.seq || anchor.hash !== start.hash || hashAuditEntry(anchor) !== start.hash) return null;
   }
-  let cursor = start;
-  for (;;) {
-    const records = await entriesFrom(sql, cursor.seq, pageSize);
-    if (records.length === 0) break;
-    const result = verifyChainSegment(records, cursor);
-    if (result.fault) return null;
-    cursor = result.cursor;
-    if (records.length < pageSize) break;
-  }
-  const heads = await sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM "AuditHead" WHERE id = 1`);
-  const head = heads[0];
-  if (!head || Number(head.seq) !== cursor.seq || head.hash !== cursor.hash) return null;
-  return cursor;
-}
-
-/** Entries with seq > `after`, in order, as the chain hashes them. */
-async function entriesFrom(sql: RawSql, after: number, limit: number): Promise<AuditRecord[]> {
-  const rows = await sql.query<Row>(
-    `SELECT seq, time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
-            "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId",
-            data, "prevHash", hash
-       FROM "AuditEntry" WHERE seq > $1 ORDER BY seq LIMIT $2`,
-    [after, limit],
-  );
-  return rows.map((r) => ({
-    ...r,
-    seq: Number(r.seq),
-    time: r.time instanceof Date ? r.time : new Date(r.time),
-    data: typeof r.data === "string" ? (JSON.parse(r.data) as unknown) : r.data,
-  }));
+  const result = await verifyAuditLog(sql, { pageSize, from: start });
+  return result.ok ? result.head : null;
 }
