@@ -39,6 +39,8 @@ const ZEnv = z.object({
   CELLGATE_OIDC_GROUPS_CLAIM: z.string().min(1).default("groups"),
   /** "group=tenant:role,group2=*:platform_admin" */
   CELLGATE_OIDC_GROUP_MAP: z.string().default(""),
+  /** Seconds between signed audit checkpoints (taken also when nothing happened). */
+  CELLGATE_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
   /** Where new pending jobs are announced (Slack-compatible JSON, Standard Webhooks signature). Unset: no webhook. */
   CELLGATE_WEBHOOK_URL: z
     .string()
