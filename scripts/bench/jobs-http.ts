@@ -9,8 +9,7 @@
  * time: POST /api/v1/jobs (7 in 10 reads → ALLOWED, 2 writes → PENDING_APPROVAL
  * or THROTTLED by the write-burst rule, 1 exec → the default) and, after every
  * third submission, GET /api/v1/jobs/{id}. Prints requests/s and p50/p99 per
- * kind. Measures only; asserts nothing. Needs `.next` (build first; run it
- * under the e2e lock, see the helpers' COMMON.md).
+ * kind. Measures only; asserts nothing. Needs a built console (`npm run build`).
  *
  *   BENCH_CLIENTS=8 BENCH_SECONDS=15 BENCH_BACKENDS=pglite,postgresql
  */

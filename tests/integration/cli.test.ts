@@ -212,7 +212,7 @@ describe("cellgate CLI against embedded PGlite (CELLGATE_DATA_DIR)", () => {
     expect(verified).toMatchObject({ code: 0 });
     expect(verified.stdout).toMatch(/^audit chain OK: \d+ entries\n$/);
 
-    // The demo-data contract other parts of the console rely on (COMMON.md).
+    // The demo-data contract other parts of the console and the e2e specs rely on.
     const database = await openDatabase({ dataDir: env.CELLGATE_DATA_DIR });
     try {
       await expectDemoContract(database);
