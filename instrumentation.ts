@@ -1,10 +1,16 @@
 /**
  * Next.js start-up hook: every replica runs the webhook retry tick from boot
  * (not only after it first serves a job submission), so notifications left
- * pending by a replica that stopped are still delivered.
+ * pending by a replica that stopped are still delivered, and the audit
+ * checkpointer (any replica may take a checkpoint; a tick is a no-op when
+ * another replica checkpointed within the interval).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startWebhookTicker } = await import("@/lib/server/webhooks/ticker");
+  const [{ startWebhookTicker }, { startCheckpointer }] = await Promise.all([
+    import("@/lib/server/webhooks/ticker"),
+    import("@/lib/server/checkpoints"),
+  ]);
   startWebhookTicker();
+  startCheckpointer();
 }

@@ -21,7 +21,9 @@ Commands:
   registry sync FILE [--apply] [--actor EMAIL]  sync the registry from a YAML manifest
   host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys
   policy test|apply FILE [--apply] [--actor …]  run policy tests; plan or activate a policy document
-  audit verify                                  verify the audit chain
+  audit verify [--checkpoint FILE]              verify the audit chain and every signed checkpoint
+  audit checkpoint [--apply]                    take a signed checkpoint now
+  audit export-checkpoint [--out FILE]          write the latest signed checkpoint as JSON (keep it elsewhere)
   packet verify FILE [--public-key KEY]         verify an evidence packet offline (no database)
   agent keygen|send|run|job …                   the reference host agent (signed ingest, jobs, directives)
 

@@ -75,7 +75,8 @@ test("an auditor filters the log, opens an entry and follows its trace", async (
   await page.goto("/audit");
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   await expect(page.getByTestId("chain-verified")).toContainText(/Verified through seq \d+ at/);
-  await expect(page.getByText("No signed checkpoint yet")).toBeVisible();
+  // Other specs (packet export) and the checkpointer may already have taken one.
+  await expect(page.getByText(/No signed checkpoint yet|match the checkpoint signed at/)).toBeVisible();
 
   await page.getByLabel("Trace id").fill(job.traceId);
   await page.getByLabel("Action").fill("job");

@@ -1,6 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { formatTime, shortHash } from "@/components/ui/format";
-import { FULL_EVERY_MS, type ChainStatus } from "@/lib/server/audit-explorer/chain-status";
+import { FULL_EVERY_MS, type ChainStatus, type CheckpointStatus } from "@/lib/server/audit-explorer/chain-status";
 
 const FULL_EVERY_MINUTES = FULL_EVERY_MS / 60_000;
 
@@ -36,14 +36,41 @@ export function ChainStatusPanel({ status }: { status: ChainStatus }) {
           Broken at entry {status.seq}: {status.reason}. Checked at {formatTime(status.checkedAt)}; {status.entriesChecked} entries before it verified.
         </p>
       )}
-      <p className="mt-1 text-xs text-slate-500">
-        No signed checkpoint yet: this proves the log in this database is consistent with itself, not that it matches a checkpoint signed by the
-        platform key.
-      </p>
+      <CheckpointLine checkpoint={status.checkpoint} />
     </section>
   );
 }
 
 function range(from: number, through: number): string {
   return from === through ? `entry ${from}` : `entries ${from}–${through}`;
+}
+
+/** Verification against the signed checkpoints: what ties the log to the platform key. */
+function CheckpointLine({ checkpoint }: { checkpoint: CheckpointStatus }) {
+  if (checkpoint.state === "none") {
+    return (
+      <p className="mt-1 text-xs text-slate-500">
+        No signed checkpoint yet: this proves the log in this database is consistent with itself, not that it matches a checkpoint signed by the
+        platform key.
+      </p>
+    );
+  }
+  if (checkpoint.state === "failed") {
+    return (
+      <p role="alert" data-testid="checkpoint-status" className="mt-1 text-sm text-rose-800">
+        Signed checkpoints do NOT match the log from entry {checkpoint.seq}: {checkpoint.reason}. Checked at {formatTime(checkpoint.checkedAt)}.
+      </p>
+    );
+  }
+  return (
+    <div data-testid="checkpoint-status" className="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">
+      <Badge tone="green">checkpoint verified</Badge>
+      <span>
+        Entries 1–{checkpoint.seq} match the checkpoint signed at {formatTime(new Date(checkpoint.time))} by platform key{" "}
+        <code className="font-mono">{checkpoint.keyId}</code> (signature, head hash and Merkle tree root recomputed; {checkpoint.count}{" "}
+        {checkpoint.count === 1 ? "checkpoint" : "checkpoints"} checked at {formatTime(checkpoint.checkedAt)}). Keep an exported copy outside the
+        console (<code className="font-mono">npx cellgate audit export-checkpoint</code>) to detect a rewrite of both.
+      </span>
+    </div>
+  );
 }

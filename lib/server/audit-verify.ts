@@ -16,7 +16,7 @@ export type AuditVerification =
 type Row = Omit<AuditRecord, "time" | "data"> & { time: Date | string; data: unknown };
 
 /** Entries with seq > `after`, in order, as the chain hashes them. */
-export async function auditEntriesAfter(sql: RawSql, after: number, limit: number): Promise<AuditRecord[]> {
+export async function auditEntriesAfter(sql: Pick<RawSql, "query">, after: number, limit: number): Promise<AuditRecord[]> {
   const rows = await sql.query<Row>(
     `SELECT seq, time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
             "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId",
@@ -37,23 +37,29 @@ export async function auditEntriesAfter(sql: RawSql, after: number, limit: numbe
  * verified, to check only what was appended since) to the chain head.
  */
 export async function verifyAuditLog(
-  sql: RawSql,
+  sql: Pick<RawSql, "query">,
   options: { pageSize?: number; from?: ChainCursor } = {},
 ): Promise<AuditVerification> {
   const pageSize = options.pageSize ?? 5_000;
   let cursor: ChainCursor = options.from ?? GENESIS;
   let entries = 0;
+  // The next page is fetched while this one is re-hashed, so the database
+  // read and the hashing overlap instead of adding up.
+  let next = auditEntriesAfter(sql, cursor.seq, pageSize);
   for (;;) {
-    const records = await auditEntriesAfter(sql, cursor.seq, pageSize);
+    const records = await next;
     if (records.length === 0) break;
+    const full = records.length === pageSize;
+    next = full ? auditEntriesAfter(sql, records[records.length - 1]!.seq, pageSize) : Promise.resolve([]);
     const result = verifyChainSegment(records, cursor);
     entries += result.checked;
     if (result.fault) {
+      next.catch(() => undefined); // not needed any more; never an unhandled rejection
       const seq = result.fault.kind === "gap" ? result.fault.expectedSeq : result.fault.seq;
       return { ok: false, entries, seq, reason: describeFault(result.fault) };
     }
     cursor = result.cursor;
-    if (records.length < pageSize) break;
+    if (!full) break;
   }
 
   const heads = await sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM "AuditHead" WHERE id = 1`);

@@ -116,7 +116,7 @@ async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: Receipt
   return { seq: fields.seq, hash, time: fields.time };
 }
 
-export async function appendAudit(tx: Tx, input: AuditInput): Promise<AppendedEntry> {
+export async function appendAudit(tx: AuditTarget, input: AuditInput): Promise<AppendedEntry> {
   return appendEntry(tx, input);
 }
 

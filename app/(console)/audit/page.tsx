@@ -6,6 +6,7 @@ import { AuditTable } from "@/components/audit/audit-table";
 import { ChainStatusPanel } from "@/components/audit/chain-status-panel";
 import { QueryNotices } from "@/components/ui/query-notices";
 import { EmptyState, PageHeader } from "@/components/ui/section";
+import { holdsAnywhere } from "@/lib/authz";
 import { database } from "@/lib/db";
 import { auditChainStatus } from "@/lib/server/audit-explorer/chain-status";
 import { listAuditEntries } from "@/lib/server/audit-explorer/list";
@@ -40,9 +41,16 @@ export default async function AuditPage({ searchParams }: Props) {
         title="Audit log"
         description={`${result.total.toLocaleString("en-US")} ${filtered ? "matching " : ""}entr${result.total === 1 ? "y" : "ies"} you may read, newest first`}
       >
-        <Link href="/audit?verify=full" className={link}>
-          Re-verify from genesis
-        </Link>
+        <div className="flex flex-wrap gap-2">
+          {holdsAnywhere(actor, "packet.export") ? (
+            <Link href="/audit/export" className={link}>
+              Export evidence
+            </Link>
+          ) : null}
+          <Link href="/audit?verify=full" className={link}>
+            Re-verify from genesis
+          </Link>
+        </div>
       </PageHeader>
       <ChainStatusPanel status={status} />
       <QueryNotices problems={problems} />

@@ -15,12 +15,20 @@ import "server-only";
 import { hashAuditEntry, type ChainCursor } from "@/lib/domain/audit/chain";
 import type { RawSql } from "@/lib/sql";
 import { auditEntriesAfter, verifyAuditLog } from "../audit-verify";
+import { checkpointStatus, type CheckpointStatus } from "../checkpoints/status";
+
+export type { CheckpointStatus };
 
 export const FULL_EVERY_MS = 10 * 60_000;
 /** A requested full re-verification is honoured at most this often (it reads the whole log). */
 export const FORCED_FULL_MIN_MS = 60_000;
 
-export type ChainStatus =
+export type ChainStatus = ChainOnlyStatus & {
+  /** The signed checkpoints, verified against the log (refreshed on every full verification). */
+  checkpoint: CheckpointStatus;
+};
+
+type ChainOnlyStatus =
   | {
       ok: true;
       /** Highest seq verified (the chain head). */
@@ -47,6 +55,13 @@ export async function auditChainStatus(
   options: { now?: Date; forceFull?: boolean; pageSize?: number } = {},
 ): Promise<ChainStatus> {
   const now = options.now ?? new Date();
+  const chain = await chainOnlyStatus(sql, now, options);
+  // Re-check the checkpoints whenever the whole chain was re-verified in this call (or failed).
+  const refresh = !chain.ok || chain.full.at === now;
+  return { ...chain, checkpoint: await checkpointStatus(sql, { now, refresh }) };
+}
+
+async function chainOnlyStatus(sql: RawSql, now: Date, options: { forceFull?: boolean; pageSize?: number }): Promise<ChainOnlyStatus> {
   const pageSize = options.pageSize ?? 5_000;
   const cached = cache.get(sql);
   const sinceFull = cached ? now.getTime() - cached.fullAt.getTime() : Infinity;
