@@ -21,8 +21,7 @@ import { createPublicKey, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Pool } from "pg";
-import { openDatabase, type Database, type Tx } from "../../lib/db";
+import type { Database, Tx } from "../../lib/db";
 import type { RawSql } from "../../lib/sql";
 import { GENESIS, verifyChainSegment, type AuditRecord } from "../../lib/domain/audit/chain";
 import { generateEd25519Key } from "../../lib/domain/http-signatures";
@@ -34,7 +33,7 @@ import { takeCheckpoint } from "../../lib/server/checkpoints";
 import { verifyCheckpoints } from "../../lib/server/checkpoints/verify";
 import { exportPacket } from "../../lib/server/packets";
 import { getPlatformKey } from "../../lib/server/platform-key";
-import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
+import { onEachBackend } from "./backends";
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -132,33 +131,7 @@ async function main(): Promise<void> {
   process.env.CELLGATE_PLATFORM_KEY = `file:${path.join(keyDir, "key.pem")}`;
   console.log(`Audit benchmark: ${ENTRIES.toLocaleString("en-US")} entries, node ${process.version}, ${os.cpus().length} CPUs`);
   try {
-    if (BACKENDS.includes("pglite")) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-"));
-      const database = await openDatabase({ dataDir: dir });
-      try {
-        await run("pglite (embedded, temp dir)", database);
-      } finally {
-        await database.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    }
-    if (BACKENDS.includes("postgresql")) {
-      let cluster: Cluster | undefined;
-      try {
-        cluster = startCluster();
-        const admin = new Pool({ connectionString: cluster.url(), max: 1 });
-        await admin.query(`CREATE DATABASE bench`);
-        await admin.end();
-        const database = await openDatabase({ url: cluster.url("bench") });
-        try {
-          await run("postgresql (throwaway cluster)", database);
-        } finally {
-          await database.close();
-        }
-      } finally {
-        cluster?.stop();
-      }
-    }
+    await onEachBackend(BACKENDS, run);
   } finally {
     fs.rmSync(keyDir, { recursive: true, force: true });
   }

@@ -9,16 +9,13 @@
  *
  *   BENCH_ITERATIONS=200 (default) BENCH_BACKENDS=pglite,postgresql
  */
-import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import { Pool } from "pg";
 import type { Actor } from "../../lib/authz";
-import { openDatabase, setDatabase, type Database } from "../../lib/db";
+import { setDatabase, type Database } from "../../lib/db";
 import { DEFAULT_QUERY, type RegistryQuery } from "../../lib/domain/registry-query";
 import { applyMigrations } from "../../lib/migrate";
 import { listProfiles } from "../../lib/server/profiles";
-import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
+import { onEachBackend } from "./backends";
 
 const PROFILES = 10_000;
 const TENANTS = 20;
@@ -167,33 +164,7 @@ async function run(backend: string, database: Database): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`Registry benchmark: ${PROFILES} profiles, ${ITERATIONS} iterations per query (after ${WARMUP} warm-up), node ${process.version}, ${os.cpus().length} CPUs`);
-  if (BACKENDS.includes("pglite")) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-"));
-    const database = await openDatabase({ dataDir: dir });
-    try {
-      await run("pglite (embedded, temp dir)", database);
-    } finally {
-      await database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  if (BACKENDS.includes("postgresql")) {
-    let cluster: Cluster | undefined;
-    try {
-      cluster = startCluster();
-      const admin = new Pool({ connectionString: cluster.url(), max: 1 });
-      await admin.query(`CREATE DATABASE bench`);
-      await admin.end();
-      const database = await openDatabase({ url: cluster.url("bench") });
-      try {
-        await run("postgresql (throwaway cluster)", database);
-      } finally {
-        await database.close();
-      }
-    } finally {
-      cluster?.stop();
-    }
-  }
+  await onEachBackend(BACKENDS, run);
 }
 
 main().catch((error) => {
