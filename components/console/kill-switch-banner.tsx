@@ -1,36 +1,13 @@
-import { cache } from "react";
-import { BannerLines, LiveKillSwitchBanner, type BannerSwitch } from "@/components/killswitches/live-banner";
-import { db } from "@/lib/db";
-import { switchesForBanner, type KillSwitchView } from "@/lib/server/killswitches";
+import { BannerLines, LiveKillSwitchBanner } from "@/components/killswitches/live-banner";
+import { bannerSwitches, layoutBannerSwitches, toBanner } from "@/lib/server/killswitches/banner";
 import type { SessionActor } from "@/lib/server/session";
 
 /**
  * Kill-switch banners. The console layout shows global and tenant switches
  * (every page the actor sees lies inside their tenants) and keeps them fresh
  * across navigations (LiveKillSwitchBanner); a profile page adds the profile
- * and capability switches that reach that profile. One read per request,
- * shared by both. If the switches cannot be read the banner says so rather
- * than implying that nothing is engaged.
+ * and capability switches that reach that profile.
  */
-const bannerSwitches = cache(async (actor: SessionActor): Promise<KillSwitchView[] | null> => {
-  try {
-    return await switchesForBanner(await db(), actor, new Date());
-  } catch (error) {
-    console.error("[kill-switch-banner] could not read kill switches:", error);
-    return null;
-  }
-});
-
-function toBanner(sw: KillSwitchView): BannerSwitch {
-  return { id: sw.id, description: sw.description, reason: sw.reason, engagedAt: sw.engagedAt, autoReleaseAt: sw.autoReleaseAt };
-}
-
-/** Global switches and tenant switches of the actor's tenants, for the layout banner; null when they cannot be read. */
-export async function layoutBannerSwitches(actor: SessionActor): Promise<BannerSwitch[] | null> {
-  const switches = await bannerSwitches(actor);
-  return switches && switches.filter((sw) => sw.scope === "global" || sw.scope === "tenant").map(toBanner);
-}
-
 function Unreadable({ boxed }: { boxed?: boolean }) {
   return (
     <p

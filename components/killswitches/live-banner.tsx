@@ -3,15 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatTime } from "@/components/ui/format";
-
-/** What a banner line needs (serializable: it crosses to the client and comes back from /kill-switches/banner). */
-export interface BannerSwitch {
-  id: string;
-  description: string;
-  reason: string;
-  engagedAt: string;
-  autoReleaseAt: string | null;
-}
+import type { BannerSwitch } from "@/lib/server/killswitches/banner";
 
 /** Where the layout banner re-reads its switches (session-authenticated, JSON). */
 export const BANNER_PATH = "/kill-switches/banner";

@@ -1,4 +1,4 @@
-import { layoutBannerSwitches } from "@/components/console/kill-switch-banner";
+import { layoutBannerSwitches } from "@/lib/server/killswitches/banner";
 import { problemResponse, problemType } from "@/lib/server/problem";
 import { getActor } from "@/lib/server/session";
 
