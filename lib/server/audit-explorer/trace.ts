@@ -93,22 +93,16 @@ export async function getTraceTimeline(actor: Actor, traceId: string, options: {
       ORDER BY i."occurredAt", i.id LIMIT ${INGEST_LIMIT}`),
   ]);
 
-  const jobIds = jobs.map((j) => j.id);
-  const [decisions, jobEntries] = jobIds.length
-    ? await Promise.all([
-        prisma.$queryRaw<{ id: string; jobId: string; decision: string; ruleIds: string[]; reason: string; policyHash: string; inputHash: string; createdAt: Date | string; constraints: unknown }[]>(Prisma.sql`
-          SELECT d.id::text AS id, d."jobId", d.decision, d."ruleIds", d.reason, d."policyHash", d."inputHash", d."createdAt", d.constraints
-          FROM "PolicyDecision" d WHERE d.id = ANY(${jobs.map((j) => j.decisionId)}::uuid[])`),
-        // Votes and expiry name the job as their resource; their own trace id is the request that cast them.
-        prisma.$queryRaw<EntryRow[]>(Prisma.sql`${ENTRY_SELECT}
-          WHERE e.resource = ANY(${jobIds.map((id) => `job:${id}`)}::text[]) AND e."traceId" IS DISTINCT FROM ${trace} AND ${entryScope}
-          ORDER BY e.seq`),
-      ])
-    : [[], []];
+  // Votes and expiry carry their job's trace id, so the entries above hold them too.
+  const decisions = jobs.length
+    ? await prisma.$queryRaw<{ id: string; jobId: string; decision: string; ruleIds: string[]; reason: string; policyHash: string; inputHash: string; createdAt: Date | string; constraints: unknown }[]>(Prisma.sql`
+        SELECT d.id::text AS id, d."jobId", d.decision, d."ruleIds", d.reason, d."policyHash", d."inputHash", d."createdAt", d.constraints
+        FROM "PolicyDecision" d WHERE d.id = ANY(${jobs.map((j) => j.decisionId)}::uuid[])`)
+    : [];
 
   const items: (TraceItem & { sortTime: number })[] = [];
   const requestTime = new Map<string, number>();
-  for (const row of [...entries, ...jobEntries]) {
+  for (const row of entries) {
     const item = entryItem(row);
     if (item.kind === "request" && item.jobId) requestTime.set(item.jobId, item.time.getTime());
     items.push({ ...item, sortTime: item.time.getTime() });
