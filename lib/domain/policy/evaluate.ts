@@ -128,7 +128,8 @@ function matchesRule(rule: CompiledRule, input: PolicyInput): boolean {
   return true;
 }
 
-function failClosed(failure: string, policyHash: string): Evaluation {
+/** The evaluation when policy cannot be loaded or evaluated: DENY everything, naming the failure. */
+export function failClosed(failure: string, policyHash = "none"): Evaluation {
   return {
     decision: "DENY",
     ruleIds: [POLICY_UNAVAILABLE],

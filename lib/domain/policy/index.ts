@@ -7,7 +7,7 @@
 export * from "./types";
 export { parsePolicy, policySourceHash, formatPolicyProblem } from "./parse";
 export { ZPolicyDocument } from "./schema";
-export { compilePolicySet, evaluate, evaluatePolicy, applyThrottle, combinedPolicyHash, withCandidate, qualifiedRuleId, POLICY_UNAVAILABLE, DEFAULT_APPROVALS, DEFAULT_TTL_SEC } from "./evaluate";
+export { compilePolicySet, evaluate, evaluatePolicy, applyThrottle, combinedPolicyHash, failClosed, withCandidate, qualifiedRuleId, POLICY_UNAVAILABLE, DEFAULT_APPROVALS, DEFAULT_TTL_SEC } from "./evaluate";
 export type { CompiledPolicySet } from "./evaluate";
 export { mergeConstraints, NO_EGRESS } from "./constraints";
 export { checkNarrowing } from "./narrowing";

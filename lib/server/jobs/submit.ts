@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "@/lib/db";
 import { minimumApprovals } from "@/lib/domain/approvals";
 import { canonicalJob, type JobBody } from "@/lib/domain/jobs";
-import { applyThrottle, evaluate } from "@/lib/domain/policy";
+import { applyThrottle, evaluate, failClosed } from "@/lib/domain/policy";
 import type { Evaluation, PolicyInput } from "@/lib/domain/policy/types";
 import type { TierName } from "@/lib/domain/tiers";
 import { env } from "@/lib/env";
@@ -66,16 +66,7 @@ async function evaluateFor(database: Database, profile: ProfileRow, input: Polic
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
     console.error("[jobs] policy could not be loaded; denying (fail closed):", error);
-    return {
-      decision: "DENY",
-      ruleIds: ["policy:unavailable"],
-      reason: `policy unavailable, failing closed: ${(error as Error).message}`.slice(0, 500),
-      approvalsNeeded: null,
-      ttlSec: null,
-      constraints: null,
-      throttles: [],
-      policyHash: "none",
-    };
+    return failClosed((error as Error).message.slice(0, 400));
   }
 }
 
