@@ -8,6 +8,24 @@ type ReleaseAction = Parameters<typeof ReleaseForm>[0]["action"];
 
 const SCOPE_TONES: Record<KillSwitchView["scope"], Tone> = { global: "red", tenant: "red", profile: "amber", capability: "indigo" };
 
+function SwitchCell({ sw }: { sw: KillSwitchView }) {
+  return (
+    <td className="py-2 pr-3">
+      <What sw={sw} />
+      <span className="font-mono text-xs text-slate-400">{sw.id}</span>
+    </td>
+  );
+}
+
+function EngagedCell({ sw, now }: { sw: KillSwitchView; now: Date }) {
+  return (
+    <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
+      <Time iso={sw.engagedAt} now={now} />
+      <span className="block text-xs">by {sw.engagedBy.name}</span>
+    </td>
+  );
+}
+
 export function ScopeBadge({ scope }: { scope: KillSwitchView["scope"] }) {
   return <Badge tone={SCOPE_TONES[scope]}>{scope}</Badge>;
 }
@@ -52,15 +70,9 @@ export function InForceTable({
         <tbody className="divide-y divide-slate-100 align-top">
           {switches.map((sw) => (
             <tr key={sw.id} data-switch-id={sw.id}>
-              <td className="py-2 pr-3">
-                <What sw={sw} />
-                <span className="font-mono text-xs text-slate-400">{sw.id}</span>
-              </td>
+              <SwitchCell sw={sw} />
               <td className="max-w-sm whitespace-pre-wrap break-words py-2 pr-3 text-slate-800">{sw.reason}</td>
-              <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
-                <Time iso={sw.engagedAt} now={now} />
-                <span className="block text-xs">by {sw.engagedBy.name}</span>
-              </td>
+              <EngagedCell sw={sw} now={now} />
               <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
                 {sw.autoReleaseAt ? <Time iso={sw.autoReleaseAt} now={now} /> : "when released"}
               </td>
@@ -87,15 +99,9 @@ export function HistoryTable({ switches, now, limit }: { switches: KillSwitchVie
         <tbody className="divide-y divide-slate-100 align-top">
           {switches.map((sw) => (
             <tr key={sw.id} data-switch-id={sw.id}>
-              <td className="py-2 pr-3">
-                <What sw={sw} />
-                <span className="font-mono text-xs text-slate-400">{sw.id}</span>
-              </td>
+              <SwitchCell sw={sw} />
               <td className="max-w-xs whitespace-pre-wrap break-words py-2 pr-3 text-slate-700">{sw.reason}</td>
-              <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
-                <Time iso={sw.engagedAt} now={now} />
-                <span className="block text-xs">by {sw.engagedBy.name}</span>
-              </td>
+              <EngagedCell sw={sw} now={now} />
               <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
                 {sw.releasedAt ? <Time iso={sw.releasedAt} now={now} /> : "—"}
                 <span className="block text-xs">{sw.releasedBy?.id === "system" ? "automatically" : `by ${sw.releasedBy?.name ?? "—"}`}</span>

@@ -26,28 +26,15 @@ export interface AuditEntryDetail extends AuditRecord {
   };
 }
 
-interface RawEntry {
-  seq: number;
+/** An entry as the driver returns it (time may be text), with the names joined for display. */
+type RawEntry = Omit<AuditRecord, "time"> & {
   time: Date | string;
-  actorType: string;
-  actorId: string;
-  action: string;
-  resource: string;
-  tenantId: string | null;
-  profileId: string | null;
-  decision: string | null;
-  requestHash: string | null;
-  resultHash: string | null;
-  traceId: string | null;
-  data: unknown;
-  prevHash: string;
-  hash: string;
   actorEmail: string | null;
   tenantSlug: string | null;
   tenantName: string | null;
   profileSlug: string | null;
   receiptId: string | null;
-}
+};
 
 export async function getAuditEntry(actor: Actor, seq: number, options: { prisma?: Db } = {}): Promise<AuditEntryDetail | null> {
   if (!Number.isInteger(seq) || seq < 1 || seq > 2_147_483_647) return null;
