@@ -210,7 +210,8 @@ describe.each(BACKENDS)("trace timeline on %s", (backend) => {
     });
     const submit = await write({ actor: { type: "host", id: host }, action: "job.submit", resource: `job:${job.id}`, tenantId: acme.id, profileId: triage.id, traceId, decision: "REQUIRE_APPROVAL", data: { job: job.id, topic: job.topic, status: "PENDING_APPROVAL" } });
     const foreign = await write({ actor: { type: "host", id: host }, action: "job.submit", resource: "job:job_other", tenantId: globex.id, profileId: runner.id, traceId, data: { topic: "job.x" } });
-    const vote = await write({ actor: { type: "user", id: approver.userId }, action: "job.vote", resource: `job:${job.id}`, tenantId: acme.id, profileId: triage.id, traceId: randomBytes(8).toString("hex"), decision: "approve", data: { job: job.id, vote: "approve", status: "PENDING_APPROVAL", approvals: "1/2" } });
+    // A vote carries its job's trace id, as the vote action writes it.
+    const vote = await write({ actor: { type: "user", id: approver.userId }, action: "job.vote", resource: `job:${job.id}`, tenantId: acme.id, profileId: triage.id, traceId, decision: "approve", data: { job: job.id, vote: "approve", status: "PENDING_APPROVAL", approvals: "1/2" } });
     const expiry = await write({ actor: { type: "system", id: "sweeper" }, action: "job.expired", resource: `job:${job.id}`, tenantId: acme.id, profileId: triage.id, traceId, decision: "EXPIRED", data: { job: job.id } });
 
     const timeline = await getTraceTimeline(auditor, traceId, { prisma });
