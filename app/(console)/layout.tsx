@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { ConsoleHeader } from "@/components/console/console-header";
 import { KillSwitchBanner } from "@/components/console/kill-switch-banner";
+import { QueryProvider } from "@/components/dashboards/query-provider";
 import { requireActor } from "@/lib/server/session";
 import { listViewAsTenants } from "@/lib/server/view-as";
 import { startViewAs, stopViewAs } from "./actions";
@@ -21,7 +22,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <ConsoleHeader actor={actor} viewAsTenants={viewAsTenants} startViewAs={startViewAs} stopViewAs={stopViewAs} />
       <KillSwitchBanner actor={actor} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-        {children}
+        <QueryProvider>{children}</QueryProvider>
       </main>
     </div>
   );

@@ -5,6 +5,9 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/", label: "Overview" },
   { href: "/profiles", label: "Registry" },
+  { href: "/safety", label: "Safety" },
+  { href: "/cost", label: "Cost" },
+  { href: "/readiness", label: "Readiness" },
   { href: "/approvals", label: "Approvals", needs: "jobs" },
   { href: "/policies", label: "Policies" },
   { href: "/kill-switches", label: "Kill switches" },
