@@ -11,7 +11,8 @@ import "server-only";
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import type { Database, Tx } from "@/lib/db";
-import { demoHistory } from "@/lib/domain/evidence/demo-events";
+import { demoActivity } from "@/lib/domain/dashboards/demo-activity";
+import { demoHistory, type DemoEvent, type DemoProfileHistory } from "@/lib/domain/evidence/demo-events";
 import { canonicalHash } from "@/lib/domain/hash";
 import {
   DEMO_ROLES,
@@ -167,6 +168,7 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
         summary: { ...counts, users: users.map((u) => u.email) },
       });
       await seedDemoEvents(tx, seeded.id, now);
+      await seedDemoActivity(tx, seeded.id, now);
       // The demo policies, applied by the platform admin through the same path as `policy apply --apply`.
       await seedDemoPolicies(tx, platformAdminId!);
       return seeded;
@@ -198,6 +200,13 @@ const DEMO_EVENT_PROFILES: [string, boolean][] = [
   ["globex-test-flake-hunter", false],
 ];
 
+/** A profile's first bound host and its active key: the demo batches' sender. */
+const FIRST_HOST = {
+  orderBy: { hostId: "asc" },
+  take: 1,
+  select: { host: { select: { id: true, keys: { where: { status: "active" }, take: 1, select: { id: true } } } } },
+} as const;
+
 async function seedDemoEvents(tx: Tx, receiptId: string, now: number): Promise<void> {
   const rich = new Map(DEMO_EVENT_PROFILES);
   const profiles = await tx.profile.findMany({
@@ -209,43 +218,76 @@ async function seedDemoEvents(tx: Tx, receiptId: string, now: number): Promise<v
       tenantId: true,
       health: true,
       artifactDigest: true,
-      hosts: { orderBy: { hostId: "asc" }, take: 1, select: { host: { select: { id: true, keys: { where: { status: "active" }, take: 1, select: { id: true } } } } } },
+      hosts: FIRST_HOST,
     },
   });
   for (const p of profiles) {
     const host = p.hosts[0]?.host;
     if (!host) continue;
     const history = demoHistory({ slug: p.slug, health: p.health, artifactDigest: p.artifactDigest, hostId: host.id, rich: rich.get(p.slug) ?? false }, now, randomUUID);
-    const batch = await tx.ingestBatch.create({
-      data: {
-        id: randomUUID(),
-        hostId: host.id,
-        keyId: host.keys[0]?.id ?? `${host.id}-demo`,
-        receivedAt: new Date(now),
-        batchHash: canonicalHash(history.events.map(({ id: _id, redactions: _r, ...e }) => ({ ...e, occurredAt: e.occurredAt.toISOString() }))),
-        accepted: history.events.length,
-        duplicates: 0,
-        receiptId,
-      },
-    });
-    await tx.ingestEvent.createMany({
-      data: history.events.map((e) => ({
-        id: e.id,
-        hostId: host.id,
-        eventId: e.eventId,
-        batchId: batch.id,
-        tenantId: p.tenantId,
-        profileId: p.id,
-        type: e.type,
-        occurredAt: e.occurredAt,
-        receivedAt: new Date(Math.min(now, e.occurredAt.getTime() + 2_000)),
-        traceId: e.traceId,
-        attributes: e.attributes as object,
-        redactions: e.redactions ?? undefined,
-      })),
-    });
+    await storeDemoBatch(tx, receiptId, now, { tenantId: p.tenantId, profileId: p.id, hostId: host.id, keyId: host.keys[0]?.id }, history);
     await tx.profile.update({ where: { id: p.id }, data: history.profile });
     await tx.profileEvidence.createMany({ data: history.evidence.map((e) => ({ profileId: p.id, ...e, detail: e.detail as object })) });
-    await tx.costRecord.createMany({ data: history.costs.map((c) => ({ tenantId: p.tenantId, profileId: p.id, ...c })) });
   }
+}
+
+/** Thirty days of denials, redactions and model spend for every acme and globex profile (initech stays quiet). */
+async function seedDemoActivity(tx: Tx, receiptId: string, now: number): Promise<void> {
+  const profiles = await tx.profile.findMany({
+    where: { tenant: { slug: { in: ["acme", "globex"] } } },
+    orderBy: { slug: "asc" },
+    select: {
+      id: true,
+      slug: true,
+      tenantId: true,
+      deniedTools: true,
+      egress: true,
+      hosts: FIRST_HOST,
+    },
+  });
+  for (const p of profiles) {
+    const host = p.hosts[0]?.host;
+    if (!host) continue;
+    const activity = demoActivity({ slug: p.slug, deniedTools: p.deniedTools, egress: p.egress }, now, randomUUID);
+    await storeDemoBatch(tx, receiptId, now, { tenantId: p.tenantId, profileId: p.id, hostId: host.id, keyId: host.keys[0]?.id }, activity);
+  }
+}
+
+/** One ingest batch of demo events (and their cost records) as ingest would have stored it, under the seed's receipt. */
+async function storeDemoBatch(
+  tx: Tx,
+  receiptId: string,
+  now: number,
+  at: { tenantId: string; profileId: string; hostId: string; keyId: string | undefined },
+  history: { events: DemoEvent[]; costs: DemoProfileHistory["costs"] },
+): Promise<void> {
+  const batch = await tx.ingestBatch.create({
+    data: {
+      id: randomUUID(),
+      hostId: at.hostId,
+      keyId: at.keyId ?? `${at.hostId}-demo`,
+      receivedAt: new Date(now),
+      batchHash: canonicalHash(history.events.map(({ id: _id, redactions: _r, ...e }) => ({ ...e, occurredAt: e.occurredAt.toISOString() }))),
+      accepted: history.events.length,
+      duplicates: 0,
+      receiptId,
+    },
+  });
+  await tx.ingestEvent.createMany({
+    data: history.events.map((e) => ({
+      id: e.id,
+      hostId: at.hostId,
+      eventId: e.eventId,
+      batchId: batch.id,
+      tenantId: at.tenantId,
+      profileId: at.profileId,
+      type: e.type,
+      occurredAt: e.occurredAt,
+      receivedAt: new Date(Math.min(now, e.occurredAt.getTime() + 2_000)),
+      traceId: e.traceId,
+      attributes: e.attributes as object,
+      redactions: e.redactions ?? undefined,
+    })),
+  });
+  await tx.costRecord.createMany({ data: history.costs.map((c) => ({ tenantId: at.tenantId, profileId: at.profileId, ...c })) });
 }
