@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { checkpointShapeError } from "@/lib/domain/checkpoint";
 import { latestCheckpoint, publicCheckpoint, takeCheckpoint } from "@/lib/server/checkpoints";
+import { env } from "@/lib/env";
 import { verifyAuditLogAndCheckpoints } from "@/lib/server/checkpoints/full-verify";
 import { CommandFailed, flag, parse, stringOpt, UsageError } from "../args";
 import { DB_HELP, userPath, withDatabase } from "../context";
@@ -46,7 +47,8 @@ async function verify(argv: string[]): Promise<void> {
   if (!parsed) return;
   const file = stringOpt(parsed, "checkpoint");
   const external = file === undefined ? undefined : readCheckpointFile(file);
-  const result = await withDatabase((database) => verifyAuditLogAndCheckpoints(database.sql, { external }));
+  const parallelUrl = env().DATABASE_URL; // PostgreSQL: the chain is walked by one worker thread per core
+  const result = await withDatabase((database) => verifyAuditLogAndCheckpoints(database.sql, { external, parallelUrl }));
   if (flag(parsed, "json")) process.stdout.write(`${JSON.stringify(result)}\n`);
   if (!result.ok) {
     process.stdout.write(`audit chain BROKEN at entry ${result.seq}: ${result.reason}\n`);

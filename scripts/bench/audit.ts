@@ -29,6 +29,7 @@ import { verifyPacket } from "../../lib/domain/packet";
 import { applyMigrations } from "../../lib/migrate";
 import { appendAudit, writeReceipt } from "../../lib/server/audit";
 import { auditEntriesAfter, verifyAuditLog } from "../../lib/server/audit-verify";
+import { verifyAuditLogParallel } from "../../lib/server/audit-verify-parallel";
 import { takeCheckpoint } from "../../lib/server/checkpoints";
 import { verifyCheckpoints } from "../../lib/server/checkpoints/verify";
 import { exportPacket } from "../../lib/server/packets";
@@ -87,7 +88,7 @@ async function readAll(database: Database): Promise<AuditRecord[]> {
   }
 }
 
-async function run(label: string, database: Database): Promise<void> {
+async function run(label: string, database: Database, url?: string): Promise<void> {
   console.log(`\n== ${label}`);
   await applyMigrations(database.sql);
   const [tenant] = await database.sql.query<{ id: string }>(`INSERT INTO "Tenant" (id, slug, name) VALUES (gen_random_uuid(), 'bench', 'Bench') RETURNING id`);
@@ -100,6 +101,12 @@ async function run(label: string, database: Database): Promise<void> {
   const full = await timed(() => verifyAuditLog(database.sql));
   if (!full.value.ok) throw new Error(`verify failed: ${full.value.reason}`);
   console.log(`verify (full)    ${full.value.entries.toLocaleString("en-US")} entries in ${full.ms.toFixed(0)} ms = ${rate(full.value.entries, full.ms)}  [DB read in pages of ${PAGE} + re-hash + head check]`);
+  if (url) {
+    const workers = os.availableParallelism();
+    const parallel = await timed(() => verifyAuditLogParallel(database.sql, { url, workers, pageSize: PAGE }));
+    if (!parallel.value.ok) throw new Error(`parallel verify failed: ${parallel.value.reason}`);
+    console.log(`verify (parallel) ${parallel.value.entries.toLocaleString("en-US")} entries in ${parallel.ms.toFixed(0)} ms = ${rate(parallel.value.entries, parallel.ms)}  [what \`audit verify\` runs on PostgreSQL: ${workers} worker threads, own connections, stitched + head check]`);
+  }
   const read = await timed(() => readAll(database));
   console.log(`  DB read only   ${read.value.length.toLocaleString("en-US")} rows in ${read.ms.toFixed(0)} ms = ${rate(read.value.length, read.ms)}`);
   const chain = await timed(() => verifyChainSegment(read.value, GENESIS));

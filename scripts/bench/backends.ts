@@ -12,7 +12,8 @@ import { startCluster, type Cluster } from "../../tests/support/postgres-cluster
 
 export async function onEachBackend(
   backends: readonly string[],
-  run: (label: string, database: Database) => Promise<void>,
+  /** `url`: the PostgreSQL connection string (absent on PGlite), for code that opens connections of its own. */
+  run: (label: string, database: Database, url?: string) => Promise<void>,
 ): Promise<void> {
   if (backends.includes("pglite")) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-"));
@@ -33,7 +34,7 @@ export async function onEachBackend(
       await admin.end();
       const database = await openDatabase({ url: cluster.url("bench") });
       try {
-        await run("postgresql (throwaway cluster)", database);
+        await run("postgresql (throwaway cluster)", database, cluster.url("bench"));
       } finally {
         await database.close();
       }

@@ -8,6 +8,7 @@ import "server-only";
  * the chain's finding is reported, else the checkpoint's.
  */
 import { verifyAuditLog } from "../audit-verify";
+import { verifyAuditLogParallel } from "../audit-verify-parallel";
 import { getPlatformKey } from "../platform-key";
 import type { RawSql } from "@/lib/sql";
 import { createPublicKey } from "node:crypto";
@@ -24,8 +25,15 @@ export type FullVerification =
     }
   | { ok: false; seq: number; reason: string };
 
-export async function verifyAuditLogAndCheckpoints(sql: RawSql, options: { external?: unknown } = {}): Promise<FullVerification> {
-  const chain = await verifyAuditLog(sql);
+/**
+ * `parallelUrl`: the PostgreSQL URL the chain check's worker threads may
+ * connect with (PostgreSQL only); without it the chain is walked in one thread.
+ */
+export async function verifyAuditLogAndCheckpoints(
+  sql: RawSql,
+  options: { external?: unknown; parallelUrl?: string } = {},
+): Promise<FullVerification> {
+  const chain = options.parallelUrl ? await verifyAuditLogParallel(sql, { url: options.parallelUrl }) : await verifyAuditLog(sql);
   let headSeq: number;
   if (chain.ok) {
     headSeq = chain.head.seq;
