@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as directivesGET } from "@/app/api/v1/directives/route";
 import { POST } from "@/app/api/v1/jobs/route";
@@ -190,4 +191,34 @@ describe.each(BACKENDS)("kill switch effects (%s)", (backend) => {
     }
     expect((await submit(jobBody(host, { topic: "job.bridge.read.ticket" }))).status).toBe("ALLOWED");
   });
+
+  // The fence (lib/server/killswitches/fence.ts): an engage still in flight when a job is checked must not let
+  // the job commit ALLOWED after the engage commits. Needs two connections, so PostgreSQL only.
+  it.runIf(backend === "postgresql")("a job decided while a switch is being engaged waits for it and is denied", async () => {
+    const pool = new Pool({ connectionString: database.url, max: 2 });
+    const engaging = await pool.connect();
+    try {
+      const id = `ks_fence_${randomBytes(4).toString("hex")}`;
+      // What engageKillSwitchAction does, held open: the fence lock, then the switch row.
+      await engaging.query("BEGIN");
+      await engaging.query("SELECT pg_advisory_xact_lock(72290419)::text");
+      await engaging.query(
+        `INSERT INTO "KillSwitch" (id, scope, "tenantId", "profileId", reason, "engagedBy", "engagedAt", "engageReceiptId")
+         VALUES ($1, 'profile', $2::uuid, $3::uuid, 'engaged mid-decision', 'test', now(), 'rcpt_fence')`,
+        [id, tenant.id, profile.id],
+      );
+      const pending = submit(jobBody(host, { topic: "job.bridge.read.ticket" }));
+      // The job's insert transaction waits on the fence…
+      await expect.poll(async () => Number((await pool.query(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).rows[0].n), { timeout: 15_000 }).toBe(1);
+      await engaging.query("COMMIT");
+      // …and, deciding again once the switch is committed, is denied by it.
+      expect(await pending).toMatchObject({ status: "DENIED", decision: { ruleIds: [`kill-switch:${id}`] } });
+      await release(id);
+    } finally {
+      await engaging.query("ROLLBACK").catch(() => undefined);
+      engaging.release();
+      await pool.end();
+    }
+  });
 });
+

@@ -19,7 +19,8 @@ import { env } from "@/lib/env";
 import { writeReceipt } from "@/lib/server/audit";
 import type { BoundProfile } from "@/lib/server/host-auth";
 import { isDatabaseUnavailable } from "@/lib/server/host-auth";
-import { killSwitchDenial } from "@/lib/server/killswitches/job-check";
+import { engagedCount, fencedEngagedCount } from "@/lib/server/killswitches/fence";
+import { killSwitchDenial, killSwitchUnsettled } from "@/lib/server/killswitches/job-check";
 import { compiledPolicyFor } from "@/lib/server/policies/load";
 import { problemType, type ProblemBody } from "@/lib/server/problem";
 import { pendingJobMessage } from "@/lib/server/webhooks/payload";
@@ -102,17 +103,43 @@ export async function submitJob(database: Database, input: SubmitInput): Promise
     };
   }
 
+  for (let attempt = 1; ; attempt += 1) {
+    const stored = await decideAndStore(database, input, profile, attempt);
+    if (stored) return { ok: true, ...stored };
+  }
+}
+
+/** A switch was engaged between the job's kill-switch check and its insert: decide it again. */
+const SWITCHES_CHANGED = Symbol("kill switches changed");
+const FENCE_ATTEMPTS = 3;
+
+/**
+ * Decide the job (kill switches, then policy and throttles) and store it with
+ * its decision record, receipt and webhook in one transaction; null when a
+ * switch was engaged meanwhile (see killswitches/fence.ts), after which the
+ * caller decides again. A fleet engaging switches faster than jobs can be
+ * decided gets the job denied (fail safe) after FENCE_ATTEMPTS tries.
+ */
+async function decideAndStore(database: Database, input: SubmitInput, profile: ProfileRow, attempt: number) {
+  const { body, now } = input;
   const { canonical, jobHash } = canonicalJob(body);
   const policyInput: PolicyInput = {
     topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, riskTags: body.riskTags, labels: body.labels, ring: Number(profile.ring), tier: profile.tier,
   };
+  // Unreadable switches deny the job below (fail safe); a null count never matches the fenced one.
+  const seen = await engagedCount(database.sql).catch((error: unknown) => {
+    if (isDatabaseUnavailable(error)) throw error;
+    return null;
+  });
   // Kill switches first: a covering switch in force denies the job whatever the policy says.
   const killed = await killSwitchDenial(
     database.prisma,
     { tenantId: profile.tenantId, tenantSlug: profile.tenantSlug, profileId: profile.id, profileSlug: profile.slug, topic: body.topic, riskTags: body.riskTags },
     now,
   );
-  const evaluated = killed ?? (await evaluateFor(database, profile, policyInput));
+  const evaluated =
+    killed ??
+    (attempt > FENCE_ATTEMPTS ? killSwitchUnsettled(FENCE_ATTEMPTS) : await evaluateFor(database, profile, policyInput));
   const jobId = newJobId();
   const decisionId = randomUUID();
   const traceId = input.traceId ?? randomBytes(16).toString("hex");
@@ -120,6 +147,7 @@ export async function submitJob(database: Database, input: SubmitInput): Promise
   const webhookUrl = env().CELLGATE_WEBHOOK_URL ?? null;
 
   const stored = await database.sql.transaction(async (sql) => {
+    if (evaluated.decision !== "DENY" && (await fencedEngagedCount(sql)) !== seen) throw SWITCHES_CHANGED;
     let evaluation = evaluated;
     let retryAfterSec: number | null = null;
     if (evaluation.throttles.length > 0 && evaluation.decision !== "DENY") {
@@ -196,6 +224,9 @@ export async function submitJob(database: Database, input: SubmitInput): Promise
       receipt,
     };
     return { job, retryAfterSec, webhookQueued };
+  }).catch((error: unknown) => {
+    if (error === SWITCHES_CHANGED) return null;
+    throw error;
   });
-  return { ok: true, ...stored };
+  return stored;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { fenceEngage } from "./fence";
 /**
  * Engaging and releasing kill switches, through the one mutation pipeline.
  * Permission by scope: a global switch needs `killswitch.global` on the
@@ -48,6 +49,8 @@ export const engageKillSwitchAction = defineAction({
   permission: KILL_SWITCH_PERMISSION,
   resource: (input, tx, actor): Promise<ResolvedTarget | null> => resolveTarget(tx, actor, input),
   async run(tx, input, actor, target): Promise<EngageResult> {
+    // Jobs being decided finish first; jobs decided after this commits see the switch.
+    await fenceEngage(tx);
     const now = new Date();
     const same = await tx.killSwitch.findFirst({
       where: {

@@ -12,6 +12,7 @@ import { isDatabaseUnavailable } from "../host-auth";
 import { releaseExpiredSwitches, switchesCovering } from "./effects";
 
 export const KILL_SWITCH_UNAVAILABLE = "kill-switch:unavailable";
+export const KILL_SWITCH_UNSETTLED = "kill-switch:unsettled";
 
 export interface JobUnderCheck {
   tenantId: string;
@@ -57,4 +58,9 @@ export async function killSwitchDenial(prisma: Db, job: JobUnderCheck, now: Date
     console.error("[killswitches] switches could not be read; denying (fail safe):", error);
     return denial([KILL_SWITCH_UNAVAILABLE], `kill switches could not be read, failing safe: ${(error as Error).message}`);
   }
+}
+
+/** Switches were engaged during each of `attempts` decisions of one job: deny it rather than decide a fourth time (fail safe). */
+export function killSwitchUnsettled(attempts: number): Evaluation {
+  return denial([KILL_SWITCH_UNSETTLED], `kill switches were engaged while this job was decided, ${attempts} times running; failing safe`);
 }
