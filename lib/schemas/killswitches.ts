@@ -20,7 +20,7 @@ const targetFields = {
   scope: z.enum(KILL_SWITCH_SCOPES, { error: `scope must be one of ${KILL_SWITCH_SCOPES.join(", ")}` }),
   tenant: optionalSlug("tenant"),
   profile: optionalSlug("profile"),
-  capability: optionalSlug("capability"),
+  capability: z.preprocess(blankToUndefined, z.string().trim().min(1).max(220, "capability is too long").optional()),
 };
 
 type TargetShape = { scope: (typeof KILL_SWITCH_SCOPES)[number]; tenant?: string; profile?: string; capability?: string };

@@ -19,6 +19,7 @@ import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
+import { insertPolicy, PLATFORM_POLICY } from "./jobs-support";
 
 const REASON = "incident 42: runaway writes";
 
@@ -172,8 +173,15 @@ describe.each(BACKENDS)("kill switch actions on %s", (backend) => {
     await expect(planKillSwitch(prisma, acmeAdmin, { scope: "profile" })).rejects.toMatchObject({ code: "invalid_input", message: "Choose the profile" });
   });
 
-  it("offers the catalog plus the tools of the actor's own profiles as capabilities", async () => {
+  it("offers the catalog plus the tools of the actor's own profiles and the topics of the policies in force there", async () => {
     const ids = async (actor: SessionActor, tenantId?: string) => (await capabilityOptions(prisma, actor, tenantId)).map((c) => c.id);
+    await insertPolicy(prisma, { level: "platform", scopeKey: "platform", source: PLATFORM_POLICY });
+    const acmePolicy = `apiVersion: cellgate/v1\nkind: Policy\nlevel: tenant\ntenant: ${acme.slug}\nrules:\n  - id: refunds-frozen\n    match: { topics: ["job.billing.refund.**"] }\n    decision: DENY\n    reason: refunds go through finance\n`;
+    await insertPolicy(prisma, { level: "tenant", scopeKey: `tenant:${acme.id}`, tenantId: acme.id, source: acmePolicy });
+    expect(await ids(acmeAdmin)).toEqual(expect.arrayContaining(["topic:job.*.read.**", "topic:job.*.write.**", "topic:job.billing.refund.**"]));
+    expect(await ids(globexAdmin)).toContain("topic:job.*.read.**");
+    expect(await ids(globexAdmin)).not.toContain("topic:job.billing.refund.**");
+    expect(await ids(platformAdmin, acme.id)).toContain("topic:job.billing.refund.**");
     expect(await ids(acmeAdmin)).toEqual(expect.arrayContaining(["write-tools", "shell-network", "pr-creation", "tool:update_ticket"]));
     expect(await ids(globexAdmin)).not.toContain("tool:update_ticket");
     expect(await ids(globexAdmin, acme.id)).not.toContain("tool:update_ticket");

@@ -79,6 +79,13 @@ describe("capability catalog", () => {
     expect(capabilitiesFor(["read_ticket", "read_ticket", "bad name"]).map((c) => c.id)).toContain("tool:read_ticket");
     expect(capabilitiesFor(["bad name"]).some((c) => c.id.includes("bad"))).toBe(false);
     expect(capabilityById("tool:")).toBeNull();
+    expect(capabilitiesFor([], ["job.*.write.**", "job.*.write.**", "Bad Glob"]).filter((c) => c.id.startsWith("topic:")).map((c) => c.id)).toEqual([
+      "topic:job.*.write.**",
+    ]);
+    const refunds = capabilityById("topic:job.billing.refund.**")!;
+    expect(capabilityMatches(refunds, { topic: "job.billing.refund.card" })).toBe(true);
+    expect(capabilityMatches(refunds, { topic: "job.billing.invoice.send" })).toBe(false);
+    expect(capabilityProblem("topic:job..x")).toMatch(/^"topic:job\.\.x": .*empty segment/);
     expect(capabilityProblem("nope")).toMatch(/unknown capability "nope"/);
     expect(capabilityProblem("tool:a b")).toMatch(/tool name/);
     expect(capabilityProblem("write-tools")).toBeNull();

@@ -4,7 +4,7 @@
  * its automatic release time (if any) is still in the future. Used by the
  * console (jobs, approvals, directives) and by the host agent alike.
  */
-import { matchesTopic } from "@/lib/domain/policy/glob";
+import { matchesTopic, topicGlobProblem } from "@/lib/domain/policy/glob";
 
 export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] as const;
 export type KillSwitchScope = (typeof KILL_SWITCH_SCOPES)[number];
@@ -19,7 +19,10 @@ export interface Capability {
   riskTags: readonly string[];
 }
 
-/** The fixed catalog; `tool:<name>` capabilities are derived from profiles' tool lists. */
+/**
+ * The fixed catalog; `tool:<name>` capabilities are derived from profiles'
+ * tool lists and `topic:<glob>` ones from the topics the policies in force name.
+ */
 export const CAPABILITIES: readonly Capability[] = [
   {
     id: "write-tools",
@@ -52,6 +55,7 @@ export const CAPABILITIES: readonly Capability[] = [
 ];
 
 export const TOOL_CAPABILITY_PREFIX = "tool:";
+export const TOPIC_CAPABILITY_PREFIX = "topic:";
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** The catalog entry, or the derived `tool:<name>` capability; null when the id is unknown or malformed. */
@@ -69,6 +73,11 @@ export function capabilityById(id: string): Capability | null {
       riskTags: [],
     };
   }
+  if (id.startsWith(TOPIC_CAPABILITY_PREFIX)) {
+    const glob = id.slice(TOPIC_CAPABILITY_PREFIX.length);
+    if (topicGlobProblem(glob)) return null;
+    return { id, label: `Topic ${glob}`, description: `Jobs whose topic matches ${glob} (a topic a policy in force names).`, topics: [glob], riskTags: [] };
+  }
   return null;
 }
 
@@ -76,13 +85,20 @@ export function capabilityById(id: string): Capability | null {
 export function capabilityProblem(id: string): string | null {
   if (capabilityById(id)) return null;
   if (id.startsWith(TOOL_CAPABILITY_PREFIX)) return `"${id}": a tool name holds letters, digits, _ and - only (at most 100)`;
-  return `unknown capability "${id}"; choose one of ${CAPABILITIES.map((c) => c.id).join(", ")} or tool:<name>`;
+  if (id.startsWith(TOPIC_CAPABILITY_PREFIX)) {
+    return `"${id}": ${topicGlobProblem(id.slice(TOPIC_CAPABILITY_PREFIX.length))}`;
+  }
+  return `unknown capability "${id}"; choose one of ${CAPABILITIES.map((c) => c.id).join(", ")}, tool:<name> or topic:<glob>`;
 }
 
-/** Capabilities a set of profiles offers: the catalog plus one `tool:<name>` per tool they list. */
-export function capabilitiesFor(toolNames: Iterable<string>): Capability[] {
-  const tools = [...new Set(toolNames)].filter((n) => TOOL_NAME.test(n)).sort();
-  return [...CAPABILITIES, ...tools.map((n) => capabilityById(`${TOOL_CAPABILITY_PREFIX}${n}`)!)];
+/**
+ * Capabilities on offer: the catalog, one `tool:<name>` per tool the profiles
+ * list, and one `topic:<glob>` per topic glob the policies in force name.
+ */
+export function capabilitiesFor(toolNames: Iterable<string>, topicGlobs: Iterable<string> = []): Capability[] {
+  const derived = (prefix: string, values: Iterable<string>) =>
+    [...new Set(values)].sort().flatMap((v) => capabilityById(`${prefix}${v}`) ?? []);
+  return [...CAPABILITIES, ...derived(TOOL_CAPABILITY_PREFIX, toolNames), ...derived(TOPIC_CAPABILITY_PREFIX, topicGlobs)];
 }
 
 /** Does a job with this topic / these risk tags fall under the capability? */

@@ -142,3 +142,33 @@ export async function policyHealth(prisma: Db | Tx): Promise<PolicyHealth> {
   }
   return problems.length ? { ok: false, problems } : { ok: true, versions: rows.length };
 }
+
+/**
+ * Every topic glob the policies in force name for these tenants (platform,
+ * tenant and profile levels; "all" for every tenant): what a capability kill
+ * switch can be narrowed to. Versions that do not parse name nothing.
+ */
+export async function policyTopicGlobs(prisma: Db | Tx, tenantIds: readonly string[] | "all"): Promise<string[]> {
+  const tenantWhere = tenantIds === "all" ? {} : { id: { in: [...tenantIds] } };
+  const profileWhere = tenantIds === "all" ? {} : { tenantId: { in: [...tenantIds] } };
+  const [tenants, profileKeys] = await Promise.all([
+    prisma.tenant.findMany({ where: tenantWhere, select: { id: true } }),
+    prisma.policyVersion.findMany({ where: { level: "profile" }, distinct: ["scopeKey"], select: { scopeKey: true } }),
+  ]);
+  const profileIds = profileKeys.map((k) => k.scopeKey.slice("profile:".length));
+  const profiles = profileIds.length
+    ? await prisma.profile.findMany({ where: { id: { in: profileIds }, ...profileWhere }, select: { id: true } })
+    : [];
+  const rows = await newestVersions(prisma, [
+    "platform",
+    ...tenants.map((t) => scopeKeyFor("tenant", t.id)),
+    ...profiles.map((p) => scopeKeyFor("profile", p.id)),
+  ]);
+  const globs = new Set<string>();
+  for (const row of rows) {
+    const parsed = parseStored(row);
+    if (!parsed.ok) continue;
+    for (const rule of parsed.policy.document.rules) for (const topic of rule.match.topics ?? []) globs.add(topic);
+  }
+  return [...globs].sort();
+}
