@@ -1,0 +1,174 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card";
+import { PALETTE } from "@/components/dashboards/palette";
+import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
+import type { ChartProps } from "./safety-dashboard";
+import { auditHref, bucketLabel, bucketSpan, bucketTick, timelineHref } from "./links";
+
+type DeniedRow = SafetyDashboard["deniedEvents"]["byProfile"][number];
+type ApprovalPoint = SafetyDashboard["approvals"]["series"][number];
+type RedactionPoint = SafetyDashboard["redactions"]["series"][number];
+
+const payloadOf = <T,>(item: { payload?: unknown }) => item.payload as T | undefined;
+const axis = { fontSize: 11 } as const;
+
+/** `tool.denied` and `egress.denied` host events by profile (top ten); a bar opens that profile's timeline of that type. */
+export function DeniedEventsChart({ data, loading }: ChartProps) {
+  const router = useRouter();
+  const rows = data?.deniedEvents.byProfile ?? [];
+  const totals = data?.deniedEvents.totals;
+  const columns: TableColumn<DeniedRow>[] = [
+    { key: "profile", label: "Profile", value: (r) => r.profile, href: (r) => timelineHref(r.profile) },
+    { key: "tenant", label: "Tenant", value: (r) => r.tenant },
+    { key: "tool", label: "tool.denied", value: (r) => r.tool, href: (r) => (r.tool ? timelineHref(r.profile, "tool.denied") : null) },
+    { key: "egress", label: "egress.denied", value: (r) => r.egress, href: (r) => (r.egress ? timelineHref(r.profile, "egress.denied") : null) },
+  ];
+  const open = (type: string) => (item: { payload?: unknown }) => {
+    const row = payloadOf<DeniedRow>(item);
+    if (row) router.push(timelineHref(row.profile, type));
+  };
+  return (
+    <ChartCard
+      title="Denied tools and egress by profile"
+      description={
+        totals && totals.profiles > rows.length
+          ? `Top ${rows.length} of ${totals.profiles} profiles. Click a bar for the profile's events.`
+          : "Host events by profile. Click a bar for the profile's events."
+      }
+      rows={rows}
+      columns={columns}
+      loading={loading}
+      empty="No tool.denied or egress.denied events in this range."
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+          <XAxis type="number" allowDecimals={false} {...axis} />
+          <YAxis type="category" dataKey="profile" width={150} interval={0} {...axis} tickFormatter={(p: string) => (p.length > 24 ? `${p.slice(0, 23)}…` : p)} />
+          <Tooltip />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+          <Bar dataKey="tool" name="tool.denied" stackId="denied" maxBarSize={28} fill={PALETTE[3]} cursor="pointer" onClick={open("tool.denied")} />
+          <Bar dataKey="egress" name="egress.denied" stackId="denied" maxBarSize={28} fill={PALETTE[0]} cursor="pointer" onClick={open("egress.denied")} />
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+}
+
+const APPROVAL_SERIES = [
+  { key: "requested", label: "Requested", color: PALETTE[1] },
+  { key: "approved", label: "Approved", color: PALETTE[2] },
+  { key: "rejected", label: "Denied", color: PALETTE[3] },
+  { key: "expired", label: "Expired", color: "#64748b" },
+] as const;
+
+/** Approvals requested (by creation), approved and denied (by decision), expired (by expiry) per bucket. */
+export function ApprovalsChart({ data, range, bucketSec, scope, loading }: ChartProps) {
+  const router = useRouter();
+  const series = data?.approvals.series ?? [];
+  const totals = data?.approvals.totals;
+  const any = totals ? Object.values(totals).some((v) => v > 0) : false;
+  const link = (p: ApprovalPoint) => {
+    if (!data?.auditLinks) return null;
+    const { from, to } = bucketSpan(p.bucket, bucketSec);
+    return auditHref(scope, "job", from, to);
+  };
+  const columns: TableColumn<ApprovalPoint>[] = [
+    { key: "bucket", label: "Bucket start", value: (p) => bucketLabel(p.bucket), href: link },
+    ...APPROVAL_SERIES.map((s) => ({ key: s.key, label: s.label, value: (p: ApprovalPoint) => p[s.key] })),
+  ];
+  const summary = totals
+    ? `${totals.requested} requested, ${totals.approved} approved, ${totals.rejected} denied, ${totals.expired} expired`
+    : "Requested, approved, denied and expired";
+  return (
+    <ChartCard
+      title="Approvals"
+      description={`${summary} (UTC buckets).${data?.auditLinks ? " Click a bar for its audit entries." : ""}`}
+      rows={any ? series : []}
+      columns={columns}
+      loading={loading}
+      empty="No approvals in this range."
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b, range)} minTickGap={12} {...axis} />
+          <YAxis allowDecimals={false} width={32} {...axis} />
+          <Tooltip labelFormatter={(b) => bucketLabel(String(b))} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+          {APPROVAL_SERIES.map((s) => (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              fill={s.color}
+              cursor={data?.auditLinks ? "pointer" : undefined}
+              onClick={(item) => {
+                const point = payloadOf<ApprovalPoint>(item);
+                const href = point && link(point);
+                if (href) router.push(href);
+              }}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+}
+
+/** Secret-like values redacted at ingest per bucket, and the events that carried them. */
+export function RedactionsChart({ data, range, bucketSec, scope, loading }: ChartProps) {
+  const router = useRouter();
+  const series = data?.redactions.series ?? [];
+  const kinds = data?.redactions.kinds ?? [];
+  const link = (p: RedactionPoint) => {
+    if (scope.profile) return timelineHref(scope.profile);
+    if (!data?.auditLinks) return null;
+    const { from, to } = bucketSpan(p.bucket, bucketSec);
+    return auditHref(scope, "ingest.batch", from, to);
+  };
+  const columns: TableColumn<RedactionPoint>[] = [
+    { key: "bucket", label: "Bucket start", value: (p) => bucketLabel(p.bucket), href: link },
+    { key: "redactions", label: "Values redacted", value: (p) => p.redactions },
+    { key: "events", label: "Events", value: (p) => p.events },
+  ];
+  return (
+    <ChartCard
+      title="Secret redactions"
+      description={kinds.length ? `Most redacted: ${kinds.slice(0, 3).map((k) => `${k.kind} (${k.count.toLocaleString("en-US")})`).join(", ")}.` : "Values redacted from host events before storage."}
+      rows={(data?.redactions.totals.events ?? 0) > 0 ? series : []}
+      columns={columns}
+      loading={loading}
+      empty="No redactions in this range."
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b, range)} minTickGap={12} {...axis} />
+          <YAxis allowDecimals={false} width={32} {...axis} />
+          <Tooltip labelFormatter={(b) => bucketLabel(String(b))} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+          {[
+            { key: "redactions", label: "Values redacted", color: PALETTE[4] },
+            { key: "events", label: "Events", color: PALETTE[5] },
+          ].map((s) => (
+            <Bar
+              key={s.key}
+              dataKey={s.key}
+              name={s.label}
+              fill={s.color}
+              cursor={scope.profile || data?.auditLinks ? "pointer" : undefined}
+              onClick={(item) => {
+                const point = payloadOf<RedactionPoint>(item);
+                const href = point && link(point);
+                if (href) router.push(href);
+              }}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+}
