@@ -41,6 +41,8 @@ const ZEnv = z.object({
   CELLGATE_OIDC_GROUP_MAP: z.string().default(""),
   /** Seconds between signed audit checkpoints (taken also when nothing happened). */
   CELLGATE_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** Seconds between budget checks (alerts at 80 % and 100 % of monthly budgets); every replica may check. */
+  CELLGATE_BUDGET_CHECK_SEC: z.coerce.number().int().min(5).max(86_400).default(60),
   /** Where new pending jobs are announced (Slack-compatible JSON, Standard Webhooks signature). Unset: no webhook. */
   CELLGATE_WEBHOOK_URL: z
     .string()
@@ -49,6 +51,8 @@ const ZEnv = z.object({
     .or(z.literal("").transform(() => undefined)),
   /** Standard Webhooks secret ("whsec_<base64>") as a secret reference: "file:/path", "env:VAR", or the literal value. */
   CELLGATE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Bearer token Prometheus sends to GET /api/metrics, as a secret reference: "file:/path", "env:VAR", or the literal value (at least 16 characters). Unset: only signed-in platform admins may read metrics. */
+  CELLGATE_METRICS_TOKEN: z.string().min(1).optional().or(z.literal("").transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof ZEnv>;

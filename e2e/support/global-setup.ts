@@ -17,6 +17,8 @@ import { startTestOidcProvider, TEST_OIDC_GROUP_MAP } from "./oidc-provider";
 export const E2E_APP_PORT = Number(process.env.E2E_APP_PORT ?? 3210);
 export const E2E_OIDC_PORT = 4455;
 export const E2E_DEMO_PASSWORD = "e2e-demo-Passw0rd";
+/** The bearer token the app under test takes on /api/metrics (what Prometheus would send). */
+export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef";
 export const STATE_DIR = path.join(REPO_ROOT, ".tmp", "e2e");
 export const STATE_FILE = path.join(STATE_DIR, "state.json");
 export const AUTH_DIR = path.join(REPO_ROOT, "e2e", ".auth");
@@ -116,6 +118,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         CELLGATE_OIDC_CLIENT_SECRET: oidc.clientSecret,
         CELLGATE_OIDC_GROUP_MAP: oidc.groupMap,
         CELLGATE_OIDC_NAME: "Test IdP",
+        CELLGATE_METRICS_TOKEN: E2E_METRICS_TOKEN,
       },
     });
     state.appPid = app.pid;

@@ -87,6 +87,9 @@ export default async function ProfilePage({ params, searchParams }: Props) {
           <ProfileHosts profile={profile} revoke={mayRevoke ? revokeHostKeyAction : undefined} />
           <EvidenceChecklist checklist={evidence} now={now} />
           <ProfileControls profile={profile} />
+          <Link href={`/readiness/${profile.slug}`} className="block text-sm font-medium text-sky-700 underline hover:text-sky-900">
+            Readiness: controls required by {profile.tier} against the evidence
+          </Link>
         </div>
       </div>
       <div className="mt-4">

@@ -1,0 +1,83 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { shortHash } from "@/components/ui/format";
+import { TierBadge } from "@/components/ui/status";
+import { formatDuration } from "@/lib/domain/evidence";
+import { CONTROLS } from "@/lib/domain/tiers";
+import type { ReadinessCard as Card } from "@/lib/server/dashboards/readiness";
+
+/** "3 h", "2 days": the age of a piece of evidence, from seconds. */
+export function ageText(ageSec: number): string {
+  if (ageSec < 60) return `${ageSec} s`;
+  if (ageSec < 3600) return `${Math.round(ageSec / 60)} min`;
+  if (ageSec < 48 * 3600) return `${Math.round(ageSec / 3600)} h`;
+  return `${Math.round(ageSec / 86_400)} days`;
+}
+
+function Drill({ drill }: { drill: Card["drill"] }) {
+  if (!drill) return <span className="text-slate-500">never drilled</span>;
+  const tone = drill.state === "pass" ? "text-emerald-700" : "text-rose-700";
+  return (
+    <span>
+      <span className={`font-medium ${tone}`}>{drill.durationSec === null ? "no duration" : formatDuration(drill.durationSec)}</span>
+      <span className="text-slate-500">
+        {" "}
+        · <time dateTime={drill.observedAt}>{ageText(drill.ageSec)} ago</time>
+      </span>
+    </span>
+  );
+}
+
+export function ReadinessCard({ card, showTenant }: { card: Card; showTenant: boolean }) {
+  const short = card.gaps.length > 0;
+  const evidenceTone = card.evidence.pass === card.evidence.total ? "green" : card.evidence.fail > 0 ? "red" : "slate";
+  return (
+    <li
+      data-slug={card.slug}
+      data-short={short ? "true" : "false"}
+      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${short ? "border-rose-300" : "border-slate-200"}`}
+    >
+      <div className="flex items-start justify-between gap-2">
+        <Link href={`/readiness/${card.slug}`} className="min-w-0 break-all text-sm font-medium text-indigo-700 hover:underline">
+          {card.slug}
+        </Link>
+        <TierBadge tier={card.tier} />
+      </div>
+      {showTenant ? <p className="text-slate-500">{card.tenant}</p> : null}
+      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-2 gap-y-1">
+        <dt className="text-slate-500">Rollback</dt>
+        <dd className="min-w-0">
+          <span className="block truncate" title={card.rollback.endpoint}>
+            {card.rollback.endpoint.replace(/^https?:\/\//, "")}
+          </span>
+          <span className="font-mono text-slate-500" title={card.rollback.manifestDigest}>
+            {shortHash(card.rollback.manifestDigest)}
+          </span>
+        </dd>
+        <dt className="text-slate-500">Last drill</dt>
+        <dd>
+          <Drill drill={card.drill} />
+        </dd>
+        <dt className="text-slate-500">Evidence</dt>
+        <dd>
+          <Badge tone={evidenceTone}>{`${card.evidence.pass}/${card.evidence.total}`}</Badge>
+          {card.evidence.fail ? <span className="ml-1 text-rose-700">{card.evidence.fail} failed</span> : null}
+        </dd>
+        <dt className="text-slate-500">Controls</dt>
+        <dd>
+          {short ? (
+            <span title={card.gaps.map((g) => CONTROLS[g]).join(", ")}>
+              <span className="font-medium text-rose-700">{`${card.gaps.length} of ${card.requiredControls} missing`}</span>
+              <span className="block text-slate-600">
+                {card.gaps.slice(0, 2).map((g) => CONTROLS[g]).join(", ")}
+                {card.gaps.length > 2 ? `, +${card.gaps.length - 2} more` : ""}
+              </span>
+            </span>
+          ) : (
+            <span className="text-emerald-700">{`all ${card.requiredControls} evidenced`}</span>
+          )}
+        </dd>
+      </dl>
+    </li>
+  );
+}

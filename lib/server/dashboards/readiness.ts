@@ -1,0 +1,184 @@
+import "server-only";
+/**
+ * The readiness fleet board: profiles by canary stage (0 deploy-only,
+ * 1 read-only, 2 limited, promoted, rolled back), each card with its
+ * rollback target, last rollback drill, evidence checklist count and tier
+ * control gaps; within a column the profiles short of their tier's controls
+ * come first. Built for 10,000 profiles: gaps are counted, columns ranked and
+ * capped in SQL (window functions), and only the shown cards' evidence rows
+ * are read.
+ */
+import { evidenceChecklist, type EvidenceState } from "@/lib/domain/evidence";
+import { CANARY_STAGES, TIERS, controlGaps, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
+import { CARDS_ONE_STAGE, CARDS_PER_COLUMN } from "./readiness-query";
+import type { DashboardLoader } from "./route";
+import { scopeCondition } from "./scope";
+
+export interface ReadinessCard {
+  slug: string;
+  tenant: string;
+  tier: TierName;
+  stage: CanaryStageName;
+  rollback: { endpoint: string; manifestDigest: string };
+  /** The rollback_proven evidence (null: never drilled). */
+  drill: { durationSec: number | null; observedAt: string; ageSec: number; state: EvidenceState; reason: string | null } | null;
+  evidence: Record<EvidenceState, number> & { total: number };
+  requiredControls: number;
+  /** Required controls without evidence, in tier order. */
+  gaps: ControlName[];
+}
+
+export interface ReadinessColumn {
+  stage: CanaryStageName;
+  /** Profiles in this column (in scope). */
+  total: number;
+  /** Of those, short of their tier's controls. */
+  short: number;
+  cards: ReadinessCard[];
+}
+
+export interface ReadinessBoard {
+  /** Every stage in board order, or just the chosen one. */
+  columns: ReadinessColumn[];
+  total: number;
+  short: number;
+  perColumn: number;
+}
+
+export interface ReadinessOptions {
+  stage?: CanaryStageName;
+  /** Cards per column (default CARDS_PER_COLUMN, or CARDS_ONE_STAGE for one stage). */
+  perColumn?: number;
+}
+
+interface RankedRow {
+  id: string;
+  slug: string;
+  tenant: string;
+  tier: TierName;
+  stage: CanaryStageName;
+  required: number;
+  gaps: number;
+  total: number;
+  short: number;
+  rollbackEndpoint: string;
+  rollbackManifestDigest: string;
+  artifactDigest: string;
+}
+
+/** `WITH req(tier, control)`: the tier-control table as two parallel arrays. */
+function requirementArrays(): [string[], string[]] {
+  const pairs = TIERS.flatMap((tier) => requiredControls(tier).map((control) => [tier, control] as const));
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader<ReadinessBoard> {
+  const perColumn = Math.max(1, Math.min(500, options.perColumn ?? (options.stage ? CARDS_ONE_STAGE : CARDS_PER_COLUMN)));
+  return async ({ database, scope, now }) => {
+    const params: unknown[] = [...requirementArrays()];
+    const where = [scopeCondition(scope, params, { tenant: `p."tenantId"`, profile: "p.id" })];
+    if (options.stage) {
+      params.push(options.stage);
+      where.push(`p."canaryStage" = $${params.length}::"CanaryStage"`);
+    }
+    params.push(perColumn);
+    const cap = `$${params.length}::int`;
+    const rows = await database.sql.query<RankedRow>(
+      `WITH req(tier, control) AS (SELECT * FROM unnest($1::text[], $2::text[])),
+       need AS (SELECT tier, array_agg(control) AS controls, count(*)::int AS required FROM req GROUP BY tier),
+       have AS (
+         SELECT c."profileId", count(*)::int AS n
+         FROM "ProfileControl" c
+         JOIN "Profile" p ON p.id = c."profileId"
+         JOIN need n ON n.tier = p.tier::text
+         WHERE c.control = ANY(n.controls) AND ${where.join(" AND ")}
+         GROUP BY c."profileId"
+       ),
+       scoped AS (
+         SELECT p.id, p.slug, p.tier::text AS tier, p."canaryStage"::text AS stage, n.required,
+                n.required - coalesce(h.n, 0) AS gaps
+         FROM "Profile" p JOIN need n ON n.tier = p.tier::text LEFT JOIN have h ON h."profileId" = p.id
+         WHERE ${where.join(" AND ")}
+       ),
+       ranked AS (
+         SELECT s.*,
+                row_number() OVER (PARTITION BY stage ORDER BY (gaps > 0) DESC, gaps DESC, tier DESC, slug) AS rn,
+                count(*) OVER (PARTITION BY stage)::int AS total,
+                (count(*) FILTER (WHERE gaps > 0) OVER (PARTITION BY stage))::int AS short
+         FROM scoped s
+       )
+       SELECT r.id, r.slug, t.slug AS tenant, r.tier, r.stage, r.required, r.gaps, r.total, r.short,
+              p."rollbackEndpoint", p."rollbackManifestDigest", p."artifactDigest"
+       FROM ranked r JOIN "Profile" p ON p.id = r.id JOIN "Tenant" t ON t.id = p."tenantId"
+       WHERE r.rn <= ${cap}
+       ORDER BY r.stage, r.rn`,
+      params,
+    );
+
+    const ids = rows.map((r) => r.id);
+    const [evidence, controls] = ids.length
+      ? await Promise.all([
+          database.sql.query<{ profileId: string; item: string; passed: boolean; observedAt: Date; detail: unknown }>(
+            `SELECT "profileId", item, passed, "observedAt", detail FROM "ProfileEvidence" WHERE "profileId" = ANY($1::uuid[])`,
+            [ids],
+          ),
+          database.sql.query<{ profileId: string; control: string }>(
+            `SELECT "profileId", control FROM "ProfileControl" WHERE "profileId" = ANY($1::uuid[])`,
+            [ids],
+          ),
+        ])
+      : [[], []];
+    const evidenceOf = groupBy(evidence, (e) => e.profileId);
+    const controlsOf = groupBy(controls, (c) => c.profileId);
+
+    const byStage = new Map<CanaryStageName, ReadinessColumn>(
+      (options.stage ? [options.stage] : CANARY_STAGES).map((stage) => [stage, { stage, total: 0, short: 0, cards: [] }]),
+    );
+    for (const row of rows) {
+      const column = byStage.get(row.stage);
+      if (!column) continue;
+      column.total = Number(row.total);
+      column.short = Number(row.short);
+      const checklist = evidenceChecklist(
+        (evidenceOf.get(row.id) ?? []).map((e) => ({ ...e, observedAt: new Date(e.observedAt) })),
+        now,
+        { intendedDigest: row.artifactDigest },
+      );
+      const drill = checklist.entries.find((e) => e.item === "rollback_proven");
+      column.cards.push({
+        slug: row.slug,
+        tenant: row.tenant,
+        tier: row.tier,
+        stage: row.stage,
+        rollback: { endpoint: row.rollbackEndpoint, manifestDigest: row.rollbackManifestDigest },
+        drill:
+          drill && drill.observedAt
+            ? { durationSec: drill.durationSec, observedAt: drill.observedAt.toISOString(), ageSec: drill.ageSec ?? 0, state: drill.state, reason: drill.reason }
+            : null,
+        evidence: { ...checklist.counts, total: checklist.entries.length },
+        requiredControls: Number(row.required),
+        gaps: controlGaps(row.tier, (controlsOf.get(row.id) ?? []).map((c) => c.control)),
+      });
+    }
+    const columns = [...byStage.values()];
+    return {
+      columns,
+      total: columns.reduce((n, c) => n + c.total, 0),
+      short: columns.reduce((n, c) => n + c.short, 0),
+      perColumn,
+    };
+  };
+}
+
+/** The whole board with default caps (what the page and the benchmark load). */
+export const readinessDashboard: DashboardLoader<ReadinessBoard> = readinessLoader();
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(key(row));
+    if (list) list.push(row);
+    else out.set(key(row), [row]);
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import "server-only";
+/**
+ * The console's Prometheus metrics, every figure a SQL count or aggregate
+ * (grouped in the database, never rows loaded into JavaScript). Platform-wide:
+ * only a metrics token or a platform admin may read them (see ./handler.ts).
+ */
+import type { Database } from "@/lib/db";
+import { formatExposition, type MetricFamily } from "@/lib/domain/metrics/exposition";
+import { HEALTH_STATES } from "@/lib/domain/tiers";
+
+export const DECISIONS = ["ALLOW", "DENY", "REQUIRE_APPROVAL", "ALLOW_WITH_CONSTRAINTS", "THROTTLE"] as const;
+export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] as const;
+
+/** Event types given their own series; the rest (hosts may invent `x-` types) are summed as type="other". */
+export const MAX_EVENT_TYPES = 50;
+
+type Sql = Pick<Database, "sql">;
+
+interface Scalars {
+  batches: string | number;
+  duplicates: string | number | null;
+  pending: string | number;
+  head: number | null;
+  checkpoints: string | number;
+  checkpoint_seq: number | null;
+  checkpoint_time: Date | string | null;
+}
+
+/** Grouped counts, with every expected key present (0 when SQL found none) and unexpected keys kept after them. */
+function grouped(rows: readonly { key: string; n: string | number }[], expected: readonly string[], label: string) {
+  const counts = new Map<string, number>(expected.map((k) => [k, 0]));
+  for (const row of rows) counts.set(row.key, (counts.get(row.key) ?? 0) + Number(row.n));
+  return [...counts].map(([key, value]) => ({ labels: { [label]: key }, value }));
+}
+
+/** One series per event type (alphabetical), at most MAX_EVENT_TYPES; the least frequent beyond that summed as "other". */
+function eventSamples(rows: readonly { key: string; n: string | number }[]) {
+  const kept = rows.slice(0, MAX_EVENT_TYPES).map((r) => ({ labels: { type: r.key }, value: Number(r.n) }));
+  kept.sort((a, b) => (a.labels.type < b.labels.type ? -1 : a.labels.type > b.labels.type ? 1 : 0));
+  const rest = rows.slice(MAX_EVENT_TYPES).reduce((n, r) => n + Number(r.n), 0);
+  return rows.length > MAX_EVENT_TYPES ? [...kept, { labels: { type: "other" }, value: rest }] : kept;
+}
+
+/** The metric families, read now. `now` decides which jobs and kill switches are still in force. */
+export async function collectMetrics(database: Sql, now = new Date()): Promise<MetricFamily[]> {
+  const q = database.sql.query.bind(database.sql);
+  const [events, decisions, switches, profiles, scalars] = await Promise.all([
+    q<{ key: string; n: string }>(`SELECT type AS key, count(*) AS n FROM "IngestEvent" GROUP BY type ORDER BY count(*) DESC, type`),
+    q<{ key: string; n: string }>(`SELECT decision AS key, count(*) AS n FROM "PolicyDecision" GROUP BY decision ORDER BY decision`),
+    q<{ key: string; n: string }>(
+      `SELECT scope::text AS key, count(*) AS n FROM "KillSwitch"
+       WHERE "releasedAt" IS NULL AND ("autoReleaseAt" IS NULL OR "autoReleaseAt" > $1::timestamptz)
+       GROUP BY scope`,
+      [now],
+    ),
+    q<{ key: string; n: string }>(`SELECT health::text AS key, count(*) AS n FROM "Profile" GROUP BY health`),
+    q<Scalars>(
+      `SELECT
+         (SELECT count(*) FROM "IngestBatch") AS batches,
+         (SELECT sum(duplicates) FROM "IngestBatch") AS duplicates,
+         (SELECT count(*) FROM "Job" WHERE status = 'PENDING_APPROVAL' AND ("expiresAt" IS NULL OR "expiresAt" > $1::timestamptz)) AS pending,
+         (SELECT seq FROM "AuditHead" WHERE id = 1) AS head,
+         (SELECT count(*) FROM "AuditCheckpoint") AS checkpoints,
+         (SELECT max(seq) FROM "AuditCheckpoint") AS checkpoint_seq,
+         (SELECT max(time) FROM "AuditCheckpoint") AS checkpoint_time`,
+      [now],
+    ),
+  ]);
+  const s = scalars[0]!;
+  const checkpointTime = s.checkpoint_time === null ? null : new Date(s.checkpoint_time);
+  return [
+    {
+      name: "cellgate_ingest_events_total",
+      help: "Ingest events stored, by event type.",
+      type: "counter",
+      samples: eventSamples(events),
+    },
+    { name: "cellgate_ingest_batches_total", help: "Ingest batches accepted.", type: "counter", samples: [{ value: Number(s.batches) }] },
+    {
+      name: "cellgate_ingest_duplicates_total",
+      help: "Re-sent ingest events counted as duplicates (never stored twice).",
+      type: "counter",
+      samples: [{ value: Number(s.duplicates ?? 0) }],
+    },
+    {
+      name: "cellgate_policy_decisions_total",
+      help: "Policy decisions recorded, by decision.",
+      type: "counter",
+      samples: grouped(decisions, DECISIONS, "decision"),
+    },
+    {
+      name: "cellgate_jobs_pending_approval",
+      help: "Jobs waiting for approval and not yet expired.",
+      type: "gauge",
+      samples: [{ value: Number(s.pending) }],
+    },
+    {
+      name: "cellgate_kill_switches_in_force",
+      help: "Kill switches in force (engaged, not released, not past their automatic release), by scope.",
+      type: "gauge",
+      samples: grouped(switches, KILL_SWITCH_SCOPES, "scope"),
+    },
+    {
+      name: "cellgate_profiles",
+      help: "Registered profiles, by health.",
+      type: "gauge",
+      samples: grouped(profiles, HEALTH_STATES, "health"),
+    },
+    {
+      name: "cellgate_audit_head_seq",
+      help: "Sequence number of the newest audit log entry (0: empty log).",
+      type: "gauge",
+      samples: [{ value: Number(s.head ?? 0) }],
+    },
+    {
+      name: "cellgate_audit_checkpoints_total",
+      help: "Signed audit checkpoints taken.",
+      type: "counter",
+      samples: [{ value: Number(s.checkpoints) }],
+    },
+    {
+      name: "cellgate_audit_checkpoint_seq",
+      help: "Audit sequence number covered by the newest signed checkpoint (0: none yet).",
+      type: "gauge",
+      samples: [{ value: Number(s.checkpoint_seq ?? 0) }],
+    },
+    {
+      name: "cellgate_audit_checkpoint_timestamp_seconds",
+      help: "Unix time of the newest signed checkpoint (no sample before the first).",
+      type: "gauge",
+      samples: checkpointTime ? [{ value: checkpointTime.getTime() / 1000 }] : [],
+    },
+  ];
+}
+
+/** The exposition text (format 0.0.4) of `collectMetrics`. */
+export async function metricsText(database: Sql, now = new Date()): Promise<string> {
+  return formatExposition(await collectMetrics(database, now));
+}

@@ -1,0 +1,182 @@
+/**
+ * Readiness board and per-profile readiness on both databases: columns by
+ * canary stage with exact totals, short-of-tier profiles first, caps, the
+ * stage / tenant / profile narrowing, and another tenant's profiles never
+ * counted or shown.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/authz";
+import { CANARY_STAGES, requiredControls, type TierName } from "@/lib/domain/tiers";
+import { getReadinessDetail } from "@/lib/server/dashboards/readiness-detail";
+import { readinessDashboard, readinessLoader, type ReadinessBoard } from "@/lib/server/dashboards/readiness";
+import { loadDashboard } from "@/lib/server/dashboards/route";
+import type { DashboardQuery } from "@/lib/schemas/dashboards";
+import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
+import { createProfile, createTenant } from "../support/factories";
+
+const NOW = new Date("2026-11-22T12:00:00.000Z");
+const ago = (sec: number) => new Date(NOW.getTime() - sec * 1000);
+const DAY: DashboardQuery = { range: "day" };
+
+describe.each(BACKENDS)("readiness on %s", (backend) => {
+  let database: TestDatabase;
+  let admin: Actor;
+  let member: Actor;
+  const slugs: Record<string, string> = {};
+  let acmeSlug: string;
+  let globexSlug: string;
+
+  async function controls(profileId: string, tier: TierName, without: string[] = []) {
+    await database.prisma.profileControl.createMany({
+      data: requiredControls(tier)
+        .filter((c) => !without.includes(c))
+        .map((control) => ({ profileId, control, evidencedAt: ago(86_400), source: `evidence/${control}.json` })),
+    });
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    const prisma = database.prisma;
+    const acme = await createTenant(prisma, "acme");
+    const globex = await createTenant(prisma, "globex");
+    acmeSlug = acme.slug;
+    globexSlug = globex.slug;
+    const make = async (key: string, tenantId: string, tier: TierName, canaryStage: (typeof CANARY_STAGES)[number]) => {
+      const p = await createProfile(prisma, tenantId, { tier, canaryStage });
+      slugs[key] = p.slug;
+      return p;
+    };
+    const ready = await make("ready", acme.id, "L2", "limited");
+    await controls(ready.id, "L2");
+    await prisma.profileEvidence.createMany({
+      data: ["intended_digest", "cross_profile_read_denied", "denied_tools_absent", "egress_enforced", "secrets_not_logged", "rollback_proven", "canary_survived"].map((item, i) => ({
+        profileId: ready.id,
+        item,
+        passed: true,
+        observedAt: ago(600 * (i + 1)),
+        detail: item === "rollback_proven" ? { durationSec: 120 } : {},
+      })),
+    });
+    const twoGaps = await make("twoGaps", acme.id, "L2", "limited");
+    await controls(twoGaps.id, "L2", ["human_approval_writes", "scoped_tokens"]);
+    await prisma.profileEvidence.create({ data: { profileId: twoGaps.id, item: "egress_enforced", passed: false, observedAt: ago(30), detail: { reason: "reached 1.2.3.4:443" } } });
+    await make("bare", acme.id, "L0", "limited"); // no controls: 4 gaps
+    const deploy = await make("deploy", acme.id, "L1", "deploy_only");
+    await controls(deploy.id, "L1");
+    const rolled = await make("rolled", acme.id, "L3", "rolled_back");
+    await controls(rolled.id, "L3", ["slo"]);
+    await prisma.profileControl.create({ data: { profileId: rolled.id, control: "tenant_isolation", evidencedAt: ago(10), source: "beyond" } });
+    await prisma.profileEvidence.create({ data: { profileId: rolled.id, item: "rollback_proven", passed: true, observedAt: ago(7200), detail: { durationSec: 412 } } });
+    await make("foreign", globex.id, "L2", "limited"); // another tenant, no controls
+
+    admin = { userId: "admin", platformAdmin: true, memberships: [] };
+    member = { userId: "member", platformAdmin: false, memberships: [{ tenantId: acme.id, role: "viewer" }] };
+  });
+  afterAll(async () => database?.close());
+
+  const board = async (actor: Actor, query: DashboardQuery = DAY, loader = readinessDashboard): Promise<ReadinessBoard | null> =>
+    (await loadDashboard(database, actor, query, loader, NOW))?.data ?? null;
+  const column = (b: ReadinessBoard, stage: string) => b.columns.find((c) => c.stage === stage)!;
+
+  it("puts every stage in a column, with exact totals and short counts over the member's tenant only", async () => {
+    const b = (await board(member))!;
+    expect(b.columns.map((c) => c.stage)).toEqual([...CANARY_STAGES]);
+    expect(b.columns.map((c) => [c.total, c.short])).toEqual([[1, 0], [0, 0], [3, 2], [0, 0], [1, 1]]);
+    expect(b.total).toBe(5);
+    expect(b.short).toBe(3);
+    const shown = b.columns.flatMap((c) => c.cards.map((card) => card.slug));
+    expect(shown).not.toContain(slugs.foreign);
+    expect(shown.every((s) => b.columns.flatMap((c) => c.cards).find((card) => card.slug === s)!.tenant === acmeSlug)).toBe(true);
+  });
+
+  it("lists profiles short of their tier first (most gaps first), then the complete ones", async () => {
+    const limited = column((await board(member))!, "limited");
+    expect(limited.cards.map((c) => c.slug)).toEqual([slugs.bare, slugs.twoGaps, slugs.ready]);
+    expect(limited.cards.map((c) => c.gaps.length)).toEqual([4, 2, 0]);
+    expect(limited.cards[1]!.gaps).toEqual(["human_approval_writes", "scoped_tokens"]);
+    expect(limited.cards[1]!.requiredControls).toBe(12);
+  });
+
+  it("shows rollback target, last drill and the evidence count on each card", async () => {
+    const b = (await board(member))!;
+    const ready = column(b, "limited").cards.find((c) => c.slug === slugs.ready)!;
+    expect(ready.rollback).toEqual({ endpoint: "https://rollback.internal/x", manifestDigest: `sha256:${"cd".repeat(32)}` });
+    expect(ready.drill).toMatchObject({ durationSec: 120, ageSec: 3600, state: "pass" });
+    expect(ready.evidence).toEqual({ pass: 7, fail: 0, missing: 0, total: 7 });
+    const twoGaps = column(b, "limited").cards.find((c) => c.slug === slugs.twoGaps)!;
+    expect(twoGaps.drill).toBeNull();
+    expect(twoGaps.evidence).toEqual({ pass: 0, fail: 1, missing: 6, total: 7 });
+    const rolled = column(b, "rolled_back").cards[0]!;
+    expect(rolled).toMatchObject({ slug: slugs.rolled, tier: "L3", gaps: ["slo"] });
+    expect(rolled.drill).toMatchObject({ durationSec: 412, ageSec: 7200, state: "fail", observedAt: ago(7200).toISOString() });
+  });
+
+  it("counts every tenant for a platform admin, and a chosen tenant only", async () => {
+    const all = (await board(admin))!;
+    expect(column(all, "limited")).toMatchObject({ total: 4, short: 3 });
+    expect(column(all, "limited").cards.map((c) => c.slug)).toContain(slugs.foreign);
+    const globex = (await board(admin, { range: "day", tenant: globexSlug }))!;
+    expect(globex.total).toBe(1);
+    expect(column(globex, "limited").cards.map((c) => c.slug)).toEqual([slugs.foreign]);
+  });
+
+  it("caps the cards per column but keeps the column's totals", async () => {
+    const b = (await board(member, DAY, readinessLoader({ perColumn: 2 })))!;
+    const limited = column(b, "limited");
+    expect(limited.cards.map((c) => c.slug)).toEqual([slugs.bare, slugs.twoGaps]);
+    expect(limited).toMatchObject({ total: 3, short: 2 });
+    expect(b.perColumn).toBe(2);
+  });
+
+  it("narrows to one stage, or to one profile", async () => {
+    const rolled = (await board(member, DAY, readinessLoader({ stage: "rolled_back" })))!;
+    expect(rolled.columns.map((c) => c.stage)).toEqual(["rolled_back"]);
+    expect(rolled.total).toBe(1);
+    const one = (await board(member, { range: "day", profile: slugs.twoGaps }))!;
+    expect(one.total).toBe(1);
+    expect(column(one, "limited").cards.map((c) => c.slug)).toEqual([slugs.twoGaps]);
+  });
+
+  it("resolves another tenant's tenant or profile exactly like a missing one (null)", async () => {
+    expect(await board(member, { range: "day", tenant: globexSlug })).toBeNull();
+    expect(await board(member, { range: "day", profile: slugs.foreign })).toBeNull();
+    expect(await board(member, { range: "day", tenant: "no-such-tenant" })).toBeNull();
+  });
+
+  it("gives an actor without tenants an empty board", async () => {
+    const b = (await board({ userId: "nobody", platformAdmin: false, memberships: [] }))!;
+    expect(b.total).toBe(0);
+    expect(b.columns.every((c) => c.cards.length === 0)).toBe(true);
+  });
+
+  describe("per-profile detail", () => {
+    it("lists required controls with evidence and age, gaps, extras, and the evidence items backing each", async () => {
+      const d = (await getReadinessDetail(database.prisma, member, slugs.rolled!, NOW))!;
+      expect(d.tier).toBe("L3");
+      expect(d.requiredCount).toBe(15);
+      expect(d.gaps).toEqual(["slo"]);
+      const required = d.controls.filter((c) => c.required);
+      expect(required.map((c) => c.control)).toEqual(requiredControls("L3"));
+      const slo = required.find((c) => c.control === "slo")!;
+      expect(slo.have).toBeNull();
+      const rollback = required.find((c) => c.control === "tested_rollback")!;
+      expect(rollback.have).toMatchObject({ ageSec: 86_400, source: "evidence/tested_rollback.json" });
+      expect(rollback.backedBy).toEqual([{ item: "rollback_proven", label: "Rollback proven (< 5 min)", state: "fail" }]);
+      expect(d.controls.filter((c) => !c.required).map((c) => [c.control, c.have?.ageSec])).toEqual([["tenant_isolation", 10]]);
+      expect(d.checklist.counts).toEqual({ pass: 0, fail: 1, missing: 6 });
+    });
+
+    it("reports each evidence item's age", async () => {
+      const d = (await getReadinessDetail(database.prisma, member, slugs.ready!, NOW))!;
+      expect(d.checklist.ready).toBe(true);
+      expect(d.checklist.entries.map((e) => e.ageSec)).toEqual([600, 1200, 1800, 2400, 3000, 3600, 4200]);
+      expect(d.gaps).toEqual([]);
+    });
+
+    it("is null for another tenant's profile and for an unknown one", async () => {
+      expect(await getReadinessDetail(database.prisma, member, slugs.foreign!, NOW)).toBeNull();
+      expect(await getReadinessDetail(database.prisma, member, "no-such-profile", NOW)).toBeNull();
+      expect(await getReadinessDetail(database.prisma, admin, slugs.foreign!, NOW)).not.toBeNull();
+    });
+  });
+});
