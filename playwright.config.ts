@@ -6,6 +6,24 @@ import { E2E_APP_PORT } from "./e2e/support/global-setup";
  * does it), on Debian's Chromium (never `playwright install`). Global setup
  * starts PostgreSQL, the test OIDC provider and `next start`.
  */
+
+/** Debian's Chromium, headless, with nothing that reaches out to the network. */
+const CHROMIUM = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  },
+};
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: ".tmp/e2e/results",
@@ -23,24 +41,9 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  // A global kill switch would deny every other spec's jobs: that spec runs alone, after the rest.
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath: "/usr/bin/chromium",
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-          ],
-        },
-      },
-    },
+    { name: "chromium", testIgnore: /global-switch\.spec\.ts/, use: CHROMIUM },
+    { name: "global-switch", testMatch: /global-switch\.spec\.ts/, dependencies: ["chromium"], use: CHROMIUM },
   ],
 });
