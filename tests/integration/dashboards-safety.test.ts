@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/authz";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { loadDashboard } from "@/lib/server/dashboards/route";
+import { loadDashboard } from "@/lib/server/dashboards/load";
 import { safetyDashboard } from "@/lib/server/dashboards/safety";
 import type { DashboardQuery } from "@/lib/schemas/dashboards";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";

@@ -9,7 +9,7 @@ import type { Actor } from "@/lib/authz";
 import { CANARY_STAGES, requiredControls, type TierName } from "@/lib/domain/tiers";
 import { getReadinessDetail } from "@/lib/server/dashboards/readiness-detail";
 import { readinessDashboard, readinessLoader, type ReadinessBoard } from "@/lib/server/dashboards/readiness";
-import { loadDashboard } from "@/lib/server/dashboards/route";
+import { loadDashboard } from "@/lib/server/dashboards/load";
 import type { DashboardQuery } from "@/lib/schemas/dashboards";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";

@@ -4,7 +4,7 @@ import type { Actor } from "@/lib/authz";
 import { database } from "@/lib/db";
 import { readinessLoader, type ReadinessBoard } from "./readiness";
 import type { ReadinessQuery } from "./readiness-query";
-import { loadDashboard } from "./route";
+import { loadDashboard } from "./load";
 
 /** The board for the page: null when the URL's tenant does not exist or is not the actor's. */
 export async function getReadinessBoard(actor: Actor, query: ReadinessQuery, now = new Date()): Promise<ReadinessBoard | null> {

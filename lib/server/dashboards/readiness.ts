@@ -11,7 +11,7 @@ import "server-only";
 import { evidenceChecklist, type EvidenceState } from "@/lib/domain/evidence";
 import { CANARY_STAGES, TIERS, controlGaps, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
 import { CARDS_ONE_STAGE, CARDS_PER_COLUMN } from "./readiness-query";
-import type { DashboardLoader } from "./route";
+import type { DashboardLoader } from "./load";
 import { scopeCondition } from "./scope";
 
 export interface ReadinessCard {

@@ -5,35 +5,13 @@ import "server-only";
  * resolved through the actor's tenants (404 problem, the same for "does not
  * exist" and "not yours"), then the aggregation. Answers JSON, never cached.
  */
-import type { Actor } from "@/lib/authz";
-import { database, type Database } from "@/lib/db";
-import { parseDashboardQuery, type DashboardQuery } from "@/lib/schemas/dashboards";
+import { database } from "@/lib/db";
+import { parseDashboardQuery } from "@/lib/schemas/dashboards";
 import { problemResponse, problemType } from "@/lib/server/problem";
 import { getActor } from "@/lib/server/session";
-import { resolveDashboardScope, type DashboardScope } from "./scope";
+import { loadDashboard, type DashboardLoader } from "./load";
 
-export interface DashboardContext {
-  database: Database;
-  actor: Actor;
-  query: DashboardQuery;
-  scope: DashboardScope;
-  now: Date;
-}
-
-export type DashboardLoader<T> = (context: DashboardContext) => Promise<T>;
-
-/** Run `load` for the actor and query, or say why not (null scope: not found). */
-export async function loadDashboard<T>(
-  db: Database,
-  actor: Actor,
-  query: DashboardQuery,
-  load: DashboardLoader<T>,
-  now = new Date(),
-): Promise<{ scope: DashboardScope; data: T } | null> {
-  const scope = await resolveDashboardScope(db.prisma, actor, query, now);
-  if (!scope) return null;
-  return { scope, data: await load({ database: db, actor, query, scope, now }) };
-}
+export { loadDashboard, type DashboardContext, type DashboardLoader } from "./load";
 
 /** A GET route handler serving `load` as JSON: `{ range, from, to, bucketSec, tenant, profile, data }`. */
 export function dashboardRoute<T>(name: string, load: DashboardLoader<T>): (request: Request) => Promise<Response> {

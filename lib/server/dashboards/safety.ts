@@ -9,7 +9,7 @@ import "server-only";
  */
 import { can, holdsAnywhere } from "@/lib/authz";
 import { bucketOf, denseSeries } from "@/lib/domain/dashboards/range";
-import type { DashboardLoader } from "./route";
+import type { DashboardLoader } from "./load";
 import {
   approvalBuckets,
   approvalLatency,
