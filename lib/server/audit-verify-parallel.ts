@@ -19,6 +19,16 @@ import type { RawSql } from "@/lib/sql";
 import { faultSeq, verifyAuditLog, walkChain, type AuditVerification, type ChainWalk } from "./audit-verify";
 import type { StretchTask } from "./audit-verify-worker";
 
+/**
+ * Each stretch keeps two cores busy: its thread decoding and hashing, and the
+ * PostgreSQL backend sending its rows. The sequential walk already overlaps
+ * the two (it reads the next page while hashing this one), so splitting only
+ * pays with four cores or more; below that the walk stays sequential.
+ */
+export function defaultStretches(cores = availableParallelism()): number {
+  return cores >= 4 ? Math.floor(cores / 2) : 1;
+}
+
 /** Below this many entries a worker costs more than it saves. */
 export const PARALLEL_MIN_ENTRIES = 50_000;
 
@@ -73,7 +83,7 @@ export type ParallelVerification = AuditVerification & { walkedInStretches: numb
 export async function verifyAuditLogParallel(sql: Pick<RawSql, "query">, options: ParallelOptions): Promise<ParallelVerification> {
   const heads = await sql.query<{ seq: number }>(`SELECT seq FROM "AuditHead" WHERE id = 1`);
   const headSeq = Number(heads[0]?.seq ?? 0);
-  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), 8));
+  const workers = Math.max(1, Math.min(options.workers ?? defaultStretches(), 8));
   if (headSeq < (options.minEntries ?? PARALLEL_MIN_ENTRIES) || workers < 2) {
     return { ...(await verifyAuditLog(sql, { pageSize: options.pageSize })), walkedInStretches: 0 };
   }

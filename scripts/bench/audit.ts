@@ -29,7 +29,7 @@ import { verifyPacket } from "../../lib/domain/packet";
 import { applyMigrations } from "../../lib/migrate";
 import { appendAudit, writeReceipt } from "../../lib/server/audit";
 import { auditEntriesAfter, verifyAuditLog } from "../../lib/server/audit-verify";
-import { verifyAuditLogParallel } from "../../lib/server/audit-verify-parallel";
+import { defaultStretches, verifyAuditLogParallel } from "../../lib/server/audit-verify-parallel";
 import { takeCheckpoint } from "../../lib/server/checkpoints";
 import { verifyCheckpoints } from "../../lib/server/checkpoints/verify";
 import { exportPacket } from "../../lib/server/packets";
@@ -102,10 +102,11 @@ async function run(label: string, database: Database, url?: string): Promise<voi
   if (!full.value.ok) throw new Error(`verify failed: ${full.value.reason}`);
   console.log(`verify (full)    ${full.value.entries.toLocaleString("en-US")} entries in ${full.ms.toFixed(0)} ms = ${rate(full.value.entries, full.ms)}  [DB read in pages of ${PAGE} + re-hash + head check]`);
   if (url) {
-    const workers = os.availableParallelism();
+    // Forced to at least two stretches so the parallel path is measured here too; `audit verify` uses defaultStretches().
+    const workers = Math.max(2, defaultStretches());
     const parallel = await timed(() => verifyAuditLogParallel(database.sql, { url, workers, pageSize: PAGE }));
     if (!parallel.value.ok) throw new Error(`parallel verify failed: ${parallel.value.reason}`);
-    console.log(`verify (parallel) ${parallel.value.entries.toLocaleString("en-US")} entries in ${parallel.ms.toFixed(0)} ms = ${rate(parallel.value.entries, parallel.ms)}  [what \`audit verify\` runs on PostgreSQL: ${workers} worker threads, own connections, stitched + head check]`);
+    console.log(`verify (parallel) ${parallel.value.entries.toLocaleString("en-US")} entries in ${parallel.ms.toFixed(0)} ms = ${rate(parallel.value.entries, parallel.ms)}  [${workers} stretches (this thread + worker threads, own connections), stitched + head check; \`audit verify\` uses ${defaultStretches()} on ${os.availableParallelism()} cores]`);
   }
   const read = await timed(() => readAll(database));
   console.log(`  DB read only   ${read.value.length.toLocaleString("en-US")} rows in ${read.ms.toFixed(0)} ms = ${rate(read.value.length, read.ms)}`);
