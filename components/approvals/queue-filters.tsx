@@ -2,8 +2,7 @@ import Link from "next/link";
 import { HISTORY_OUTCOMES, type ApprovalsQuery } from "@/lib/schemas/approvals";
 import { TIERS, TIER_LABELS } from "@/lib/domain/tiers";
 import { Field } from "@/components/ui/field";
-
-const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
+import { FILTER_CONTROL, SelectField, tenantOptions } from "@/components/ui/filter-controls";
 
 /** A plain GET form: the URL it produces reproduces the view. */
 export function QueueFilters({ query, tenants }: { query: ApprovalsQuery; tenants: { slug: string; name: string }[] }) {
@@ -17,38 +16,20 @@ export function QueueFilters({ query, tenants }: { query: ApprovalsQuery; tenant
     >
       {query.view === "history" ? <input type="hidden" name="view" value="history" /> : null}
       <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-7">
-        <Field id="a-tenant" label="Tenant">
-          <select id="a-tenant" name="tenant" defaultValue={query.tenant ?? ""} className={control}>
-            <option value="">All tenants</option>
-            {tenants.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="a-tenant" name="tenant" label="Tenant" value={query.tenant ?? ""} any="All tenants" options={tenantOptions(tenants)} />
         <Field id="a-profile" label="Profile">
-          <input id="a-profile" name="profile" defaultValue={query.profile ?? ""} placeholder="profile slug" maxLength={200} className={control} />
+          <input id="a-profile" name="profile" defaultValue={query.profile ?? ""} placeholder="profile slug" maxLength={200} className={FILTER_CONTROL} />
         </Field>
-        <Field id="a-tier" label="Tier">
-          <select id="a-tier" name="tier" defaultValue={query.tier ?? ""} className={control}>
-            <option value="">Any tier</option>
-            {TIERS.map((t) => (
-              <option key={t} value={t}>
-                {TIER_LABELS[t]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="a-tier" name="tier" label="Tier" value={query.tier ?? ""} any="Any tier" options={TIERS.map((t) => ({ value: t, label: TIER_LABELS[t] }))} />
         <Field id="a-topic" label="Topic">
-          <input id="a-topic" name="topic" defaultValue={query.topic ?? ""} placeholder="job.mcp-bridge" maxLength={200} className={control} />
+          <input id="a-topic" name="topic" defaultValue={query.topic ?? ""} placeholder="job.mcp-bridge" maxLength={200} className={FILTER_CONTROL} />
         </Field>
         <Field id="a-risk" label="Risk tag">
-          <input id="a-risk" name="riskTag" defaultValue={query.riskTag ?? ""} placeholder="writes" maxLength={63} className={control} />
+          <input id="a-risk" name="riskTag" defaultValue={query.riskTag ?? ""} placeholder="writes" maxLength={63} className={FILTER_CONTROL} />
         </Field>
         {query.view === "history" ? (
           <Field id="a-outcome" label="Outcome">
-            <select id="a-outcome" name="outcome" defaultValue={query.outcome ?? ""} className={control}>
+            <select id="a-outcome" name="outcome" defaultValue={query.outcome ?? ""} className={FILTER_CONTROL}>
               <option value="">Any outcome</option>
               {HISTORY_OUTCOMES.map((o) => (
                 <option key={o} value={o}>

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { Field } from "@/components/ui/field";
+import { QueryNotices } from "@/components/ui/query-notices";
+import { FILTER_CONTROL, FilterActions, SelectField, tenantOptions } from "@/components/ui/filter-controls";
 import { RANGES, RANGE_SPEC } from "@/lib/domain/dashboards/range";
 import { dashboardSearch, type DashboardQuery } from "@/lib/schemas/dashboards";
-
-const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm";
 
 /**
  * Range and scope of a dashboard, kept in the address: the range is a row of
@@ -23,11 +23,7 @@ export function DashboardFilters({
 }) {
   return (
     <div className="mb-4 space-y-2">
-      {problems.length ? (
-        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Ignored: {problems.join("; ")}.
-        </p>
-      ) : null}
+      <QueryNotices problems={problems} />
       <div className="flex flex-wrap items-end justify-between gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
         <nav aria-label="Range" className="flex overflow-hidden rounded-md border border-slate-300 text-sm">
           {RANGES.map((range) => (
@@ -43,25 +39,11 @@ export function DashboardFilters({
         </nav>
         <form method="get" action={path} className="flex flex-wrap items-end gap-3">
           {query.range !== "day" ? <input type="hidden" name="range" value={query.range} /> : null}
-          <Field id="d-tenant" label="Tenant">
-            <select id="d-tenant" name="tenant" defaultValue={query.tenant ?? ""} className={control}>
-              <option value="">All my tenants</option>
-              {tenants.map((t) => (
-                <option key={t.slug} value={t.slug}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField id="d-tenant" name="tenant" label="Tenant" value={query.tenant ?? ""} any="All my tenants" options={tenantOptions(tenants)} />
           <Field id="d-profile" label="Profile">
-            <input id="d-profile" name="profile" defaultValue={query.profile ?? ""} placeholder="profile slug" maxLength={63} className={control} />
+            <input id="d-profile" name="profile" defaultValue={query.profile ?? ""} placeholder="profile slug" maxLength={63} className={FILTER_CONTROL} />
           </Field>
-          <button type="submit" className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-            Apply
-          </button>
-          <Link href={path} className="py-1.5 text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
-            Reset
-          </Link>
+          <FilterActions resetHref={path} />
         </form>
       </div>
     </div>

@@ -1,35 +1,7 @@
-import Link from "next/link";
 import { PAGE_SIZES, type RegistryQuery } from "@/lib/domain/registry-query";
 import { CANARY_LABELS, CANARY_STAGES, HEALTH_STATES, RINGS, TIERS, TIER_LABELS } from "@/lib/domain/tiers";
 import { Field } from "@/components/ui/field";
-
-const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
-
-/** A label tied to its control by id, so the control's accessible name is exactly the label. */
-function Select({
-  id,
-  name,
-  value,
-  any,
-  options,
-}: {
-  id: string;
-  name: string;
-  value: string;
-  any: string;
-  options: { value: string; label: string }[];
-}) {
-  return (
-    <select id={id} name={name} defaultValue={value} className={control}>
-      <option value="">{any}</option>
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  );
-}
+import { FILTER_CONTROL, FilterActions, FilterSelect, tenantOptions } from "@/components/ui/filter-controls";
 
 /** A plain GET form: works without JavaScript, and the URL it produces reproduces the view. */
 export function FiltersForm({
@@ -52,13 +24,13 @@ export function FiltersForm({
     >
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8">
         <Field id="f-q" label="Search" className="col-span-2">
-          <input id="f-q" type="search" name="q" defaultValue={query.q ?? ""} placeholder="slug, unit or owner" maxLength={100} className={control} />
+          <input id="f-q" type="search" name="q" defaultValue={query.q ?? ""} placeholder="slug, unit or owner" maxLength={100} className={FILTER_CONTROL} />
         </Field>
         <Field id="f-tenant" label="Tenant">
-          <Select id="f-tenant" name="tenant" value={query.tenant ?? ""} any="All tenants" options={tenants.map((t) => ({ value: t.slug, label: t.name }))} />
+          <FilterSelect id="f-tenant" name="tenant" value={query.tenant ?? ""} any="All tenants" options={tenantOptions(tenants)} />
         </Field>
         <Field id="f-ring" label="Ring">
-          <Select
+          <FilterSelect
             id="f-ring"
             name="ring"
             value={query.ring === undefined ? "" : String(query.ring)}
@@ -67,13 +39,13 @@ export function FiltersForm({
           />
         </Field>
         <Field id="f-tier" label="Tier">
-          <Select id="f-tier" name="tier" value={query.tier ?? ""} any="Any tier" options={TIERS.map((t) => ({ value: t, label: TIER_LABELS[t] }))} />
+          <FilterSelect id="f-tier" name="tier" value={query.tier ?? ""} any="Any tier" options={TIERS.map((t) => ({ value: t, label: TIER_LABELS[t] }))} />
         </Field>
         <Field id="f-health" label="Health">
-          <Select id="f-health" name="health" value={query.health ?? ""} any="Any health" options={HEALTH_STATES.map((h) => ({ value: h, label: h }))} />
+          <FilterSelect id="f-health" name="health" value={query.health ?? ""} any="Any health" options={HEALTH_STATES.map((h) => ({ value: h, label: h }))} />
         </Field>
         <Field id="f-stage" label="Canary stage">
-          <Select
+          <FilterSelect
             id="f-stage"
             name="stage"
             value={query.stage ?? ""}
@@ -82,7 +54,7 @@ export function FiltersForm({
           />
         </Field>
         <Field id="f-owner" label="Owner">
-          <Select id="f-owner" name="owner" value={query.owner ?? ""} any="Any owner" options={ownerOptions.map((o) => ({ value: o, label: o }))} />
+          <FilterSelect id="f-owner" name="owner" value={query.owner ?? ""} any="Any owner" options={ownerOptions.map((o) => ({ value: o, label: o }))} />
         </Field>
       </div>
       <div className="mt-3 flex flex-wrap items-end justify-between gap-3">
@@ -101,12 +73,7 @@ export function FiltersForm({
         {query.sort !== "slug" ? <input type="hidden" name="sort" value={query.sort} /> : null}
         {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
         <div className="flex items-center gap-3">
-          <Link href="/profiles" className="text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
-            Reset
-          </Link>
-          <button type="submit" className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
-            Apply
-          </button>
+          <FilterActions resetHref="/profiles" />
         </div>
       </div>
     </form>
