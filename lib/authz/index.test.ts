@@ -18,6 +18,8 @@ const OTHER = "tenant-other";
 /**
  * DESIGN.md "Who may do what", transcribed by hand (not derived from the
  * module under test). Columns: own tenant, other tenant, platform scope.
+ * Beyond that table: `metrics.read` (issue 6's fleet-wide Prometheus figures)
+ * is platform data, so platform admins only.
  */
 type Row = Record<Permission, [own: boolean, other: boolean, platform: boolean]>;
 const NONE: [boolean, boolean, boolean] = [false, false, false];
@@ -35,6 +37,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "registry.write": NONE,
     "job.read": NONE,
     "policy.write": NONE,
+    "metrics.read": NONE,
   },
   operator: {
     "registry.read": OWN_ONLY,
@@ -46,6 +49,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "registry.write": OWN_ONLY,
     "job.read": NONE,
     "policy.write": NONE,
+    "metrics.read": NONE,
   },
   approver: {
     "registry.read": OWN_ONLY,
@@ -57,6 +61,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "registry.write": NONE,
     "job.read": OWN_ONLY,
     "policy.write": NONE,
+    "metrics.read": NONE,
   },
   auditor: {
     "registry.read": OWN_ONLY,
@@ -68,6 +73,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "registry.write": NONE,
     "job.read": OWN_ONLY,
     "policy.write": NONE,
+    "metrics.read": NONE,
   },
   tenant_admin: {
     "registry.read": OWN_ONLY,
@@ -79,6 +85,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "registry.write": OWN_ONLY,
     "job.read": OWN_ONLY,
     "policy.write": OWN_ONLY,
+    "metrics.read": NONE,
   },
   platform_admin: {
     "registry.read": EVERYWHERE,
@@ -90,6 +97,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "registry.write": EVERYWHERE,
     "job.read": EVERYWHERE,
     "policy.write": EVERYWHERE,
+    "metrics.read": EVERYWHERE,
   },
 };
 

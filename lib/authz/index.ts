@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   "registry.write",
   "job.read",
   "policy.write",
+  "metrics.read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -30,6 +31,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "registry.write": "register hosts and keys, sync the registry",
   "job.read": "read jobs and the approval queue",
   "policy.write": "apply a policy",
+  "metrics.read": "read the fleet-wide Prometheus metrics",
 };
 
 /** DESIGN.md "Who may do what", tenant-scoped roles. */
@@ -54,10 +56,11 @@ export const PLATFORM_ADMIN_PERMISSIONS: readonly Permission[] = [
   "registry.write",
   "job.read",
   "policy.write",
+  "metrics.read",
 ];
 
 /** Permissions that only exist at platform scope. */
-const PLATFORM_SCOPE_ONLY: ReadonlySet<Permission> = new Set(["killswitch.global"]);
+const PLATFORM_SCOPE_ONLY: ReadonlySet<Permission> = new Set(["killswitch.global", "metrics.read"]);
 
 export const ROLE_LABELS: Record<TenantRole | "platform_admin", string> = {
   viewer: "Viewer",

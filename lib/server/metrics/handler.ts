@@ -6,7 +6,7 @@ import "server-only";
  * else, including an unset token and no admin session, is a 401 problem.
  * Never cached; 503 problem when the database cannot be read.
  */
-import type { Actor } from "@/lib/authz";
+import { can, type Actor } from "@/lib/authz";
 import type { Database } from "@/lib/db";
 import { EXPOSITION_CONTENT_TYPE } from "@/lib/domain/metrics/exposition";
 import { bearerToken, tokenMatches } from "@/lib/domain/metrics/bearer";
@@ -41,7 +41,8 @@ export async function authorizeMetrics(request: Request, deps: Pick<MetricsDeps,
     return { ok: false, detail: "The bearer token is not the metrics token." };
   }
   const actor = await deps.actor();
-  if (actor?.platformAdmin) return { ok: true, via: "admin" };
+  // Fleet-wide figures: a platform-scope permission (platform admins only).
+  if (can(actor, "metrics.read", { tenantId: null })) return { ok: true, via: "admin" };
   return {
     ok: false,
     detail: actor
