@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { ConsoleHeader } from "@/components/console/console-header";
 import { KillSwitchBanner } from "@/components/console/kill-switch-banner";
+import { BudgetBanner } from "@/components/dashboards/cost/budget-banner";
 import { QueryProvider } from "@/components/dashboards/query-provider";
 import { requireActor } from "@/lib/server/session";
 import { listViewAsTenants } from "@/lib/server/view-as";
@@ -21,6 +22,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </a>
       <ConsoleHeader actor={actor} viewAsTenants={viewAsTenants} startViewAs={startViewAs} stopViewAs={stopViewAs} />
       <KillSwitchBanner actor={actor} />
+      <BudgetBanner actor={actor} />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         <QueryProvider>{children}</QueryProvider>
       </main>

@@ -97,6 +97,19 @@ export const DEMO_HOSTS: { id: string; profiles: string[]; keys: number }[] = [
 
 const digest = (text: string) => `sha256:${sha256Hex(text)}`;
 
+/**
+ * Monthly budgets (USD) for the cost dashboard's burn-down and alerts, sized
+ * against the demo activity (lib/domain/dashboards/demo-activity.ts): its
+ * runaway profile spends about $33 in the hours before the seed, past its own
+ * budget and past 80 % of acme's; globex stays well under. Initech has none.
+ */
+const DEMO_TENANT_BUDGETS: Record<string, number> = { acme: 40, globex: 10 };
+const DEMO_PROFILE_BUDGETS: Record<string, number> = { "acme-ticket-triage": 25, "globex-build-runner": 5 };
+
+function budgetOf(monthlyUsd: number | undefined): { budget?: { monthlyUsd: number } } {
+  return monthlyUsd === undefined ? {} : { budget: { monthlyUsd } };
+}
+
 export function demoProfiles(): { spec: ProfileSpec; extras: DemoProfileExtras }[] {
   const out: { spec: ProfileSpec; extras: DemoProfileExtras }[] = [];
   let i = 0;
@@ -121,6 +134,7 @@ export function demoProfiles(): { spec: ProfileSpec; extras: DemoProfileExtras }
         deniedTools: denied.filter((d) => !toolNames.includes(d)),
         egress: egress.split(",").filter(Boolean),
         secrets: tierName === "L0" ? [] : [`secret://vault/${tenant}/${name}/api-token`],
+        ...budgetOf(DEMO_PROFILE_BUDGETS[slug]),
       };
       const health = HEALTH[i % HEALTH.length]!;
       const required = requiredControls(tierName);
@@ -151,7 +165,7 @@ export function demoManifest(keys: (hostId: string, count: number) => DemoHostKe
   return {
     apiVersion: "cellgate/v1",
     kind: "Registry",
-    tenants: DEMO_TENANTS.map((t) => ({ ...t })),
+    tenants: DEMO_TENANTS.map((t) => ({ ...t, ...budgetOf(DEMO_TENANT_BUDGETS[t.slug]) })),
     profiles: demoProfiles().map((p) => p.spec),
     hosts,
   };

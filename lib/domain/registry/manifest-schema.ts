@@ -36,9 +36,22 @@ const publicKey = z.string().superRefine((value, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** Largest monthly budget accepted (the database column is DECIMAL(18, 2)). */
+export const MAX_BUDGET_USD = 1_000_000_000_000;
+
+/** `budget: { monthlyUsd: 2500 }`: a monthly cost budget in USD, cents at most; alerts at 80 % and 100 %. */
+export const ZBudgetSpec = z.strictObject({
+  monthlyUsd: z
+    .number("must be a number of US dollars")
+    .positive("must be greater than 0 (leave budget out for none)")
+    .max(MAX_BUDGET_USD, "must be at most 1,000,000,000,000")
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, "must have at most two decimal places (cents)"),
+});
+
 export const ZTenantSpec = z.strictObject({
   slug,
   name: z.string().trim().min(1, "must not be empty").max(200),
+  budget: ZBudgetSpec.optional(),
 });
 
 export const ZToolSpec = z.strictObject({
@@ -64,6 +77,7 @@ export const ZProfileSpec = z.strictObject({
   egress: z.array(z.string().regex(EGRESS_PATTERN, "must be host:port")).default([]),
   // Checked separately (so a secret value is reported as such, without echoing it).
   secrets: z.array(z.string()).default([]),
+  budget: ZBudgetSpec.optional(),
 });
 
 export const ZKeySpec = z.strictObject({
@@ -86,6 +100,7 @@ export const ZManifest = z.strictObject({
   hosts: z.array(ZHostSpec).default([]),
 });
 
+export type BudgetSpec = z.infer<typeof ZBudgetSpec>;
 export type TenantSpec = z.infer<typeof ZTenantSpec>;
 export type ToolSpec = z.infer<typeof ZToolSpec>;
 export type ProfileSpec = z.infer<typeof ZProfileSpec>;

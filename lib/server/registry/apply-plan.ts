@@ -40,6 +40,7 @@ function profileFields(p: ProfileSpec) {
     deniedTools: p.deniedTools,
     egress: p.egress,
     secretRefs: p.secrets,
+    monthlyBudgetUsd: p.budget?.monthlyUsd ?? null,
   };
 }
 
@@ -111,10 +112,10 @@ interface Lookups {
 async function applyChange(tx: Tx, change: Change, lookups: Lookups): Promise<void> {
   switch (change.op) {
     case "create-tenant":
-      await tx.tenant.create({ data: { slug: change.tenant.slug, name: change.tenant.name } });
+      await tx.tenant.create({ data: { slug: change.tenant.slug, name: change.tenant.name, monthlyBudgetUsd: change.tenant.budget?.monthlyUsd ?? null } });
       return;
     case "update-tenant":
-      await tx.tenant.update({ where: { slug: change.slug }, data: { name: change.tenant.name } });
+      await tx.tenant.update({ where: { slug: change.slug }, data: { name: change.tenant.name, monthlyBudgetUsd: change.tenant.budget?.monthlyUsd ?? null } });
       return;
     case "create-profile":
     case "update-profile": {

@@ -8,6 +8,7 @@ import type { Tx } from "@/lib/db";
 import type { ToolSpec } from "@/lib/domain/registry/manifest-schema";
 import type { Manifest } from "@/lib/domain/registry/manifest-schema";
 import type { ProfileState, RegistryState } from "@/lib/domain/registry/plan-types";
+import type { CurrentBudgets } from "@/lib/domain/budgets/registry-budgets";
 
 export interface StateQuery {
   tenantSlugs?: string[];
@@ -75,5 +76,18 @@ export async function loadRegistryState(tx: Tx, query: StateQuery): Promise<Regi
       keys: h.keys.map((k) => ({ id: k.id, hostId: k.hostId, publicKey: k.publicKey, status: k.status })),
     })),
     keys: keys.map((k) => ({ id: k.id, hostId: k.hostId, publicKey: k.publicKey, status: k.status })),
+  };
+}
+
+/** Current monthly budgets of the tenants and profiles the manifest names (see withBudgetChanges). */
+export async function loadBudgetState(tx: Tx, manifest: Manifest): Promise<CurrentBudgets> {
+  const [tenants, profiles] = await Promise.all([
+    tx.tenant.findMany({ where: { slug: { in: manifest.tenants.map((t) => t.slug) } }, select: { slug: true, monthlyBudgetUsd: true } }),
+    tx.profile.findMany({ where: { slug: { in: manifest.profiles.map((p) => p.slug) } }, select: { slug: true, monthlyBudgetUsd: true } }),
+  ]);
+  const amount = (value: { toString(): string } | null) => (value === null ? null : Number(value.toString()));
+  return {
+    tenants: new Map(tenants.map((t) => [t.slug, amount(t.monthlyBudgetUsd)])),
+    profiles: new Map(profiles.map((p) => [p.slug, amount(p.monthlyBudgetUsd)])),
   };
 }

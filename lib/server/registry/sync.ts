@@ -5,6 +5,7 @@ import "server-only";
  * applied is what the state is at that moment.
  */
 import type { Database, Tx } from "@/lib/db";
+import { withBudgetChanges } from "@/lib/domain/budgets/registry-budgets";
 import { canonicalHash } from "@/lib/domain/hash";
 import { planHostAdd, planHostRevoke, planHostRotate, type HostAddInput, type HostRevokeInput, type HostRotateInput } from "@/lib/domain/registry/host-plan";
 import type { Manifest } from "@/lib/domain/registry/manifest-schema";
@@ -14,7 +15,7 @@ import type { ReceiptView } from "@/lib/server/audit";
 import { authorizePlan, loadCliActor } from "./actor";
 import { applyPlan } from "./apply-plan";
 import { RegistryError } from "./errors";
-import { loadRegistryState, stateQueryFor } from "./load-state";
+import { loadBudgetState, loadRegistryState, stateQueryFor } from "./load-state";
 
 export interface ApplyOptions {
   /** Email of the console user making the change. */
@@ -62,8 +63,10 @@ async function planAndApply(
   }, TX_OPTIONS);
 }
 
-const syncPlanner = (manifest: Manifest): Planner => async (tx) =>
-  planRegistrySync(manifest, await loadRegistryState(tx, stateQueryFor(manifest)));
+const syncPlanner = (manifest: Manifest): Planner => async (tx) => {
+  const [state, budgets] = await Promise.all([loadRegistryState(tx, stateQueryFor(manifest)), loadBudgetState(tx, manifest)]);
+  return withBudgetChanges(planRegistrySync(manifest, state), manifest, budgets);
+};
 
 export function planSync(database: Database, manifest: Manifest): Promise<RegistryPlan> {
   return planOnly(database, syncPlanner(manifest));
