@@ -12,28 +12,13 @@ import { BudgetAlerts, BudgetTable, BurnDownChart } from "./budget-panels";
 import { CostSeriesChart } from "./cost-series-chart";
 import { usd } from "./format";
 import { TopSpendersChart } from "./top-spenders-chart";
-
-function Figure({ label, value, hint, testId }: { label: string; value: string; hint?: string; testId?: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm" data-testid={testId}>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{value}</dd>
-      {hint ? <dd className="text-xs text-slate-500">{hint}</dd> : null}
-    </div>
-  );
-}
+import { DashboardAlert, Figure } from "../figure";
 
 const plural = (n: number, noun: string) => `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
 
 export function CostDashboard({ query }: { query: DashboardQuery }) {
   const { data: response, error, isPending, isFetching } = useDashboard<Data>("cost", query);
-  if (error) {
-    return (
-      <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900">
-        {error.message}
-      </p>
-    );
-  }
+  if (error) return <DashboardAlert message={error.message} />;
   const data = response?.data;
   const loading = isPending || isFetching;
   const range = response?.range ?? query.range;

@@ -5,7 +5,8 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { seriesColor } from "@/components/dashboards/palette";
 import type { CostDashboard, CostDimension, CostSeries } from "@/app/api/dashboards/cost/route";
 import type { RangeName } from "@/lib/domain/dashboards/range";
-import { bucketLabel, bucketTick, compact, usd } from "./format";
+import { bucketLabel, bucketTick } from "../buckets";
+import { compact, usd } from "./format";
 
 /** The label the loader gives the folded rest (lib/server/dashboards/cost.ts OTHER_LABEL). */
 const OTHER = "(other)";

@@ -5,7 +5,8 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { PALETTE } from "@/components/dashboards/palette";
 import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
-import { auditHref, bucketLabel, bucketSpan, bucketTick, timelineHref } from "./links";
+import { bucketLabel, bucketTick } from "../buckets";
+import { auditHref, bucketSpan, timelineHref } from "./links";
 
 type DeniedRow = SafetyDashboard["deniedEvents"]["byProfile"][number];
 type ApprovalPoint = SafetyDashboard["approvals"]["series"][number];

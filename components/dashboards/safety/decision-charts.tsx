@@ -5,7 +5,8 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { DECISION_COLORS } from "@/components/dashboards/palette";
 import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
-import { auditHref, bucketLabel, bucketSpan, bucketTick } from "./links";
+import { bucketLabel, bucketTick } from "../buckets";
+import { auditHref, bucketSpan } from "./links";
 
 /** Same order as lib/server/dashboards/safety.ts DECISION_TYPES (a client file must not import the server module). */
 const DECISIONS = ["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "THROTTLE", "DENY"] as const;

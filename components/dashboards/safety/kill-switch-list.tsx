@@ -1,7 +1,8 @@
 "use client";
 import Link from "next/link";
 import type { ChartProps } from "./safety-dashboard";
-import { auditHref, bucketLabel } from "./links";
+import { bucketLabel } from "../buckets";
+import { auditHref } from "./links";
 
 /** Kill switches engaged or released in the range (the markers on the decisions chart), newest first. */
 export function KillSwitchList({ data, scope, loading }: ChartProps) {

@@ -4,7 +4,6 @@
  * read the audit log there, or a profile's event timeline filtered by type.
  * Pure, so the chart handlers and the table anchors build the same links.
  */
-import type { RangeName } from "@/lib/domain/dashboards/range";
 import { auditQueryString } from "@/lib/schemas/audit-explorer";
 
 export interface LinkScope {
@@ -26,19 +25,6 @@ export function bucketSpan(bucket: string, bucketSec: number): { from: Date; to:
 /** A profile's event timeline, optionally one event type. */
 export function timelineHref(profile: string, type?: string): string {
   return `/profiles/${encodeURIComponent(profile)}${type ? `?type=${encodeURIComponent(type)}` : ""}#events`;
-}
-
-/** Short axis label of a bucket (UTC): time of day for hour and day, date for month. */
-export function bucketTick(bucket: string, range: RangeName): string {
-  const iso = new Date(bucket).toISOString();
-  if (range === "hour" || range === "day") return iso.slice(11, 16);
-  if (range === "week") return `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`;
-  return iso.slice(5, 10);
-}
-
-/** Full label of a bucket for tooltips and tables: "2026-11-20 11:00 UTC". */
-export function bucketLabel(bucket: string): string {
-  return `${new Date(bucket).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /** "42 s", "3.5 min", "2.1 h" — or "—" when there is nothing to measure. */

@@ -12,6 +12,7 @@ import { ApprovalsChart, DeniedEventsChart, RedactionsChart } from "./activity-c
 import { DecisionsChart, DenyRulesChart } from "./decision-charts";
 import { KillSwitchList } from "./kill-switch-list";
 import { formatDuration, type LinkScope } from "./links";
+import { DashboardAlert, Figure } from "../figure";
 
 export interface ChartProps {
   data: Data | undefined;
@@ -24,27 +25,11 @@ export interface ChartProps {
   loading: boolean;
 }
 
-function Figure({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{value}</dd>
-      {hint ? <dd className="text-xs text-slate-500">{hint}</dd> : null}
-    </div>
-  );
-}
-
 const n = (value: number | undefined) => (value === undefined ? "…" : value.toLocaleString("en-US"));
 
 export function SafetyDashboard({ query }: { query: DashboardQuery }) {
   const { data: response, error, isPending, isFetching } = useDashboard<Data>("safety", query);
-  if (error) {
-    return (
-      <p role="alert" className="rounded-md border border-rose-200 bg-rose-50 px-4 py-3 text-sm text-rose-900">
-        {error.message}
-      </p>
-    );
-  }
+  if (error) return <DashboardAlert message={error.message} />;
   const data = response?.data;
   // The audit explorer filters by tenant slug: a profile's tenant when only the profile was chosen.
   const scope: LinkScope = { tenant: response?.tenant?.slug ?? response?.profile?.tenantSlug ?? null, profile: response?.profile?.slug ?? null };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditHref, bucketLabel, bucketSpan, bucketTick, formatDuration, timelineHref } from "@/components/dashboards/safety/links";
+import { bucketLabel, bucketTick } from "@/components/dashboards/buckets";
+import { auditHref, bucketSpan, formatDuration, timelineHref } from "@/components/dashboards/safety/links";
 import { parseAuditQuery } from "@/lib/schemas/audit-explorer";
 
 describe("safety dashboard links", () => {
