@@ -45,17 +45,7 @@ export interface FiredAlert {
   webhookId: string | null;
 }
 
-interface InsertedRow {
-  id: string;
-  tenantId: string;
-  tenantSlug: string;
-  profileId: string | null;
-  profileSlug: string | null;
-  scopeKey: string;
-  threshold: number;
-  spendUsd: string;
-  budgetUsd: string;
-}
+type InsertedRow = Omit<FiredAlert, "periodStart" | "auditSeq" | "webhookId">;
 
 /** Check every budget once; returns the alerts this call fired (usually none). */
 export async function checkBudgets(database: Pick<Database, "sql">, options: CheckBudgetsOptions = {}): Promise<FiredAlert[]> {
