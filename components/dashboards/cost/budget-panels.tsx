@@ -8,6 +8,7 @@ import type { BudgetAlertRow, BudgetRow, CostDashboard } from "@/app/api/dashboa
 import { BUDGET_STATE_LABELS, type BudgetState, type BurnDownPoint } from "@/lib/domain/budgets/budget-math";
 import type { DashboardQuery } from "@/lib/schemas/dashboards";
 import { compact, costHref, usd } from "./format";
+import { TIME_MARGIN, valueAxis } from "../chart-props";
 
 const STATE_TONES: Record<BudgetState, Tone> = { ok: "green", warning: "amber", exceeded: "red" };
 
@@ -95,10 +96,10 @@ export function BurnDownChart({ data, loading }: { data: CostDashboard | undefin
       empty="No budget in this scope."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <LineChart data={points} margin={TIME_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} minTickGap={12} fontSize={11} />
-          <YAxis width={56} fontSize={11} tickFormatter={(v: number) => `$${compact(v)}`} />
+          <YAxis {...valueAxis((v) => `$${compact(v)}`)} />
           <Tooltip formatter={(v) => money(v === null || v === undefined ? null : Number(v))} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <ReferenceLine y={0} stroke="#000000" strokeWidth={1} label={{ value: "budget used up", position: "insideBottomLeft", fontSize: 10 }} />

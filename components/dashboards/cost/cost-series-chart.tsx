@@ -5,8 +5,9 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { seriesColor } from "@/components/dashboards/palette";
 import type { CostDashboard, CostDimension, CostSeries } from "@/app/api/dashboards/cost/route";
 import type { RangeName } from "@/lib/domain/dashboards/range";
-import { bucketLabel, bucketTick } from "../buckets";
+import { bucketLabel } from "../buckets";
 import { compact, usd } from "./format";
+import { bucketTooltipLabel, TIME_MARGIN, timeAxis, valueAxis } from "../chart-props";
 
 /** The label the loader gives the folded rest (lib/server/dashboards/cost.ts OTHER_LABEL). */
 const OTHER = "(other)";
@@ -66,11 +67,11 @@ export function CostSeriesChart({ data, range, loading }: { data: CostDashboard 
         empty="No model usage in this range."
       >
         <ResponsiveContainer width="100%" height="100%">
-          <AreaChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <AreaChart data={points} margin={TIME_MARGIN}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
-            <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b, range)} minTickGap={12} fontSize={11} />
-            <YAxis width={56} fontSize={11} tickFormatter={(v: number) => (metric === "cost" ? `$${compact(v)}` : compact(v))} />
-            <Tooltip labelFormatter={(b) => bucketLabel(String(b))} formatter={(v) => format(Number(v))} />
+            <XAxis {...timeAxis(range)} />
+            <YAxis {...valueAxis((v) => (metric === "cost" ? `$${compact(v)}` : compact(v)))} />
+            <Tooltip labelFormatter={bucketTooltipLabel} formatter={(v) => format(Number(v))} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {keys.map((k, i) => (
               <Area

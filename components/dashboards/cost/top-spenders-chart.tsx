@@ -5,6 +5,7 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { PALETTE } from "@/components/dashboards/palette";
 import type { CostDashboard, TopSpender } from "@/app/api/dashboards/cost/route";
 import { compact, profileHref, usd } from "./format";
+import { RANKED_MARGIN, rankedAxis, valueTicks } from "../chart-props";
 
 /** The range's most expensive profiles; a bar (or the table's profile link) opens the profile. */
 export function TopSpendersChart({ data, loading }: { data: CostDashboard | undefined; loading: boolean }) {
@@ -27,10 +28,10 @@ export function TopSpendersChart({ data, loading }: { data: CostDashboard | unde
       empty="No model usage in this range."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+        <BarChart data={rows} layout="vertical" margin={RANKED_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" fontSize={11} tickFormatter={(v: number) => `$${compact(v)}`} />
-          <YAxis type="category" dataKey="profile" width={160} fontSize={11} tickFormatter={(s: string) => (s.length > 26 ? `${s.slice(0, 25)}…` : s)} />
+          <XAxis type="number" {...valueTicks((v) => `$${compact(v)}`)} />
+          <YAxis {...rankedAxis("profile", 160)} />
           <Tooltip formatter={(v, _n, item) => [`${usd(Number(v))} (${(item?.payload as TopSpender | undefined)?.share ?? 0} %)`, "Cost"]} />
           <Bar
             dataKey="cost"

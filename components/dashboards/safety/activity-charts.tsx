@@ -5,15 +5,15 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { PALETTE } from "@/components/dashboards/palette";
 import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
-import { bucketLabel, bucketTick } from "../buckets";
+import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan, timelineHref } from "./links";
+import { bucketTooltipLabel, COUNT_AXIS, COUNT_TICKS, RANKED_MARGIN, rankedAxis, TIME_MARGIN, timeAxis } from "../chart-props";
 
 type DeniedRow = SafetyDashboard["deniedEvents"]["byProfile"][number];
 type ApprovalPoint = SafetyDashboard["approvals"]["series"][number];
 type RedactionPoint = SafetyDashboard["redactions"]["series"][number];
 
 const payloadOf = <T,>(item: { payload?: unknown }) => item.payload as T | undefined;
-const axis = { fontSize: 11 } as const;
 
 /** `tool.denied` and `egress.denied` host events by profile (top ten); a bar opens that profile's timeline of that type. */
 export function DeniedEventsChart({ data, loading }: ChartProps) {
@@ -44,10 +44,10 @@ export function DeniedEventsChart({ data, loading }: ChartProps) {
       empty="No tool.denied or egress.denied events in this range."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+        <BarChart data={rows} layout="vertical" margin={RANKED_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} {...axis} />
-          <YAxis type="category" dataKey="profile" width={150} interval={0} {...axis} tickFormatter={(p: string) => (p.length > 24 ? `${p.slice(0, 23)}…` : p)} />
+          <XAxis type="number" {...COUNT_TICKS} />
+          <YAxis {...rankedAxis("profile")} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           <Bar dataKey="tool" name="tool.denied" stackId="denied" maxBarSize={28} fill={PALETTE[3]} cursor="pointer" onClick={open("tool.denied")} />
@@ -93,11 +93,11 @@ export function ApprovalsChart({ data, range, bucketSec, scope, loading }: Chart
       empty="No approvals in this range."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <BarChart data={series} margin={TIME_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b, range)} minTickGap={12} {...axis} />
-          <YAxis allowDecimals={false} width={32} {...axis} />
-          <Tooltip labelFormatter={(b) => bucketLabel(String(b))} />
+          <XAxis {...timeAxis(range)} />
+          <YAxis {...COUNT_AXIS} />
+          <Tooltip labelFormatter={bucketTooltipLabel} />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {APPROVAL_SERIES.map((s) => (
             <Bar
@@ -145,11 +145,11 @@ export function RedactionsChart({ data, range, bucketSec, scope, loading }: Char
       empty="No redactions in this range."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+        <BarChart data={series} margin={TIME_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b, range)} minTickGap={12} {...axis} />
-          <YAxis allowDecimals={false} width={32} {...axis} />
-          <Tooltip labelFormatter={(b) => bucketLabel(String(b))} />
+          <XAxis {...timeAxis(range)} />
+          <YAxis {...COUNT_AXIS} />
+          <Tooltip labelFormatter={bucketTooltipLabel} />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {[
             { key: "redactions", label: "Values redacted", color: PALETTE[4] },

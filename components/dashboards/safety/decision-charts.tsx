@@ -5,8 +5,9 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { DECISION_COLORS } from "@/components/dashboards/palette";
 import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
-import { bucketLabel, bucketTick } from "../buckets";
+import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan } from "./links";
+import { bucketTooltipLabel, COUNT_AXIS, COUNT_TICKS, RANKED_MARGIN, rankedAxis, timeAxis } from "../chart-props";
 
 /** Same order as lib/server/dashboards/safety.ts DECISION_TYPES (a client file must not import the server module). */
 const DECISIONS = ["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "THROTTLE", "DENY"] as const;
@@ -61,9 +62,9 @@ export function DecisionsChart({ data, range, bucketSec, scope, loading }: Chart
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={series} margin={{ top: 16, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="bucket" tickFormatter={(b: string) => bucketTick(b, range)} minTickGap={12} fontSize={11} />
-          <YAxis allowDecimals={false} width={40} fontSize={11} />
-          <Tooltip labelFormatter={(b) => bucketLabel(String(b))} />
+          <XAxis {...timeAxis(range)} />
+          <YAxis {...COUNT_AXIS} />
+          <Tooltip labelFormatter={bucketTooltipLabel} />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {DECISIONS.map((d) => (
             <Bar
@@ -121,10 +122,10 @@ export function DenyRulesChart({ data, from, to, scope, loading }: ChartProps) {
       empty="No denied decisions in this range."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
+        <BarChart data={rows} layout="vertical" margin={RANKED_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" allowDecimals={false} fontSize={11} />
-          <YAxis type="category" dataKey="rule" width={150} interval={0} fontSize={11} tickFormatter={(rule: string) => (rule.length > 24 ? `${rule.slice(0, 23)}…` : rule)} />
+          <XAxis type="number" {...COUNT_TICKS} />
+          <YAxis {...rankedAxis("rule")} />
           <Tooltip formatter={(value, _name, item) => [value, (item?.payload as DenyRow | undefined)?.reason ?? "Denies"]} />
           <Bar
             dataKey="count"
