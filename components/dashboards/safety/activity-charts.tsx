@@ -1,13 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { BucketBars } from "@/components/dashboards/bucket-bars";
 import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card";
 import { PALETTE } from "@/components/dashboards/palette";
 import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan, timelineHref } from "./links";
-import { bucketTooltipLabel, COUNT_AXIS, COUNT_TICKS, RANKED_MARGIN, rankedAxis, TIME_MARGIN, timeAxis } from "../chart-props";
+import { COUNT_TICKS, RANKED_MARGIN, rankedAxis } from "../chart-props";
 
 type DeniedRow = SafetyDashboard["deniedEvents"]["byProfile"][number];
 type ApprovalPoint = SafetyDashboard["approvals"]["series"][number];
@@ -67,7 +68,6 @@ const APPROVAL_SERIES = [
 
 /** Approvals requested (by creation), approved and denied (by decision), expired (by expiry) per bucket. */
 export function ApprovalsChart({ data, range, bucketSec, scope, loading }: ChartProps) {
-  const router = useRouter();
   const series = data?.approvals.series ?? [];
   const totals = data?.approvals.totals;
   const any = totals ? Object.values(totals).some((v) => v > 0) : false;
@@ -92,36 +92,13 @@ export function ApprovalsChart({ data, range, bucketSec, scope, loading }: Chart
       loading={loading}
       empty="No approvals in this range."
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={series} margin={TIME_MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis {...timeAxis(range)} />
-          <YAxis {...COUNT_AXIS} />
-          <Tooltip labelFormatter={bucketTooltipLabel} />
-          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
-          {APPROVAL_SERIES.map((s) => (
-            <Bar
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              fill={s.color}
-              cursor={data?.auditLinks ? "pointer" : undefined}
-              onClick={(item) => {
-                const point = payloadOf<ApprovalPoint>(item);
-                const href = point && link(point);
-                if (href) router.push(href);
-              }}
-            />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+      <BucketBars series={series} range={range} bars={APPROVAL_SERIES} hrefOf={link} />
     </ChartCard>
   );
 }
 
 /** Secret-like values redacted at ingest per bucket, and the events that carried them. */
 export function RedactionsChart({ data, range, bucketSec, scope, loading }: ChartProps) {
-  const router = useRouter();
   const series = data?.redactions.series ?? [];
   const kinds = data?.redactions.kinds ?? [];
   const link = (p: RedactionPoint) => {
@@ -144,32 +121,15 @@ export function RedactionsChart({ data, range, bucketSec, scope, loading }: Char
       loading={loading}
       empty="No redactions in this range."
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={series} margin={TIME_MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis {...timeAxis(range)} />
-          <YAxis {...COUNT_AXIS} />
-          <Tooltip labelFormatter={bucketTooltipLabel} />
-          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
-          {[
-            { key: "redactions", label: "Values redacted", color: PALETTE[4] },
-            { key: "events", label: "Events", color: PALETTE[5] },
-          ].map((s) => (
-            <Bar
-              key={s.key}
-              dataKey={s.key}
-              name={s.label}
-              fill={s.color}
-              cursor={scope.profile || data?.auditLinks ? "pointer" : undefined}
-              onClick={(item) => {
-                const point = payloadOf<RedactionPoint>(item);
-                const href = point && link(point);
-                if (href) router.push(href);
-              }}
-            />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+      <BucketBars
+        series={series}
+        range={range}
+        bars={[
+          { key: "redactions", label: "Values redacted", color: PALETTE[4] },
+          { key: "events", label: "Events", color: PALETTE[5] },
+        ]}
+        hrefOf={link}
+      />
     </ChartCard>
   );
 }

@@ -1,13 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { BucketBars } from "@/components/dashboards/bucket-bars";
 import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card";
 import { DECISION_COLORS } from "@/components/dashboards/palette";
 import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan } from "./links";
-import { bucketTooltipLabel, COUNT_AXIS, COUNT_TICKS, RANKED_MARGIN, rankedAxis, timeAxis } from "../chart-props";
+import { COUNT_TICKS, RANKED_MARGIN, rankedAxis } from "../chart-props";
 
 /** Same order as lib/server/dashboards/safety.ts DECISION_TYPES (a client file must not import the server module). */
 const DECISIONS = ["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "THROTTLE", "DENY"] as const;
@@ -22,16 +23,12 @@ const DECISION_LABELS: Record<(typeof DECISIONS)[number], string> = {
 type DecisionPoint = SafetyDashboard["decisions"]["series"][number];
 type DenyRow = SafetyDashboard["denies"]["top"][number];
 
-/** Recharts hands a bar's data point to onClick as `payload`. */
-const payloadOf = <T,>(item: { payload?: unknown }) => item.payload as T | undefined;
-
 /**
  * Decisions by type per bucket, stacked, with kill-switch engagements and
  * releases as vertical markers on the same time axis. A bar opens the audit
  * entries of that bucket (job submissions carry the decision).
  */
 export function DecisionsChart({ data, range, bucketSec, scope, loading }: ChartProps) {
-  const router = useRouter();
   const series = data?.decisions.series ?? [];
   const total = data ? Object.values(data.decisions.totals).reduce((a, b) => a + b, 0) : 0;
   const link = (point: DecisionPoint) => {
@@ -59,40 +56,25 @@ export function DecisionsChart({ data, range, bucketSec, scope, loading }: Chart
       loading={loading}
       empty="No policy decisions in this range."
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={series} margin={{ top: 16, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis {...timeAxis(range)} />
-          <YAxis {...COUNT_AXIS} />
-          <Tooltip labelFormatter={bucketTooltipLabel} />
-          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
-          {DECISIONS.map((d) => (
-            <Bar
-              key={d}
-              dataKey={d}
-              name={DECISION_LABELS[d]}
-              stackId="decisions"
-              fill={DECISION_COLORS[d]}
-              cursor={data?.auditLinks ? "pointer" : undefined}
-              onClick={(item) => {
-                const point = payloadOf<DecisionPoint>(item);
-                const href = point && link(point);
-                if (href) router.push(href);
-              }}
-            />
-          ))}
-          {markers.map((m) => (
-            <ReferenceLine
-              key={`${m.id}-${m.kind}`}
-              x={m.bucket}
-              stroke={m.kind === "engaged" ? "#D55E00" : "#009E73"}
-              strokeDasharray="4 3"
-              strokeWidth={2}
-              label={{ value: m.kind === "engaged" ? "⏻" : "↺", position: "top", fontSize: 12 }}
-            />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+      <BucketBars
+        series={series}
+        range={range}
+        bars={DECISIONS.map((d) => ({ key: d, label: DECISION_LABELS[d], color: DECISION_COLORS[d] }))}
+        hrefOf={link}
+        stackId="decisions"
+        marginTop={16}
+      >
+        {markers.map((m) => (
+          <ReferenceLine
+            key={`${m.id}-${m.kind}`}
+            x={m.bucket}
+            stroke={m.kind === "engaged" ? "#D55E00" : "#009E73"}
+            strokeDasharray="4 3"
+            strokeWidth={2}
+            label={{ value: m.kind === "engaged" ? "⏻" : "↺", position: "top", fontSize: 12 }}
+          />
+        ))}
+      </BucketBars>
     </ChartCard>
   );
 }
