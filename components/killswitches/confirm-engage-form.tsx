@@ -3,13 +3,13 @@ import Link from "next/link";
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
+import { REASON_MAX } from "@/lib/domain/killswitch";
 
 type EngageAction = (
   prev: unknown,
   formData: FormData,
 ) => Promise<ActionResult<{ id: string; description: string; autoReleaseAt: string | null }>>;
 
-const REASON_MAX = 500; // REASON_MAX in lib/schemas/killswitches
 
 /**
  * Step two of engaging: the previewed target travels in hidden fields; the

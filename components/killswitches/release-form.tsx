@@ -2,10 +2,10 @@
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { ConfirmCancel, FieldAlert } from "@/components/ui/form-controls";
+import { REASON_MAX } from "@/lib/domain/killswitch";
 
 type ReleaseAction = (prev: unknown, formData: FormData) => Promise<ActionResult<{ id: string; releasedAt: string }>>;
 
-const REASON_MAX = 500; // REASON_MAX in lib/schemas/killswitches
 
 /** "Release" for one switch in force: asks for a reason, then shows the receipt. The row stays in history. */
 export function ReleaseForm({ switchId, description, action }: { switchId: string; description: string; action: ReleaseAction }) {

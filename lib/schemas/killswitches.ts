@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { capabilityProblem, KILL_SWITCH_SCOPES } from "@/lib/domain/killswitch";
+import { capabilityProblem, KILL_SWITCH_SCOPES, REASON_MAX } from "@/lib/domain/killswitch";
 
-export const REASON_MAX = 500;
 /** Break-glass: at most 7 days. */
 export const AUTO_RELEASE_MAX_MINUTES = 7 * 24 * 60;
 

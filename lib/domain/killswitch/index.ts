@@ -7,6 +7,9 @@
 import { matchesTopic, topicGlobProblem } from "@/lib/domain/policy/glob";
 
 export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] as const;
+
+/** Longest reason for engaging or releasing a switch (the schema and the forms' maxLength). */
+export const REASON_MAX = 500;
 export type KillSwitchScope = (typeof KILL_SWITCH_SCOPES)[number];
 
 export interface Capability {
