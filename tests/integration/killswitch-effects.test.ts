@@ -20,6 +20,7 @@ import { resetEnvCache } from "@/lib/env";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
 import { loadDirectives } from "@/lib/server/directives";
 import { engageKillSwitchAction, releaseKillSwitchAction } from "@/lib/server/killswitches";
+import { KILL_SWITCH_FENCE } from "@/lib/server/killswitches/fence";
 import { getPlatformKey, resetPlatformKeyCache } from "@/lib/server/platform-key";
 import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
@@ -201,7 +202,7 @@ describe.each(BACKENDS)("kill switch effects (%s)", (backend) => {
       const id = `ks_fence_${randomBytes(4).toString("hex")}`;
       // What engageKillSwitchAction does, held open: the fence lock, then the switch row.
       await engaging.query("BEGIN");
-      await engaging.query("SELECT pg_advisory_xact_lock(72290419)::text");
+      await engaging.query("SELECT pg_advisory_xact_lock($1)::text", [KILL_SWITCH_FENCE]);
       await engaging.query(
         `INSERT INTO "KillSwitch" (id, scope, "tenantId", "profileId", reason, "engagedBy", "engagedAt", "engageReceiptId")
          VALUES ($1, 'profile', $2::uuid, $3::uuid, 'engaged mid-decision', 'test', now(), 'rcpt_fence')`,

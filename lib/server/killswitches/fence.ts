@@ -12,7 +12,7 @@ import type { Tx } from "@/lib/db";
 import type { RawSql } from "@/lib/sql";
 
 /** Arbitrary, constant: "cellgate kill switch fence". */
-const KILL_SWITCH_FENCE = 72_290_419;
+export const KILL_SWITCH_FENCE = 72_290_419;
 
 /** In an engage's transaction, before the switch row is written. */
 export async function fenceEngage(tx: Tx): Promise<void> {
