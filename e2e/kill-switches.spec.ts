@@ -270,3 +270,18 @@ test("a capability switch narrowed to one profile, with an automatic release tim
   const minutes = (stored.autoReleaseAt!.getTime() - stored.engagedAt.getTime()) / 60_000;
   expect(minutes).toBe(30);
 });
+
+test("the capability field offers the catalog, the tenant's tools and the topics its policies name, and nothing of another tenant's", async ({ pageAs }) => {
+  const offered = async (email: string) => {
+    const page = await pageAs(email);
+    await page.goto("/kill-switches");
+    return page.locator("#ks-capabilities option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  };
+  const acme = await offered("tenant-admin@acme.demo");
+  // The catalog, a tool of acme-ticket-triage, a platform policy topic and acme's own tenant policy topic.
+  expect(acme).toEqual(expect.arrayContaining(["write-tools", "tool:update_ticket", "topic:job.*.read.**", "topic:job.*.read.search_kb"]));
+  const globex = await offered("tenant-admin@globex.demo");
+  expect(globex).toEqual(expect.arrayContaining(["write-tools", "topic:job.*.read.**"]));
+  expect(globex).not.toContain("topic:job.*.read.search_kb");
+  expect(globex).not.toContain("tool:update_ticket");
+});

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AUTO_RELEASE_MAX_MINUTES } from "@/lib/schemas/killswitches";
-import { CAPABILITIES, type KillSwitchScope } from "@/lib/domain/killswitch";
+import type { KillSwitchScope } from "@/lib/domain/killswitch";
 import { Field } from "@/components/ui/field";
 
 const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
@@ -30,6 +30,7 @@ export function EngageForm({
   tenants,
   allowGlobal,
   profiles,
+  capabilities,
 }: {
   values: EngageValues;
   errors: Partial<Record<EngageField, string>>;
@@ -38,6 +39,8 @@ export function EngageForm({
   allowGlobal: boolean;
   /** Profile slugs offered as suggestions. */
   profiles: string[];
+  /** Capabilities offered: the catalog, the profiles' tools, the topics of the policies in force. */
+  capabilities: { id: string; label: string }[];
 }) {
   const scopes = (Object.keys(SCOPE_LABELS) as KillSwitchScope[]).filter((s) => s !== "global" || allowGlobal);
   const err = (field: EngageField) => errors[field];
@@ -96,7 +99,7 @@ export function EngageForm({
             ))}
           </datalist>
         </Field>
-        <Field id="ks-capability" label="Capability" hint="A catalog id, or tool:<name> for one tool." error={err("capability")}>
+        <Field id="ks-capability" label="Capability" hint="A catalog id, tool:<name> for one tool, or topic:<glob> for a topic the policy names." error={err("capability")}>
           <input
             id="ks-capability"
             name="capability"
@@ -109,7 +112,7 @@ export function EngageForm({
             className={control}
           />
           <datalist id="ks-capabilities">
-            {CAPABILITIES.map((c) => (
+            {capabilities.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.label}
               </option>

@@ -10,6 +10,7 @@ import { AUTO_RELEASE_MAX_MINUTES } from "@/lib/schemas/killswitches";
 import { mayRun } from "@/lib/server/action";
 import { isAppError } from "@/lib/server/errors";
 import {
+  capabilityOptions,
   engageKillSwitchAction as engageKillSwitch,
   HISTORY_LIMIT,
   listKillSwitches,
@@ -87,10 +88,11 @@ export default async function KillSwitchesPage({ searchParams }: Props) {
 
   const now = new Date();
   const prisma = await db();
-  const [list, outcome, profiles] = await Promise.all([
+  const [list, outcome, profiles, capabilities] = await Promise.all([
     listKillSwitches(prisma, actor, now),
     wantsPreview ? preview(actor, values) : Promise.resolve(null),
     mayEngage ? listSimulatorProfiles(actor) : Promise.resolve([]),
+    mayEngage ? capabilityOptions(prisma, actor) : Promise.resolve([]),
   ]);
   const mayRelease = (sw: { tenant: { id: string } | null }) => mayRun(releaseKillSwitch, actor, { tenantId: sw.tenant?.id ?? null });
 
@@ -129,6 +131,7 @@ export default async function KillSwitchesPage({ searchParams }: Props) {
               tenants={tenants}
               allowGlobal={allowGlobal}
               profiles={profiles}
+              capabilities={capabilities.map((c) => ({ id: c.id, label: c.label }))}
             />
           </Section>
         ) : null}
