@@ -275,7 +275,7 @@ test("the capability field offers the catalog, the tenant's tools and the topics
   const offered = async (email: string) => {
     const page = await pageAs(email);
     await page.goto("/kill-switches");
-    return page.locator("#ks-capabilities option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    return page.locator("#ks-capability-options option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
   };
   const acme = await offered("tenant-admin@acme.demo");
   // The catalog, a tool of acme-ticket-triage, a platform policy topic and acme's own tenant policy topic.

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { AUTO_RELEASE_MAX_MINUTES } from "@/lib/schemas/killswitches";
-import type { KillSwitchScope } from "@/lib/domain/killswitch";
+import { TARGET_MAX, type KillSwitchScope } from "@/lib/domain/killswitch";
 import { Field } from "@/components/ui/field";
 
 const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
@@ -17,6 +17,49 @@ const SCOPE_LABELS: Record<KillSwitchScope, string> = {
 
 function describedBy(id: string, hint: boolean, error?: string): string | undefined {
   return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/** A free-text field with suggestions (a datalist), ids `ks-<name>` and `ks-<name>-options`. */
+function SuggestField({
+  name,
+  label,
+  hint,
+  placeholder,
+  value,
+  error,
+  options,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  placeholder: string;
+  value: string;
+  error: string | undefined;
+  options: { value: string; label?: string }[];
+}) {
+  const id = `ks-${name}`;
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      <input
+        id={id}
+        name={name}
+        defaultValue={value}
+        list={`${id}-options`}
+        placeholder={placeholder}
+        maxLength={TARGET_MAX}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, true, error)}
+        className={control}
+      />
+      <datalist id={`${id}-options`}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </datalist>
+    </Field>
+  );
 }
 
 /**
@@ -81,44 +124,24 @@ export function EngageForm({
             ))}
           </select>
         </Field>
-        <Field id="ks-profile" label="Profile" hint="For profile switches, or to narrow a capability." error={err("profile")}>
-          <input
-            id="ks-profile"
-            name="profile"
-            defaultValue={values.profile}
-            list="ks-profiles"
-            placeholder="acme-ticket-triage"
-            maxLength={200}
-            aria-invalid={err("profile") ? true : undefined}
-            aria-describedby={describedBy("ks-profile", true, err("profile"))}
-            className={control}
-          />
-          <datalist id="ks-profiles">
-            {profiles.map((slug) => (
-              <option key={slug} value={slug} />
-            ))}
-          </datalist>
-        </Field>
-        <Field id="ks-capability" label="Capability" hint="A catalog id, tool:<name> for one tool, or topic:<glob> for a topic the policy names." error={err("capability")}>
-          <input
-            id="ks-capability"
-            name="capability"
-            defaultValue={values.capability}
-            list="ks-capabilities"
-            placeholder="write-tools"
-            maxLength={200}
-            aria-invalid={err("capability") ? true : undefined}
-            aria-describedby={describedBy("ks-capability", true, err("capability"))}
-            className={control}
-          />
-          <datalist id="ks-capabilities">
-            {capabilities.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.label}
-              </option>
-            ))}
-          </datalist>
-        </Field>
+        <SuggestField
+          name="profile"
+          label="Profile"
+          hint="For profile switches, or to narrow a capability."
+          placeholder="acme-ticket-triage"
+          value={values.profile}
+          error={err("profile")}
+          options={profiles.map((slug) => ({ value: slug }))}
+        />
+        <SuggestField
+          name="capability"
+          label="Capability"
+          hint="A catalog id, tool:<name> for one tool, or topic:<glob> for a topic the policy names."
+          placeholder="write-tools"
+          value={values.capability}
+          error={err("capability")}
+          options={capabilities.map((c) => ({ value: c.id, label: c.label }))}
+        />
         <Field
           id="ks-auto"
           label="Release automatically after (minutes)"

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { capabilityProblem, KILL_SWITCH_SCOPES, REASON_MAX } from "@/lib/domain/killswitch";
+import { capabilityProblem, KILL_SWITCH_SCOPES, REASON_MAX, TARGET_MAX } from "@/lib/domain/killswitch";
 
 /** Break-glass: at most 7 days. */
 export const AUTO_RELEASE_MAX_MINUTES = 7 * 24 * 60;
 
 /** Form posts send "" for an empty optional field: treat it as absent. */
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-const optionalSlug = (what: string) =>
-  z.preprocess(blankToUndefined, z.string().trim().min(1).max(200, `${what} is too long`).optional());
+const optionalTarget = (what: string) =>
+  z.preprocess(blankToUndefined, z.string().trim().min(1).max(TARGET_MAX, `${what} is too long`).optional());
 
 const reason = z
   .string({ error: "Give a reason" })
@@ -17,9 +17,9 @@ const reason = z
 
 const targetFields = {
   scope: z.enum(KILL_SWITCH_SCOPES, { error: `scope must be one of ${KILL_SWITCH_SCOPES.join(", ")}` }),
-  tenant: optionalSlug("tenant"),
-  profile: optionalSlug("profile"),
-  capability: z.preprocess(blankToUndefined, z.string().trim().min(1).max(220, "capability is too long").optional()),
+  tenant: optionalTarget("tenant"),
+  profile: optionalTarget("profile"),
+  capability: optionalTarget("capability"),
 };
 
 type TargetShape = { scope: (typeof KILL_SWITCH_SCOPES)[number]; tenant?: string; profile?: string; capability?: string };

@@ -10,6 +10,8 @@ export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] 
 
 /** Longest reason for engaging or releasing a switch (the schema and the forms' maxLength). */
 export const REASON_MAX = 500;
+/** Longest tenant, profile or capability value of a switch's target (`topic:` and a 200-character glob). */
+export const TARGET_MAX = 220;
 export type KillSwitchScope = (typeof KILL_SWITCH_SCOPES)[number];
 
 export interface Capability {
