@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalize, CanonicalJsonError } from "./canonical-json";
+import { canonicalize, CanonicalJsonError, jsonString } from "./canonical-json";
 import { canonicalHash, sha256Hex } from "./hash";
 
 describe("canonicalize (RFC 8785)", () => {
@@ -36,6 +36,19 @@ describe("canonicalize (RFC 8785)", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalize(cyclic)).toThrow(/cyclic/);
+  });
+
+  it("writes a value shared by siblings each time, and catches a cycle through an array", () => {
+    const shared = { x: 1 };
+    expect(canonicalize({ b: [shared, shared, undefined], a: shared })).toBe('{"a":{"x":1},"b":[{"x":1},{"x":1},null]}');
+    const loop: unknown[] = [1];
+    loop.push({ back: loop });
+    expect(() => canonicalize(loop)).toThrow(/cyclic/);
+  });
+
+  it("writes strings exactly as JSON.stringify does, fast path or not", () => {
+    const strings = ["", "plain ASCII ~{}[]", 'quote "', "back\\slash", "tab\t", "nl\n", "\u0000\u001f\u007f", "ünïcødé €", "🔑", "\u2028\u2029", "\ud800 lone", "lone \udfff"];
+    for (const text of strings) expect(jsonString(text)).toBe(JSON.stringify(text));
   });
 
   it("gives the same hash whatever the member order", () => {

@@ -16,10 +16,19 @@ export class CanonicalJsonError extends Error {
 }
 
 export function canonicalize(value: unknown): string {
-  return serialize(value, new Set());
+  return serialize(value, []);
 }
 
-function serialize(value: unknown, seen: Set<object>): string {
+/** Printable ASCII except `"` and `\\`: JSON.stringify would return it unchanged, quoted. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A JSON string literal, as JSON.stringify writes it (RFC 8785 §3.2.2.2). */
+export function jsonString(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+}
+
+/** `open`: the objects and arrays being serialized, outermost first (a cycle repeats one). */
+function serialize(value: unknown, open: object[]): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "boolean":
@@ -31,7 +40,7 @@ function serialize(value: unknown, seen: Set<object>): string {
       // -0 serializes as 0 (RFC 8785 §3.2.2.3).
       return Object.is(value, -0) ? "0" : String(value);
     case "string":
-      return JSON.stringify(value);
+      return jsonString(value);
     case "bigint":
       throw new CanonicalJsonError("cannot canonicalize a bigint; convert it to a string or number first");
     case "object":
@@ -41,24 +50,29 @@ function serialize(value: unknown, seen: Set<object>): string {
   }
 
   const obj = value as object;
-  if (seen.has(obj)) throw new CanonicalJsonError("cannot canonicalize a cyclic structure");
-  seen.add(obj);
-  try {
-    if (Array.isArray(obj)) {
-      return `[${obj.map((item) => (item === undefined ? "null" : serialize(item, seen))).join(",")}]`;
+  if (open.includes(obj)) throw new CanonicalJsonError("cannot canonicalize a cyclic structure");
+  if (obj instanceof Date) return JSON.stringify(obj.toISOString());
+  open.push(obj);
+  let out: string;
+  if (Array.isArray(obj)) {
+    out = "[";
+    for (let i = 0; i < obj.length; i += 1) {
+      const item: unknown = obj[i];
+      out += `${i === 0 ? "" : ","}${item === undefined ? "null" : serialize(item, open)}`;
     }
-    if (obj instanceof Date) return JSON.stringify(obj.toISOString());
+    out += "]";
+  } else {
     const record = obj as Record<string, unknown>;
-    const keys = Object.keys(record)
-      .filter((key) => record[key] !== undefined)
-      .sort(compareUtf16);
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${serialize(record[key], seen)}`).join(",")}}`;
-  } finally {
-    seen.delete(obj);
+    // The default sort compares UTF-16 code units, the order RFC 8785 §3.2.3 prescribes.
+    const keys = Object.keys(record).sort();
+    out = "{";
+    for (const key of keys) {
+      const member = record[key];
+      if (member === undefined) continue;
+      out += `${out.length === 1 ? "" : ","}${jsonString(key)}:${serialize(member, open)}`;
+    }
+    out += "}";
   }
-}
-
-/** Plain `<` on JS strings already compares UTF-16 code units. */
-function compareUtf16(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  open.pop();
+  return out;
 }

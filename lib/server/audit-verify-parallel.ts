@@ -41,9 +41,14 @@ export interface ParallelOptions {
   minEntries?: number;
 }
 
-/** The worker resolves "server-only" under the react-server condition, like the CLI (its entry registers tsx itself). */
+/**
+ * The worker resolves "server-only" under the react-server condition, like
+ * the CLI (its entry registers tsx itself). Heap size flags are per process
+ * and a Worker refuses them.
+ */
 function workerExecArgv(): string[] {
-  return process.execArgv.some((a) => a.includes("react-server")) ? [...process.execArgv] : [...process.execArgv, "--conditions=react-server"];
+  const argv = process.execArgv.filter((a) => !/^--max-(semi|old)-space-size\b/.test(a));
+  return argv.some((a) => a.includes("react-server")) ? argv : [...argv, "--conditions=react-server"];
 }
 
 function walkStretch(task: StretchTask): Promise<ChainWalk> {
@@ -80,7 +85,7 @@ export function stitchStretches(start: ChainCursor, walks: readonly ChainWalk[])
 /** The verification, plus how many entries the parallel stretches walked (0: it fell back to one walk). */
 export type ParallelVerification = AuditVerification & { walkedInStretches: number };
 
-export async function verifyAuditLogParallel(sql: Pick<RawSql, "query">, options: ParallelOptions): Promise<ParallelVerification> {
+export async function verifyAuditLogParallel(sql: Pick<RawSql, "query" | "kind">, options: ParallelOptions): Promise<ParallelVerification> {
   const heads = await sql.query<{ seq: number }>(`SELECT seq FROM "AuditHead" WHERE id = 1`);
   const headSeq = Number(heads[0]?.seq ?? 0);
   const workers = Math.max(1, Math.min(options.workers ?? defaultStretches(), 8));

@@ -14,10 +14,10 @@ import { MerkleFrontier, type FrontierState } from "@/lib/domain/merkle";
 import { database, type Database } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { RawSql } from "@/lib/sql";
-import { auditEntriesAfter } from "./audit-verify";
+import { chainEntriesAfter } from "./audit-verify";
 import { getPlatformKey } from "./platform-key";
 
-type Query = Pick<RawSql, "query">;
+type Query = Pick<RawSql, "query" | "kind">;
 
 export interface StoredCheckpoint extends SignedCheckpoint {
   /** Row id (insertion order). */
@@ -150,7 +150,7 @@ export async function takeCheckpoint(database: Pick<Database, "sql">, options: T
     const frontier = resumed ?? MerkleFrontier.empty();
     let cursor: ChainCursor = resumed && last ? { seq: last.seq, hash: last.headHash } : GENESIS;
     for (;;) {
-      const records = await auditEntriesAfter(tx, cursor.seq, PAGE);
+      const records = await chainEntriesAfter(tx, cursor.seq, PAGE);
       if (records.length === 0) break;
       const result = verifyChainSegment(records, cursor);
       if (result.fault) throw new CheckpointError(`refusing to checkpoint a broken log: ${describeFault(result.fault)}`);

@@ -23,12 +23,12 @@ import os from "node:os";
 import path from "node:path";
 import type { Database, Tx } from "../../lib/db";
 import type { RawSql } from "../../lib/sql";
-import { GENESIS, verifyChainSegment, type AuditRecord } from "../../lib/domain/audit/chain";
+import { GENESIS, verifyChainSegment, type ChainEntry } from "../../lib/domain/audit/chain";
 import { generateEd25519Key } from "../../lib/domain/http-signatures";
 import { verifyPacket } from "../../lib/domain/packet";
 import { applyMigrations } from "../../lib/migrate";
 import { appendAudit, writeReceipt } from "../../lib/server/audit";
-import { auditEntriesAfter, verifyAuditLog } from "../../lib/server/audit-verify";
+import { chainEntriesAfter, verifyAuditLog } from "../../lib/server/audit-verify";
 import { defaultStretches, verifyAuditLogParallel } from "../../lib/server/audit-verify-parallel";
 import { takeCheckpoint } from "../../lib/server/checkpoints";
 import { verifyCheckpoints } from "../../lib/server/checkpoints/verify";
@@ -79,10 +79,10 @@ async function append(database: Database, tenantId: string, count: number, offse
   }
 }
 
-async function readAll(database: Database): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
+async function readAll(database: Database): Promise<ChainEntry[]> {
+  const out: ChainEntry[] = [];
   for (;;) {
-    const page = await auditEntriesAfter(database.sql, out.length, PAGE);
+    const page = await chainEntriesAfter(database.sql, out.length, PAGE);
     out.push(...page);
     if (page.length < PAGE) return out;
   }

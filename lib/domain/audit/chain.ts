@@ -10,7 +10,7 @@
  * fields as null. Sequence numbers start at 1 and have no gaps; entry 1's
  * prevHash is GENESIS_HASH.
  */
-import { canonicalize } from "../canonical-json";
+import { canonicalize, jsonString } from "../canonical-json";
 import { sha256Hex } from "../hash";
 
 export const GENESIS_HASH = "0".repeat(64);
@@ -37,36 +37,40 @@ export interface AuditRecord extends AuditFields {
 }
 
 /**
+ * Fields as hashed, where `time` may already be the ISO text
+ * (`Date.prototype.toISOString` form): verification reads it back from the
+ * database in that form and never builds a Date.
+ */
+export type ChainFields = Omit<AuditFields, "time"> & { time: Date | string };
+
+/** An entry as verification reads it: its hashed fields and stored hash. */
+export type ChainEntry = ChainFields & { hash: string };
+
+/**
  * The JCS text of an entry, written out for its fixed shape: the member names
  * below are already in RFC 8785 order (UTF-16 code units), so only `data`
  * goes through the general canonicalizer. Equal, byte for byte, to
  * `canonicalize({...})` of the same fields (tested), and several times faster,
  * which is what lets verification keep up with large logs.
  */
-export function canonicalAuditEntry(fields: AuditFields): string {
+export function canonicalAuditEntry(fields: ChainFields): string {
+  const time = typeof fields.time === "string" ? fields.time : fields.time.toISOString();
   return (
-    `{"action":${str(fields.action)},"actorId":${str(fields.actorId)},"actorType":${str(fields.actorType)}` +
+    `{"action":${jsonString(fields.action)},"actorId":${jsonString(fields.actorId)},"actorType":${jsonString(fields.actorType)}` +
     `,"data":${canonicalize(fields.data ?? null)},"decision":${nullable(fields.decision)}` +
-    `,"prevHash":${str(fields.prevHash)},"profileId":${nullable(fields.profileId)}` +
-    `,"requestHash":${nullable(fields.requestHash)},"resource":${str(fields.resource)}` +
+    `,"prevHash":${jsonString(fields.prevHash)},"profileId":${nullable(fields.profileId)}` +
+    `,"requestHash":${nullable(fields.requestHash)},"resource":${jsonString(fields.resource)}` +
     `,"resultHash":${nullable(fields.resultHash)},"seq":${canonicalize(fields.seq)}` +
-    `,"tenantId":${nullable(fields.tenantId)},"time":${str(fields.time.toISOString())}` +
+    `,"tenantId":${nullable(fields.tenantId)},"time":${jsonString(time)}` +
     `,"traceId":${nullable(fields.traceId)}}`
   );
 }
 
-/** Printable ASCII except `"` and `\`: serialized as is. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-function str(value: string): string {
-  return PLAIN.test(value) ? `"${value}"` : JSON.stringify(value);
-}
-
 function nullable(value: string | null): string {
-  return value === null ? "null" : str(value);
+  return value === null ? "null" : jsonString(value);
 }
 
-export function hashAuditEntry(fields: AuditFields): string {
+export function hashAuditEntry(fields: ChainFields): string {
   return sha256Hex(canonicalAuditEntry(fields));
 }
 
@@ -90,7 +94,7 @@ export const GENESIS: ChainCursor = { seq: 0, hash: GENESIS_HASH };
  * on the broken one).
  */
 export function verifyChainSegment(
-  entries: Iterable<AuditRecord>,
+  entries: Iterable<ChainEntry>,
   cursor: ChainCursor,
 ): { cursor: ChainCursor; fault: ChainFault | null; checked: number } {
   let { seq, hash } = cursor;

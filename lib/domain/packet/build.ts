@@ -4,7 +4,7 @@
  * Member names come from format.ts only; nothing user-supplied names a file.
  */
 import { sign, type KeyObject } from "node:crypto";
-import type { AuditRecord } from "../audit/chain";
+import type { ChainEntry } from "../audit/chain";
 import { canonicalize } from "../canonical-json";
 import type { SignedCheckpoint } from "../checkpoint";
 import { keyIdFor } from "../checkpoint";
@@ -39,7 +39,7 @@ export interface PacketInput {
   /** ISO-8601 UTC with milliseconds. */
   createdAt: string;
   /** The scope's entries in ascending seq order, all ≤ checkpoint.seq. */
-  entries: readonly AuditRecord[];
+  entries: readonly ChainEntry[];
   /** proofs[i]: inclusion proof of entries[i] in the checkpoint's tree. */
   proofs: readonly string[][];
   /** The anchor: the signed checkpoint the proofs lead to. */
@@ -63,7 +63,7 @@ export class PacketBuildError extends Error {
 }
 
 /** An audit record as its entries.jsonl line (time as ISO text), without the newline. */
-export function entryLine(e: AuditRecord): string {
+export function entryLine(e: ChainEntry): string {
   return canonicalEntryLine(e, e.hash);
 }
 

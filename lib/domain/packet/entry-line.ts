@@ -7,7 +7,7 @@
  * member (inside `data` it would come earlier, and inside a string value the
  * quotes would be escaped).
  */
-import { canonicalAuditEntry, type AuditFields } from "../audit/chain";
+import { canonicalAuditEntry, type ChainFields } from "../audit/chain";
 import { sha256Hex } from "../hash";
 
 function splice(chainText: string, hash: string): string {
@@ -16,12 +16,12 @@ function splice(chainText: string, hash: string): string {
 }
 
 /** The canonical line (without "\n") for an entry and its stored hash. */
-export function canonicalEntryLine(fields: AuditFields, hash: string): string {
+export function canonicalEntryLine(fields: ChainFields, hash: string): string {
   return splice(canonicalAuditEntry(fields), hash);
 }
 
 /** The recomputed entry hash and the canonical line the fields must have been written as. */
-export function recomputeEntry(fields: AuditFields, storedHash: string): { hash: string; line: string } {
+export function recomputeEntry(fields: ChainFields, storedHash: string): { hash: string; line: string } {
   const text = canonicalAuditEntry(fields);
   return { hash: sha256Hex(text), line: splice(text, storedHash) };
 }

@@ -128,7 +128,7 @@ describe("evidence packets: tampering", () => {
     const foreign = log.entries.find((e) => e.tenantId === log.tenants[1]!.id && e.seq > input.entries[0]!.seq)!;
     const entries = [...input.entries, foreign].sort((a, b) => a.seq - b.seq);
     const proofs = entries.map((e) => log.tree.inclusionProof(e.seq - 1, 40));
-    const result = verifyPacket(buildPacket({ ...input, entries, proofs, scope: { ...input.scope, to: input.entries[3]!.time.toISOString() } }));
+    const result = verifyPacket(buildPacket({ ...input, entries, proofs, scope: { ...input.scope, to: new Date(input.entries[3]!.time).toISOString() } }));
     expect(result.failures).toEqual(expect.arrayContaining([
       { member: MEMBERS.entries, message: expect.stringMatching(new RegExp(`entry ${foreign.seq} .*belongs to another tenant`)) },
       { member: MEMBERS.entries, message: expect.stringMatching(/outside the time range/) },

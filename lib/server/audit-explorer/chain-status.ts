@@ -14,7 +14,7 @@ import "server-only";
  */
 import { hashAuditEntry, type ChainCursor } from "@/lib/domain/audit/chain";
 import type { RawSql } from "@/lib/sql";
-import { auditEntriesAfter, verifyAuditLog } from "../audit-verify";
+import { chainEntriesAfter, verifyAuditLog } from "../audit-verify";
 import { checkpointStatus, type CheckpointStatus } from "../checkpoints/status";
 
 export type { CheckpointStatus };
@@ -100,7 +100,7 @@ async function chainOnlyStatus(sql: RawSql, now: Date, options: { forceFull?: bo
 async function verifySince(sql: RawSql, start: ChainCursor, pageSize: number): Promise<ChainCursor | null> {
   if (start.seq > 0) {
     // The entry the cursor ends on must still be exactly what was verified: stored hash AND contents.
-    const anchor = (await auditEntriesAfter(sql, start.seq - 1, 1))[0];
+    const anchor = (await chainEntriesAfter(sql, start.seq - 1, 1))[0];
     if (!anchor || anchor.seq !== start.seq || anchor.hash !== start.hash || hashAuditEntry(anchor) !== start.hash) return null;
   }
   const result = await verifyAuditLog(sql, { pageSize, from: start });

@@ -20,7 +20,7 @@ import { MerkleFrontier, type FrontierState } from "@/lib/domain/merkle";
 import type { RawSql } from "@/lib/sql";
 import { checkpointsAfter, publicCheckpoint, type StoredCheckpoint } from "../checkpoints";
 
-type Query = Pick<RawSql, "query">;
+type Query = Pick<RawSql, "query" | "kind">;
 
 export type CheckpointsVerification =
   | { ok: true; checkpoints: number; latest: { id: number; seq: number; time: string } | null; external: { seq: number; time: string } | null }

@@ -14,11 +14,12 @@ import "server-only";
  *   tenant and the scope's profile level(s);
  * - registry: a snapshot of the scope's profiles and the hosts bound to them.
  */
-import type { AuditRecord } from "@/lib/domain/audit/chain";
+import type { ChainEntry } from "@/lib/domain/audit/chain";
 import type { PolicyDocument } from "@/lib/domain/packet";
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { RawSql } from "@/lib/sql";
+import { hashedEntries } from "../audit-verify";
 
 export interface PacketScopeIds {
   tenant: { id: string; slug: string; name: string };
@@ -29,31 +30,20 @@ export interface PacketScopeIds {
 
 const PAGE = 10_000;
 
-type EntryRow = Omit<AuditRecord, "time" | "data" | "seq"> & { seq: number | string; time: Date | string; data: unknown };
-
-/** The scope's audit entries in [from, to) with seq ≤ `upToSeq`, ascending seq. */
-export async function scopedEntries(sql: Pick<RawSql, "query">, scope: PacketScopeIds, upToSeq: number): Promise<AuditRecord[]> {
-  const out: AuditRecord[] = [];
+/** The scope's audit entries in [from, to) with seq ≤ `upToSeq`, ascending seq, as the chain hashes them. */
+export async function scopedEntries(sql: Pick<RawSql, "query" | "kind">, scope: PacketScopeIds, upToSeq: number): Promise<ChainEntry[]> {
+  const out: ChainEntry[] = [];
   let after = 0;
   for (;;) {
-    const rows = await sql.query<EntryRow>(
-      `SELECT seq, time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
-              "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId", data, "prevHash", hash
-         FROM "AuditEntry"
-        WHERE "tenantId" = $1::uuid AND ($2::uuid IS NULL OR "profileId" = $2::uuid)
-          AND time >= $3::timestamptz AND time < $4::timestamptz AND seq > $5 AND seq <= $6
-        ORDER BY seq LIMIT $7`,
-      [scope.tenant.id, scope.profile?.id ?? null, scope.from.toISOString(), scope.to.toISOString(), after, upToSeq, PAGE],
+    const page = await hashedEntries(
+      sql,
+      `"tenantId" = $1::uuid AND ($2::uuid IS NULL OR "profileId" = $2::uuid)
+         AND time >= $3::timestamptz AND time < $4::timestamptz AND seq > $5 AND seq <= $6`,
+      [scope.tenant.id, scope.profile?.id ?? null, scope.from.toISOString(), scope.to.toISOString(), after, upToSeq],
+      PAGE,
     );
-    for (const r of rows) {
-      out.push({
-        ...r,
-        seq: Number(r.seq),
-        time: r.time instanceof Date ? r.time : new Date(r.time),
-        data: typeof r.data === "string" ? (JSON.parse(r.data) as unknown) : r.data,
-      });
-    }
-    if (rows.length < PAGE) return out;
+    out.push(...page);
+    if (page.length < PAGE) return out;
     after = out[out.length - 1]!.seq;
   }
 }
