@@ -47,6 +47,12 @@ describe("hashAuditEntry", () => {
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("hashes a time given as its ISO text exactly as the Date, and any other text differently", () => {
+    const [entry] = chain(1);
+    expect(hashAuditEntry({ ...entry!, time: entry!.time.toISOString() })).toBe(entry!.hash);
+    expect(hashAuditEntry({ ...entry!, time: entry!.time.toISOString().replace(".000Z", "Z") })).not.toBe(entry!.hash);
+  });
+
   it("does not depend on the key order of data, but on every value", () => {
     const [entry] = chain(1);
     const reordered = { ...entry!, data: { nested: { a: [1, "x"], b: 2 }, seq: 1 } };
