@@ -5,7 +5,7 @@ import "server-only";
  * compared with the last entry, so a removed tail (truncation) is caught too.
  * Reports the first fault only: every later hash depends on it.
  */
-import { GENESIS, verifyChainSegment, describeFault, type AuditRecord, type ChainCursor, type ChainEntry, type ChainFault } from "@/lib/domain/audit/chain";
+import { GENESIS, verifyChainSegment, describeFault, type ChainCursor, type ChainEntry, type ChainFault } from "@/lib/domain/audit/chain";
 import type { RawSql } from "@/lib/sql";
 
 export type AuditVerification =
@@ -89,11 +89,6 @@ export async function hashedEntries(sql: Reader, where: string, params: readonly
 /** Entries with seq > `after` (and ≤ `upTo`, when given), in order, as the chain hashes them. */
 export function chainEntriesAfter(sql: Reader, after: number, limit: number, upTo?: number): Promise<ChainEntry[]> {
   return upTo === undefined ? hashedEntries(sql, "seq > $1", [after], limit) : hashedEntries(sql, "seq > $1 AND seq <= $2", [after, upTo], limit);
-}
-
-/** Entries as records (time as a Date), for callers that show or re-export them. */
-export async function auditEntriesAfter(sql: Reader, after: number, limit: number, upTo?: number): Promise<AuditRecord[]> {
-  return (await chainEntriesAfter(sql, after, limit, upTo)).map((e) => ({ ...e, time: new Date(e.time) }));
 }
 
 /** What walking a stretch of the chain found. */

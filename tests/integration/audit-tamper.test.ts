@@ -17,9 +17,9 @@ import { verifyCheckpoint, type SignedCheckpoint } from "@/lib/domain/checkpoint
 import { generateEd25519Key } from "@/lib/domain/http-signatures";
 import { applyMigrations } from "@/lib/migrate";
 import { appendAudit } from "@/lib/server/audit";
-import { hashAuditEntry, type AuditRecord } from "@/lib/domain/audit/chain";
+import { hashAuditEntry, type ChainEntry } from "@/lib/domain/audit/chain";
 import { resetEnvCache } from "@/lib/env";
-import { auditEntriesAfter } from "@/lib/server/audit-verify";
+import { chainEntriesAfter } from "@/lib/server/audit-verify";
 import { publicCheckpoint, takeCheckpoint } from "@/lib/server/checkpoints";
 import { getPlatformKey, resetPlatformKeyCache } from "@/lib/server/platform-key";
 import { BACKENDS, createTestDatabase, randomSlug, type Backend } from "../support/databases";
@@ -77,16 +77,16 @@ async function appendEntries(db: Database, n: number): Promise<void> {
 const UNLOCK = `ALTER TABLE "AuditEntry" DISABLE TRIGGER USER; ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER USER;`;
 const LOCK = `ALTER TABLE "AuditEntry" ENABLE TRIGGER USER; ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER USER;`;
 
-async function entry(db: Database, seq: number): Promise<AuditRecord> {
-  return (await auditEntriesAfter(db.sql, seq - 1, 1))[0]!;
+async function entry(db: Database, seq: number): Promise<ChainEntry> {
+  return (await chainEntriesAfter(db.sql, seq - 1, 1))[0]!;
 }
 
-async function insertRecord(db: Database, r: AuditRecord): Promise<void> {
+async function insertRecord(db: Database, r: ChainEntry): Promise<void> {
   await db.sql.query(
     `INSERT INTO "AuditEntry" (seq, time, "actorType", "actorId", action, resource, "tenantId", "profileId", decision,
        "requestHash", "resultHash", "traceId", data, "prevHash", hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7::uuid, $8::uuid, $9, $10, $11, $12, $13::jsonb, $14, $15)`,
-    [r.seq, r.time.toISOString(), r.actorType, r.actorId, r.action, r.resource, r.tenantId, r.profileId, r.decision,
+    [r.seq, new Date(r.time).toISOString(), r.actorType, r.actorId, r.action, r.resource, r.tenantId, r.profileId, r.decision,
       r.requestHash, r.resultHash, r.traceId, JSON.stringify(r.data), r.prevHash, r.hash],
   );
 }
@@ -94,7 +94,7 @@ async function insertRecord(db: Database, r: AuditRecord): Promise<void> {
 /** Re-hash entries from `fromSeq` on with forged data, so the chain itself still verifies. */
 async function rewriteTail(db: Database, fromSeq: number): Promise<void> {
   let prev = (await entry(db, fromSeq - 1)).hash;
-  for (const r of await auditEntriesAfter(db.sql, fromSeq - 1, 1_000)) {
+  for (const r of await chainEntriesAfter(db.sql, fromSeq - 1, 1_000)) {
     const forged = { ...r, data: { forged: true, seq: r.seq }, prevHash: prev };
     forged.hash = hashAuditEntry(forged);
     await db.sql.query(`UPDATE "AuditEntry" SET data = $1::jsonb, "prevHash" = $2, hash = $3 WHERE seq = $4`, [

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { hashAuditEntry } from "@/lib/domain/audit/chain";
 import { appendAudit } from "@/lib/server/audit";
-import { auditEntriesAfter, verifyAuditLog } from "@/lib/server/audit-verify";
+import { chainEntriesAfter, verifyAuditLog } from "@/lib/server/audit-verify";
 import { verifyAuditLogParallel } from "@/lib/server/audit-verify-parallel";
 import { createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 
@@ -81,7 +81,7 @@ describe("parallel audit verify (postgresql)", () => {
   it("catches a re-hashed forgery inside one stretch by its link to the next stretch", async () => {
     const db = await logOf30();
     // Entry 12 forged and re-hashed, so stretch 2 alone still chains up to entry 12's new hash…
-    const [twelve] = await auditEntriesAfter(db.sql, 11, 1);
+    const [twelve] = await chainEntriesAfter(db.sql, 11, 1);
     const forged = { ...twelve!, data: { forged: true } };
     forged.hash = hashAuditEntry(forged);
     await db.sql.query(`UPDATE "AuditEntry" SET data = $1::jsonb, hash = $2 WHERE seq = 12`, [JSON.stringify(forged.data), forged.hash]);
