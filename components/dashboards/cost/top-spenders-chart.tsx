@@ -1,11 +1,12 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card";
 import { PALETTE } from "@/components/dashboards/palette";
 import type { CostDashboard, TopSpender } from "@/app/api/dashboards/cost/route";
 import { compact, profileHref, usd } from "./format";
-import { RANKED_MARGIN, rankedAxis, valueTicks } from "../chart-props";
+import { rankedAxis, valueTicks } from "../chart-props";
+import { RankedBars } from "../ranked-bars";
 
 /** The range's most expensive profiles; a bar (or the table's profile link) opens the profile. */
 export function TopSpendersChart({ data, loading }: { data: CostDashboard | undefined; loading: boolean }) {
@@ -27,25 +28,22 @@ export function TopSpendersChart({ data, loading }: { data: CostDashboard | unde
       loading={loading}
       empty="No model usage in this range."
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={RANKED_MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" {...valueTicks((v) => `$${compact(v)}`)} />
-          <YAxis {...rankedAxis("profile", 160)} />
-          <Tooltip formatter={(v, _n, item) => [`${usd(Number(v))} (${(item?.payload as TopSpender | undefined)?.share ?? 0} %)`, "Cost"]} />
-          <Bar
-            dataKey="cost"
-            name="Cost"
-            fill={PALETTE[0]}
-            cursor="pointer"
-            isAnimationActive={false}
-            onClick={(item) => {
-              const row = (item as { payload?: TopSpender }).payload;
-              if (row) router.push(profileHref(row.profile));
-            }}
-          />
-        </BarChart>
-      </ResponsiveContainer>
+      <RankedBars rows={rows}>
+        <XAxis type="number" {...valueTicks((v) => `$${compact(v)}`)} />
+        <YAxis {...rankedAxis("profile", 160)} />
+        <Tooltip formatter={(v, _n, item) => [`${usd(Number(v))} (${(item?.payload as TopSpender | undefined)?.share ?? 0} %)`, "Cost"]} />
+        <Bar
+          dataKey="cost"
+          name="Cost"
+          fill={PALETTE[0]}
+          cursor="pointer"
+          isAnimationActive={false}
+          onClick={(item) => {
+            const row = (item as { payload?: TopSpender }).payload;
+            if (row) router.push(profileHref(row.profile));
+          }}
+        />
+      </RankedBars>
     </ChartCard>
   );
 }

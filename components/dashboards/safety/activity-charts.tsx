@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { BucketBars } from "@/components/dashboards/bucket-bars";
 import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card";
 import { PALETTE } from "@/components/dashboards/palette";
@@ -8,7 +8,8 @@ import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan, timelineHref } from "./links";
-import { COUNT_TICKS, RANKED_MARGIN, rankedAxis } from "../chart-props";
+import { COUNT_TICKS, rankedAxis } from "../chart-props";
+import { RankedBars } from "../ranked-bars";
 
 type DeniedRow = SafetyDashboard["deniedEvents"]["byProfile"][number];
 type ApprovalPoint = SafetyDashboard["approvals"]["series"][number];
@@ -44,17 +45,14 @@ export function DeniedEventsChart({ data, loading }: ChartProps) {
       loading={loading}
       empty="No tool.denied or egress.denied events in this range."
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={RANKED_MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" {...COUNT_TICKS} />
-          <YAxis {...rankedAxis("profile")} />
-          <Tooltip />
-          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
-          <Bar dataKey="tool" name="tool.denied" stackId="denied" maxBarSize={28} fill={PALETTE[3]} cursor="pointer" onClick={open("tool.denied")} />
-          <Bar dataKey="egress" name="egress.denied" stackId="denied" maxBarSize={28} fill={PALETTE[0]} cursor="pointer" onClick={open("egress.denied")} />
-        </BarChart>
-      </ResponsiveContainer>
+      <RankedBars rows={rows}>
+        <XAxis type="number" {...COUNT_TICKS} />
+        <YAxis {...rankedAxis("profile")} />
+        <Tooltip />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+        <Bar dataKey="tool" name="tool.denied" stackId="denied" maxBarSize={28} fill={PALETTE[3]} cursor="pointer" onClick={open("tool.denied")} />
+        <Bar dataKey="egress" name="egress.denied" stackId="denied" maxBarSize={28} fill={PALETTE[0]} cursor="pointer" onClick={open("egress.denied")} />
+      </RankedBars>
     </ChartCard>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { BucketBars } from "@/components/dashboards/bucket-bars";
 import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card";
 import { DECISION_COLORS } from "@/components/dashboards/palette";
@@ -8,7 +8,8 @@ import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan } from "./links";
-import { COUNT_TICKS, RANKED_MARGIN, rankedAxis } from "../chart-props";
+import { COUNT_TICKS, rankedAxis } from "../chart-props";
+import { RankedBars } from "../ranked-bars";
 
 /** Same order as lib/server/dashboards/safety.ts DECISION_TYPES (a client file must not import the server module). */
 const DECISIONS = ["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "THROTTLE", "DENY"] as const;
@@ -103,25 +104,22 @@ export function DenyRulesChart({ data, from, to, scope, loading }: ChartProps) {
       loading={loading}
       empty="No denied decisions in this range."
     >
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} layout="vertical" margin={RANKED_MARGIN}>
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" {...COUNT_TICKS} />
-          <YAxis {...rankedAxis("rule")} />
-          <Tooltip formatter={(value, _name, item) => [value, (item?.payload as DenyRow | undefined)?.reason ?? "Denies"]} />
-          <Bar
-            dataKey="count"
-            name="Denies"
-            maxBarSize={28}
-            fill={DECISION_COLORS.DENY}
-            cursor={data?.auditLinks ? "pointer" : undefined}
-            onClick={() => {
-              const href = link();
-              if (href) router.push(href);
-            }}
-          />
-        </BarChart>
-      </ResponsiveContainer>
+      <RankedBars rows={rows}>
+        <XAxis type="number" {...COUNT_TICKS} />
+        <YAxis {...rankedAxis("rule")} />
+        <Tooltip formatter={(value, _name, item) => [value, (item?.payload as DenyRow | undefined)?.reason ?? "Denies"]} />
+        <Bar
+          dataKey="count"
+          name="Denies"
+          maxBarSize={28}
+          fill={DECISION_COLORS.DENY}
+          cursor={data?.auditLinks ? "pointer" : undefined}
+          onClick={() => {
+            const href = link();
+            if (href) router.push(href);
+          }}
+        />
+      </RankedBars>
     </ChartCard>
   );
 }

@@ -6,6 +6,7 @@ import { EventTimeline } from "@/components/profile/event-timeline";
 import { EvidenceChecklist } from "@/components/profile/evidence-checklist";
 import { ProfileAudit, ProfileControls } from "@/components/profile/profile-controls";
 import { ProfileFacts, ProfilePolicy } from "@/components/profile/profile-facts";
+import { ProfileHeading } from "@/components/profile/profile-heading";
 import { ProfileHosts } from "@/components/profile/profile-hosts";
 import { RedactionNotice } from "@/components/profile/redaction-notice";
 import { formatTime, timeAgo } from "@/components/ui/format";
@@ -62,20 +63,13 @@ export default async function ProfilePage({ params, searchParams }: Props) {
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/profiles" className="hover:text-slate-900 hover:underline">
-          Registry
-        </Link>{" "}
-        / <span aria-current="page">{profile.slug}</span>
-      </nav>
-      <div className="mb-5 flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-semibold tracking-tight text-slate-900">{profile.slug}</h1>
+      <ProfileHeading parent={{ href: "/profiles", label: "Registry" }} slug={profile.slug}>
         <HealthBadge health={profile.health} />
         <TierBadge tier={profile.tier} />
         <StageBadge stage={profile.canaryStage} />
         <span className="text-sm text-slate-500">{profile.tenant.name}</span>
         <UnitState profile={profile} now={now} />
-      </div>
+      </ProfileHeading>
       <ProfileKillSwitchBanner actor={actor} profile={profile} />
       <RedactionNotice redacted={timeline.redacted} />
       <div className="grid gap-4 lg:grid-cols-2">

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ControlsMatrix } from "@/components/dashboards/readiness/controls-matrix";
 import { EvidenceChecklist } from "@/components/profile/evidence-checklist";
+import { ProfileHeading } from "@/components/profile/profile-heading";
 import { shortHash } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
 import { StageBadge, TierBadge } from "@/components/ui/status";
@@ -26,21 +27,14 @@ export default async function ReadinessDetailPage({ params }: Props) {
   if (!detail) notFound();
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
-        <Link href="/readiness" className="hover:text-slate-900 hover:underline">
-          Readiness
-        </Link>{" "}
-        / <span aria-current="page">{detail.slug}</span>
-      </nav>
-      <div className="mb-5 flex flex-wrap items-center gap-3">
-        <h1 className="text-xl font-semibold tracking-tight text-slate-900">{detail.slug}</h1>
+      <ProfileHeading parent={{ href: "/readiness", label: "Readiness" }} slug={detail.slug}>
         <TierBadge tier={detail.tier} />
         <StageBadge stage={detail.stage} />
         <span className="text-sm text-slate-500">{detail.tenant.name}</span>
         <Link href={`/profiles/${detail.slug}`} className="text-sm font-medium text-indigo-700 hover:underline">
           Profile page
         </Link>
-      </div>
+      </ProfileHeading>
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="space-y-4">
           <EvidenceChecklist checklist={detail.checklist} now={now} />
