@@ -1,3 +1,4 @@
+import { holdsAnywhere } from "@/lib/authz";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { Breakdown, StatCard } from "@/components/overview/breakdown";
@@ -20,7 +21,7 @@ const HEALTH_TEXT = { healthy: "text-emerald-700", degraded: "text-amber-700", d
 export default async function OverviewPage() {
   const actor = await requireActor();
   const policyProblems = await readablePolicyProblems(actor);
-  if (actor.tenants.length === 0 && !actor.platformAdmin) {
+  if (!holdsAnywhere(actor, "registry.read")) {
     return (
       <>
         <PageHeader title="Overview" />

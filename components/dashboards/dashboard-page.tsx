@@ -1,3 +1,4 @@
+import { holdsAnywhere } from "@/lib/authz";
 import type { ComponentType } from "react";
 import { EmptyState, PageHeader } from "@/components/ui/section";
 import { parseDashboardPageQuery, type DashboardQuery } from "@/lib/schemas/dashboards";
@@ -24,7 +25,7 @@ export async function DashboardPage({
 }) {
   const actor = await requireActor();
   const { query, problems } = parseDashboardPageQuery(searchParams);
-  if (actor.tenants.length === 0 && !actor.platformAdmin) {
+  if (!holdsAnywhere(actor, "registry.read")) {
     return (
       <>
         <PageHeader title={title} description={description} />

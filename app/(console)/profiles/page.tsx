@@ -1,3 +1,4 @@
+import { holdsAnywhere } from "@/lib/authz";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
@@ -25,7 +26,7 @@ export default async function RegistryPage({
   const canonical = registryQueryString(query);
   if (problems.length === 0 && canonical !== receivedQueryString(raw)) redirect(`/profiles${canonical}`);
 
-  if (actor.tenants.length === 0 && !actor.platformAdmin) {
+  if (!holdsAnywhere(actor, "registry.read")) {
     return (
       <>
         <PageHeader title="Registry" />
