@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   authorize,
   can,
+  coversScope,
   holdsAnywhere,
+  inScope,
   PERMISSIONS,
-  readableTenantIds,
   ROLES,
-  tenantsWith,
+  scopeFor,
+  TOKEN_PERMISSIONS,
+  withinScope,
   type Actor,
   type Permission,
   type TenantRole,
@@ -18,91 +21,74 @@ const OTHER = "tenant-other";
 /**
  * DESIGN.md "Who may do what", transcribed by hand (not derived from the
  * module under test). Columns: own tenant, other tenant, platform scope.
- * Beyond that table: `metrics.read` (issue 6's fleet-wide Prometheus figures)
- * is platform data, so platform admins only.
+ * Beyond that table: `metrics.read` (fleet-wide Prometheus figures) and
+ * `audit.checkpoint` are platform data, so platform admins only;
+ * `audit.verify` is the chain check every auditor's audit panel shows (held
+ * in one's own tenant, and platform-wide for anyone holding it somewhere);
+ * anyone may manage their own API tokens where they hold a role; only the
+ * real platform admin may view as another role; anyone may ask who they are.
  */
 type Row = Record<Permission, [own: boolean, other: boolean, platform: boolean]>;
 const NONE: [boolean, boolean, boolean] = [false, false, false];
 const OWN_ONLY: [boolean, boolean, boolean] = [true, false, false];
+const OWN_AND_PLATFORM: [boolean, boolean, boolean] = [true, false, true];
 const EVERYWHERE: [boolean, boolean, boolean] = [true, true, true];
 
+const MEMBER_BASE = {
+  "registry.read": OWN_ONLY,
+  "job.read": NONE,
+  "job.approve": NONE,
+  "killswitch.write": NONE,
+  "audit.read": NONE,
+  "audit.verify": NONE,
+  "audit.checkpoint": NONE,
+  "packet.export": NONE,
+  "registry.write": NONE,
+  "policy.write": NONE,
+  "metrics.read": NONE,
+  "token.manage": OWN_ONLY,
+  "token.revoke": OWN_AND_PLATFORM,
+  "token.service": NONE,
+  "session.view_as": NONE,
+  "session.whoami": EVERYWHERE,
+} satisfies Row;
+
 const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
-  viewer: {
-    "registry.read": OWN_ONLY,
-    "job.approve": NONE,
-    "killswitch.scoped": NONE,
-    "killswitch.global": NONE,
-    "audit.read": NONE,
-    "packet.export": NONE,
-    "registry.write": NONE,
-    "job.read": NONE,
-    "policy.write": NONE,
-    "metrics.read": NONE,
-  },
-  operator: {
-    "registry.read": OWN_ONLY,
-    "job.approve": NONE,
-    "killswitch.scoped": NONE,
-    "killswitch.global": NONE,
-    "audit.read": NONE,
-    "packet.export": NONE,
-    "registry.write": OWN_ONLY,
-    "job.read": NONE,
-    "policy.write": NONE,
-    "metrics.read": NONE,
-  },
-  approver: {
-    "registry.read": OWN_ONLY,
-    "job.approve": OWN_ONLY,
-    "killswitch.scoped": NONE,
-    "killswitch.global": NONE,
-    "audit.read": NONE,
-    "packet.export": NONE,
-    "registry.write": NONE,
-    "job.read": OWN_ONLY,
-    "policy.write": NONE,
-    "metrics.read": NONE,
-  },
-  auditor: {
-    "registry.read": OWN_ONLY,
-    "job.approve": NONE,
-    "killswitch.scoped": NONE,
-    "killswitch.global": NONE,
-    "audit.read": OWN_ONLY,
-    "packet.export": OWN_ONLY,
-    "registry.write": NONE,
-    "job.read": OWN_ONLY,
-    "policy.write": NONE,
-    "metrics.read": NONE,
-  },
+  viewer: { ...MEMBER_BASE },
+  operator: { ...MEMBER_BASE, "registry.write": OWN_ONLY },
+  approver: { ...MEMBER_BASE, "job.approve": OWN_ONLY, "job.read": OWN_ONLY },
+  auditor: { ...MEMBER_BASE, "audit.read": OWN_ONLY, "audit.verify": OWN_AND_PLATFORM, "packet.export": OWN_ONLY, "job.read": OWN_ONLY },
   tenant_admin: {
-    "registry.read": OWN_ONLY,
-    "job.approve": NONE,
-    "killswitch.scoped": OWN_ONLY,
-    "killswitch.global": NONE,
+    ...MEMBER_BASE,
+    "killswitch.write": OWN_ONLY,
     "audit.read": OWN_ONLY,
-    "packet.export": NONE,
+    "audit.verify": OWN_AND_PLATFORM,
     "registry.write": OWN_ONLY,
     "job.read": OWN_ONLY,
     "policy.write": OWN_ONLY,
-    "metrics.read": NONE,
   },
   platform_admin: {
     "registry.read": EVERYWHERE,
+    "job.read": EVERYWHERE,
     "job.approve": NONE,
-    "killswitch.scoped": EVERYWHERE,
-    "killswitch.global": EVERYWHERE,
+    "killswitch.write": EVERYWHERE,
     "audit.read": EVERYWHERE,
+    "audit.verify": EVERYWHERE,
+    "audit.checkpoint": EVERYWHERE,
     "packet.export": EVERYWHERE,
     "registry.write": EVERYWHERE,
-    "job.read": EVERYWHERE,
     "policy.write": EVERYWHERE,
     "metrics.read": EVERYWHERE,
+    "token.manage": EVERYWHERE,
+    "token.revoke": EVERYWHERE,
+    "token.service": EVERYWHERE,
+    "session.view_as": EVERYWHERE,
+    "session.whoami": EVERYWHERE,
   },
 };
 
 function actorFor(role: TenantRole | "platform_admin"): Actor {
-  if (role === "platform_admin") return { userId: "u-admin", platformAdmin: true, memberships: [] };
+  if (role === "platform_admin") return { userId: "u-admin", platformAdmin: true, isPlatformAdminUser: true, memberships: [] };
   return { userId: `u-${role}`, platformAdmin: false, memberships: [{ tenantId: OWN, role }] };
 }
 
@@ -162,16 +148,139 @@ describe("attribute rules", () => {
         { tenantId: OTHER, role: "tenant_admin" },
       ],
     };
-    expect(can(multi, "killswitch.scoped", { tenantId: OTHER })).toBe(true);
-    expect(can(multi, "killswitch.scoped", { tenantId: OWN })).toBe(false);
-    expect(readableTenantIds(multi)).toEqual([OWN, OTHER]);
-    expect(tenantsWith(multi, "registry.write")).toEqual([OTHER]);
+    expect(can(multi, "killswitch.write", { tenantId: OTHER })).toBe(true);
+    expect(can(multi, "killswitch.write", { tenantId: OWN })).toBe(false);
+    expect(scopeFor(multi, "registry.read")).toEqual({ all: false, tenantIds: [OWN, OTHER] });
+    expect(scopeFor(multi, "registry.write")).toEqual({ all: false, tenantIds: [OTHER] });
     expect(holdsAnywhere(multi, "job.approve")).toBe(false);
   });
 
   it("scopes reads: members see their tenants, platform admins all", () => {
-    expect(readableTenantIds(actorFor("auditor"))).toEqual([OWN]);
-    expect(readableTenantIds(actorFor("platform_admin"))).toBe("all");
-    expect(tenantsWith(actorFor("platform_admin"), "job.approve")).toEqual([]);
+    expect(scopeFor(actorFor("auditor"), "registry.read")).toEqual({ all: false, tenantIds: [OWN] });
+    expect(scopeFor(actorFor("platform_admin"), "registry.read")).toEqual({ all: true });
+    expect(scopeFor(actorFor("platform_admin"), "job.approve")).toEqual({ all: false, tenantIds: [] });
+    expect(scopeFor(null, "registry.read")).toEqual({ all: false, tenantIds: [] });
+  });
+});
+
+describe("view as: a platform admin narrowed to one tenant role is read-only", () => {
+  const viewing: Actor = {
+    userId: "admin",
+    platformAdmin: false,
+    isPlatformAdminUser: true,
+    viewAs: { tenantId: OWN, role: "tenant_admin" },
+    memberships: [{ tenantId: OWN, role: "tenant_admin" }],
+  };
+
+  it("reads as the role, refuses every write, and may still stop viewing as", () => {
+    expect(can(viewing, "registry.read", { tenantId: OWN })).toBe(true);
+    expect(can(viewing, "registry.read", { tenantId: OTHER })).toBe(false);
+    for (const permission of ["killswitch.write", "registry.write", "policy.write", "token.manage"] as const) {
+      expect(authorize(viewing, permission, { tenantId: OWN })).toEqual({ allowed: false, reason: expect.stringMatching(/^you are viewing as another role, which is read-only/) });
+    }
+    expect(can(viewing, "session.view_as", { tenantId: null })).toBe(true);
+    expect(can({ ...viewing, isPlatformAdminUser: false }, "session.view_as", { tenantId: null })).toBe(false);
+  });
+});
+
+describe("API tokens: never more than the token carries, its scope, or its owner holds now", () => {
+  const tenantAdmin: Actor = { userId: "t", platformAdmin: false, memberships: [{ tenantId: OWN, role: "tenant_admin" }, { tenantId: OTHER, role: "operator" }] };
+  const admin: Actor = { userId: "a", platformAdmin: true, memberships: [] };
+
+  it("refuses a permission the token does not carry, naming it", () => {
+    const token: Actor = { ...tenantAdmin, limit: { tenantId: OWN, permissions: ["registry.write"] } };
+    expect(can(token, "registry.write", { tenantId: OWN })).toBe(true);
+    expect(authorize(token, "policy.write", { tenantId: OWN })).toEqual({
+      allowed: false,
+      reason: "this API token does not carry the permission policy.write (apply a policy)",
+    });
+  });
+
+  it("keeps a tenant token inside its tenant, also for a platform admin's token", () => {
+    const token: Actor = { ...tenantAdmin, limit: { tenantId: OWN, permissions: ["registry.write"] } };
+    expect(can(token, "registry.write", { tenantId: OTHER })).toBe(false); // the owner could; the token may not
+    const adminToken: Actor = { ...admin, limit: { tenantId: OWN, permissions: ["registry.write", "audit.verify"] } };
+    expect(can(adminToken, "registry.write", { tenantId: OWN })).toBe(true);
+    expect(can(adminToken, "registry.write", { tenantId: OTHER })).toBe(false);
+    expect(can(adminToken, "registry.write", { tenantId: null })).toBe(false);
+    expect(can(adminToken, "audit.verify", { tenantId: null })).toBe(true); // a platform-wide read held in its tenant
+    expect(scopeFor(adminToken, "registry.write")).toEqual({ all: false, tenantIds: [OWN] });
+  });
+
+  it("intersects with the owner's powers: a demoted owner's token loses them", () => {
+    const demoted: Actor = { userId: "t", platformAdmin: false, memberships: [{ tenantId: OWN, role: "viewer" }], limit: { tenantId: OWN, permissions: ["registry.write"] } };
+    expect(can(demoted, "registry.write", { tenantId: OWN })).toBe(false);
+    expect(scopeFor(demoted, "registry.write")).toEqual({ all: false, tenantIds: [] });
+  });
+
+  it("never lets a token approve, flip a switch, manage tokens or view as", () => {
+    const token: Actor = { ...admin, isPlatformAdminUser: true, limit: { tenantId: null, permissions: [...PERMISSIONS] } };
+    for (const permission of ["job.approve", "killswitch.write", "token.manage", "token.revoke", "token.service", "session.view_as"] as const) {
+      expect(can(token, permission, { tenantId: OWN })).toBe(false);
+      expect(TOKEN_PERMISSIONS).not.toContain(permission);
+    }
+    expect(can(token, "session.whoami", { tenantId: null })).toBe(true);
+  });
+
+  it("creating a token: every permission granted must be held by its creator in its scope", () => {
+    const operator: Actor = { userId: "o", platformAdmin: false, memberships: [{ tenantId: OWN, role: "operator" }] };
+    expect(can(operator, "token.manage", { tenantId: OWN, grants: ["registry.read", "registry.write"] })).toBe(true);
+    expect(authorize(operator, "token.manage", { tenantId: OWN, grants: ["registry.write", "policy.write"] })).toEqual({
+      allowed: false,
+      reason: "you do not hold policy.write (apply a policy) here, so no token of yours can",
+    });
+    const viewer: Actor = { userId: "v", platformAdmin: false, memberships: [{ tenantId: OWN, role: "viewer" }] };
+    expect(can(viewer, "token.manage", { tenantId: OWN, grants: ["registry.write"] })).toBe(false);
+    expect(can(viewer, "token.manage", { tenantId: null, grants: ["registry.read"] })).toBe(false); // platform scope: admins only
+    expect(authorize(admin, "token.manage", { tenantId: null, grants: ["job.approve"] })).toMatchObject({ allowed: false });
+  });
+});
+
+describe("one action touching several scopes (a registry plan)", () => {
+  const operator: Actor = { userId: "o", platformAdmin: false, memberships: [{ tenantId: OWN, role: "operator" }] };
+
+  it("checks every scope and names the one refused", () => {
+    expect(can(operator, "registry.write", { tenantId: OWN, touches: [{ tenantId: OWN, label: "tenant own" }] })).toBe(true);
+    expect(authorize(operator, "registry.write", { tenantId: OWN, touches: [{ tenantId: OTHER, label: "tenant other" }] })).toEqual({
+      allowed: false,
+      reason: "you may not register hosts and keys, sync the registry in tenant other",
+    });
+    expect(can(operator, "registry.write", { tenantId: OWN, touches: [{ tenantId: null, label: "the platform" }] })).toBe(false);
+  });
+});
+
+describe("scope helpers", () => {
+  const all = { all: true } as const;
+  const some = { all: false, tenantIds: [OWN] } as const;
+  const none = { all: false, tenantIds: [] } as const;
+
+  it("inScope: the platform scope (null) only under every tenant", () => {
+    expect(inScope(all, null)).toBe(true);
+    expect(inScope(some, OWN)).toBe(true);
+    expect(inScope(some, OTHER)).toBe(false);
+    expect(inScope(some, null)).toBe(false);
+    expect(inScope(none, OWN)).toBe(false);
+  });
+
+  it("withinScope and coversScope", () => {
+    const tenants = [{ id: OWN, slug: "own" }, { id: OTHER, slug: "other" }];
+    expect(withinScope(all, tenants)).toEqual(tenants);
+    expect(withinScope(some, tenants)).toEqual([tenants[0]]);
+    expect(coversScope(all, some)).toBe(true);
+    expect(coversScope(some, some)).toBe(true);
+    expect(coversScope(some, { all: false, tenantIds: [OWN, OTHER] })).toBe(false);
+    expect(coversScope(some, all)).toBe(false);
+    expect(coversScope(some, none)).toBe(false);
+  });
+});
+
+describe("a token's permissions imply reading the registry they act on", () => {
+  it("registry.write (and the other tenant permissions) carry registry.read; registry.read carries nothing more", () => {
+    const operator: Actor = { userId: "o", platformAdmin: false, memberships: [{ tenantId: OWN, role: "operator" }] };
+    const writeOnly: Actor = { ...operator, limit: { tenantId: OWN, permissions: ["registry.write"] } };
+    expect(can(writeOnly, "registry.read", { tenantId: OWN })).toBe(true);
+    expect(scopeFor(writeOnly, "registry.read")).toEqual({ all: false, tenantIds: [OWN] });
+    const readOnly: Actor = { ...operator, limit: { tenantId: OWN, permissions: ["registry.read"] } };
+    expect(can(readOnly, "registry.write", { tenantId: OWN })).toBe(false);
   });
 });

@@ -1,79 +1,32 @@
 /**
- * The one authorization module. Permissions are data; roles map to
- * permissions; `can` adds the attribute rules (tenant membership,
- * never-own-request). Every server action and route declares its permission
- * and is checked here; hiding a button is never the check.
+ * The one authorization module. Permissions are rows of data
+ * (./permissions.ts); `authorize` applies a row to an actor and a resource,
+ * with its attribute rules (tenant membership, never-own-request, a token's
+ * bounds, read-only "view as"). `scopeFor` says which tenants an actor may
+ * act on with a permission, and ./where.ts turns that into a WHERE clause for
+ * each dialect, so no query spells "all tenants or these" by hand.
  */
-export const ROLES = ["viewer", "operator", "approver", "auditor", "tenant_admin"] as const;
-export type TenantRole = (typeof ROLES)[number];
+import {
+  PERMISSION_TABLE,
+  isPermission,
+  rolePermits,
+  tokenCarries,
+  type Permission,
+  type PermissionRow,
+  type TenantRole,
+} from "./permissions";
 
-export const PERMISSIONS = [
-  "registry.read",
-  "job.approve",
-  "killswitch.scoped",
-  "killswitch.global",
-  "audit.read",
-  "packet.export",
-  "registry.write",
-  "job.read",
-  "policy.write",
-  "metrics.read",
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-export const PERMISSION_LABELS: Record<Permission, string> = {
-  "registry.read": "read the registry and dashboards",
-  "job.approve": "approve or deny a job",
-  "killswitch.scoped": "engage or release a profile, capability or tenant kill switch",
-  "killswitch.global": "engage or release the global kill switch",
-  "audit.read": "read the audit log",
-  "packet.export": "export an evidence packet",
-  "registry.write": "register hosts and keys, sync the registry",
-  "job.read": "read jobs and the approval queue",
-  "policy.write": "apply a policy",
-  "metrics.read": "read the fleet-wide Prometheus metrics",
-};
-
-/** DESIGN.md "Who may do what", tenant-scoped roles. */
-export const ROLE_PERMISSIONS: Record<TenantRole, readonly Permission[]> = {
-  viewer: ["registry.read"],
-  operator: ["registry.read", "registry.write"],
-  approver: ["registry.read", "job.approve", "job.read"],
-  auditor: ["registry.read", "audit.read", "packet.export", "job.read"],
-  tenant_admin: ["registry.read", "killswitch.scoped", "audit.read", "registry.write", "job.read", "policy.write"],
-};
-
-/**
- * Platform admins act on every tenant and on the platform scope, but do not
- * approve jobs: approval stays with the tenant's approvers.
- */
-export const PLATFORM_ADMIN_PERMISSIONS: readonly Permission[] = [
-  "registry.read",
-  "killswitch.scoped",
-  "killswitch.global",
-  "audit.read",
-  "packet.export",
-  "registry.write",
-  "job.read",
-  "policy.write",
-  "metrics.read",
-];
-
-/** Permissions that only exist at platform scope. */
-const PLATFORM_SCOPE_ONLY: ReadonlySet<Permission> = new Set(["killswitch.global", "metrics.read"]);
-
-export const ROLE_LABELS: Record<TenantRole | "platform_admin", string> = {
-  viewer: "Viewer",
-  operator: "Operator",
-  approver: "Approver",
-  auditor: "Auditor",
-  tenant_admin: "Tenant admin",
-  platform_admin: "Platform admin",
-};
+export * from "./permissions";
 
 export interface Membership {
   tenantId: string;
   role: TenantRole;
+}
+
+/** What an API token may do: its tenant (null = platform scope) and the permissions it carries. */
+export interface TokenLimit {
+  tenantId: string | null;
+  permissions: readonly Permission[];
 }
 
 export interface Actor {
@@ -82,51 +35,69 @@ export interface Actor {
   identityIds?: readonly string[];
   platformAdmin: boolean;
   memberships: readonly Membership[];
+  /** Set while a platform admin views the console as one tenant role: read-only. */
+  viewAs?: { tenantId: string; role: TenantRole } | null;
+  /** The person behind the session is a platform admin (also while viewing as). */
+  isPlatformAdminUser?: boolean;
+  /** Set when the request came with an API token: never more than this. */
+  limit?: TokenLimit | null;
 }
 
 export interface Resource {
   /** Tenant the resource belongs to; null for platform-scoped resources. */
   tenantId: string | null;
+  /** Further scopes the same action touches (a registry plan spanning tenants); each is checked too. */
+  touches?: readonly Touch[];
   /** For jobs: the user ids behind the request (never approvable by them). */
   requesterIds?: readonly string[];
+  /** For tokens: the permissions being granted (each must be held by the actor here). */
+  grants?: readonly Permission[];
+}
+
+/** One more scope an action touches: a tenant (or null, the platform), and how to name it in a refusal. */
+export interface Touch {
+  tenantId: string | null;
+  label: string;
 }
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
 const ALLOWED: Decision = { allowed: true };
+const deny = (reason: string): Decision => ({ allowed: false, reason });
 
-export function isRole(value: string): value is TenantRole {
-  return (ROLES as readonly string[]).includes(value);
-}
-
-export function rolePermits(role: string, permission: Permission): boolean {
-  return isRole(role) && ROLE_PERMISSIONS[role].includes(permission);
-}
+export const VIEW_AS_READ_ONLY =
+  "you are viewing as another role, which is read-only. Stop viewing as to make changes";
 
 export function authorize(actor: Actor | null, permission: Permission, resource: Resource): Decision {
-  if (!actor) return { allowed: false, reason: "not signed in" };
-  if (!(PERMISSIONS as readonly string[]).includes(permission)) {
-    return { allowed: false, reason: `unknown permission ${permission}` };
+  if (!actor) return deny("not signed in");
+  if (!isPermission(permission)) return deny(`unknown permission ${String(permission)}`);
+  const row = PERMISSION_TABLE[permission];
+  if (row.everyone) return ALLOWED;
+
+  if (row.write && actor.viewAs) return deny(VIEW_AS_READ_ONLY);
+  if (actor.limit && (!row.viaToken || !tokenCarries(actor.limit.permissions, permission))) {
+    return deny(`this API token does not carry the permission ${permission} (${row.label})`);
+  }
+  const who = actor.limit ? "this API token" : "you";
+  for (const touch of resource.touches ?? []) {
+    if (!holds(actor, permission, row, touch.tenantId)) return deny(`${who} may not ${row.label} in ${touch.label}`);
+  }
+  if (!holds(actor, permission, row, resource.tenantId)) {
+    const adminsOnly = row.platformAdmin === "real-user" || row.scope === "platform";
+    return deny(adminsOnly && !actor.limit ? `only platform admins may ${row.label}` : `${who} may not ${row.label} here`);
   }
 
-  let granted: boolean;
-  if (actor.platformAdmin) {
-    granted = PLATFORM_ADMIN_PERMISSIONS.includes(permission);
-  } else if (resource.tenantId === null || PLATFORM_SCOPE_ONLY.has(permission)) {
-    granted = false;
-  } else {
-    granted = actor.memberships.some(
-      (m) => m.tenantId === resource.tenantId && rolePermits(m.role, permission),
-    );
-  }
-  if (!granted) {
-    return { allowed: false, reason: `you may not ${PERMISSION_LABELS[permission]} here` };
-  }
-
-  if (permission === "job.approve" && resource.requesterIds?.length) {
+  if (row.rule === "not-own-request" && resource.requesterIds?.length) {
     const mine = new Set([actor.userId, ...(actor.identityIds ?? [])]);
-    if (resource.requesterIds.some((id) => mine.has(id))) {
-      return { allowed: false, reason: "you cannot approve your own request" };
+    if (resource.requesterIds.some((id) => mine.has(id))) return deny("you cannot approve your own request");
+  }
+  if (row.rule === "grants-held") {
+    for (const granted of resource.grants ?? []) {
+      const grantedRow = PERMISSION_TABLE[granted];
+      if (!grantedRow?.viaToken) return deny(`an API token cannot carry ${granted}`);
+      if (!holds(actor, granted, grantedRow, resource.tenantId)) {
+        return deny(`you do not hold ${granted} (${grantedRow.label}) here, so no token of yours can`);
+      }
     }
   }
   return ALLOWED;
@@ -136,20 +107,69 @@ export function can(actor: Actor | null, permission: Permission, resource: Resou
   return authorize(actor, permission, resource).allowed;
 }
 
-/** Tenants whose data the actor may read; "all" for platform admins. */
-export function readableTenantIds(actor: Actor): readonly string[] | "all" {
-  if (actor.platformAdmin) return "all";
-  return [...new Set(actor.memberships.filter((m) => rolePermits(m.role, "registry.read")).map((m) => m.tenantId))];
+/** Does the actor hold the permission on this one scope (tenant id, or null for the platform)? */
+function holds(actor: Actor, permission: Permission, row: PermissionRow, tenantId: string | null): boolean {
+  const limitTenant = actor.limit?.tenantId ?? null;
+  if (row.platformAdmin === "real-user") return actor.isPlatformAdminUser === true && !actor.limit;
+  if (actor.platformAdmin) {
+    if (row.platformAdmin !== "everywhere") return false;
+    if (limitTenant === null) return true;
+    return tenantId === limitTenant || (tenantId === null && row.scope === "anywhere");
+  }
+  if (row.scope === "platform") return false;
+  const memberships = limitTenant === null ? actor.memberships : actor.memberships.filter((m) => m.tenantId === limitTenant);
+  if (tenantId === null) return row.scope === "anywhere" && memberships.some((m) => rolePermits(m.role, permission));
+  return memberships.some((m) => m.tenantId === tenantId && rolePermits(m.role, permission));
 }
 
-/** Tenants in which the actor holds `permission` ("all" for platform admins who hold it). */
-export function tenantsWith(actor: Actor, permission: Permission): readonly string[] | "all" {
-  if (actor.platformAdmin) return PLATFORM_ADMIN_PERMISSIONS.includes(permission) ? "all" : [];
-  return [...new Set(actor.memberships.filter((m) => rolePermits(m.role, permission)).map((m) => m.tenantId))];
+// ---------------------------------------------------------------------------
+// Scoping: which tenants' rows an actor may touch with a permission.
+
+/** Every tenant, or exactly these (an empty list matches nothing). */
+export type TenantScope = { readonly all: true } | { readonly all: false; readonly tenantIds: readonly string[] };
+
+export const ALL_TENANTS: TenantScope = Object.freeze({ all: true });
+export const NO_TENANTS: TenantScope = Object.freeze({ all: false, tenantIds: Object.freeze([]) as readonly string[] });
+
+export function scopeFor(actor: Actor | null, permission: Permission): TenantScope {
+  if (!actor || !isPermission(permission)) return NO_TENANTS;
+  const row = PERMISSION_TABLE[permission];
+  if (actor.limit && (!row.viaToken || !tokenCarries(actor.limit.permissions, permission))) return NO_TENANTS;
+  const limitTenant = actor.limit?.tenantId ?? null;
+  if (actor.platformAdmin) {
+    if (row.platformAdmin !== "everywhere") return NO_TENANTS;
+    return limitTenant === null ? ALL_TENANTS : { all: false, tenantIds: [limitTenant] };
+  }
+  if (row.scope === "platform") return NO_TENANTS;
+  const ids = actor.memberships
+    .filter((m) => (limitTenant === null || m.tenantId === limitTenant) && rolePermits(m.role, permission))
+    .map((m) => m.tenantId);
+  return { all: false, tenantIds: [...new Set(ids)] };
 }
 
-/** True when the actor holds the permission in at least one tenant (for showing a control at all). */
+/** True when the scope covers this tenant (null: the platform scope, only covered by "all"). */
+export function inScope(scope: TenantScope, tenantId: string | null): boolean {
+  if (scope.all) return true;
+  return tenantId !== null && scope.tenantIds.includes(tenantId);
+}
+
+/** True when the scope covers no tenant at all. */
+export function isEmptyScope(scope: TenantScope): boolean {
+  return !scope.all && scope.tenantIds.length === 0;
+}
+
+/** The members of `items` (tenants, by `id`) the scope covers, in their order. */
+export function withinScope<T extends { id: string }>(scope: TenantScope, items: readonly T[]): T[] {
+  return scope.all ? [...items] : items.filter((t) => scope.tenantIds.includes(t.id));
+}
+
+/** True when `outer` covers every tenant of a non-empty `inner` (e.g. audit links for a dashboard's scope). */
+export function coversScope(outer: TenantScope, inner: TenantScope): boolean {
+  if (outer.all) return true;
+  return !inner.all && inner.tenantIds.length > 0 && inner.tenantIds.every((id) => outer.tenantIds.includes(id));
+}
+
+/** True when the actor holds the permission in at least one tenant (for showing a control or page at all). */
 export function holdsAnywhere(actor: Actor, permission: Permission): boolean {
-  const tenants = tenantsWith(actor, permission);
-  return tenants === "all" || tenants.length > 0;
+  return !isEmptyScope(scopeFor(actor, permission));
 }
