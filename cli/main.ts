@@ -2,13 +2,13 @@
  * `npx cellgate <command>` (bin/cellgate.mjs runs this with tsx).
  * Exit codes: 0 ok, 1 failure, 2 usage error.
  */
-import { RegistryError } from "@/lib/server/registry/errors";
 import { CommandFailed, UsageError } from "./args";
 import { agentCommand } from "./commands/agent";
 import { auditCommand } from "./commands/audit";
 import { dbCommand } from "./commands/db";
 import { demoCommand } from "./commands/demo";
 import { hostCommand } from "./commands/host";
+import { loginCommand, logoutCommand } from "./commands/login";
 import { policyCommand } from "./commands/policy";
 import { registryCommand } from "./commands/registry";
 
@@ -18,21 +18,29 @@ Usage: cellgate <command> [options]     (every command answers --help)
 Commands:
   db migrate [--apply]                          apply database migrations
   demo seed [--apply]                           seed an empty database with demo data
-  registry sync FILE [--apply] [--actor EMAIL]  sync the registry from a YAML manifest
-  host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys
-  policy test|apply FILE [--apply] [--actor …]  run policy tests; plan or activate a policy document
+  admin create EMAIL [--name NAME]              create a platform admin (the first one) with a one-time password
+  login --url URL | logout                      keep (or forget) the console's URL and your API token
+  registry sync FILE [--apply]                  sync the registry from a YAML manifest, through the console
+  host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys, through the console
+  policy test|apply FILE [--apply]              run policy tests; plan or activate a policy document
   audit verify [--checkpoint FILE]              verify the audit chain and every signed checkpoint
+  audit verify --database-url URL …             the same, read-only, straight from a (replica) database
   audit checkpoint [--apply]                    take a signed checkpoint now
   audit export-checkpoint [--out FILE]          write the latest signed checkpoint as JSON (keep it elsewhere)
   packet verify FILE [--public-key KEY]         verify an evidence packet offline (no database)
   agent keygen|send|run|job …                   the reference host agent (signed ingest, jobs, directives)
 
 Commands that change something print their plan and change nothing without --apply.
+registry, host, policy and audit talk to the console you logged in to (cellgate login),
+or to CELLGATE_URL with CELLGATE_TOKEN; db, demo and admin use the database directly.
 Exit codes: 0 ok, 1 failure, 2 usage error.
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   db: dbCommand,
+  admin: (argv) => import("./commands/admin").then((m) => m.adminCommand(argv)),
+  login: loginCommand,
+  logout: logoutCommand,
   demo: demoCommand,
   registry: registryCommand,
   host: hostCommand,
@@ -58,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`cellgate: ${error.message}\n${error.help ? `\n${error.help.trim()}\n` : ""}`);
       return 2;
     }
-    if (error instanceof CommandFailed || error instanceof RegistryError) {
+    if (error instanceof CommandFailed) {
       if (error.message) process.stderr.write(`cellgate: ${error.message}\n`);
       return 1;
     }

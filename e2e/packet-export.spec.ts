@@ -81,19 +81,34 @@ test("the form says what is wrong: another tenant's profile, an empty range", as
   await expect(page.locator("#pk-form-error")).toContainText("The time range is empty");
 });
 
-test("a viewer gets 404 for the export page and the download route", async ({ pageAs }) => {
+test("a viewer gets 404 for the export page, and a post to the download route exports nothing", async ({ pageAs, baseURL }) => {
   const page = await pageAs("viewer@acme.demo");
   expect((await page.goto("/audit/export"))?.status()).toBe(404);
   const response = await page.request.post("/audit/export/download", {
     form: { tenant: "acme", from: "2026-01-01", to: "2030-01-01" },
+    headers: { Origin: baseURL! },
     maxRedirects: 0,
   });
-  expect(response.status()).toBe(404);
+  expect(response.status()).toBe(303);
+  expect(response.headers()["content-disposition"]).toBeUndefined();
+  expect(response.headers().location).toContain("error=tenant");
   await page.goto("/audit");
   await expect(page.getByRole("link", { name: "Export evidence" })).toHaveCount(0);
 });
 
-test("another tenant's auditor cannot pick or post acme", async ({ pageAs }) => {
+test("the download route refuses a cross-site or Origin-less post with 403 and exports nothing", async ({ pageAs, baseURL }) => {
+  const page = await pageAs("auditor@acme.demo");
+  const form = { tenant: "acme", from: "2026-01-01", to: "2030-01-01" };
+  const attempts: Record<string, string>[] = [{}, { Origin: "https://evil.example" }, { Origin: baseURL!, "Sec-Fetch-Site": "cross-site" }];
+  for (const headers of attempts) {
+    const response = await page.request.post("/audit/export/download", { form, headers, maxRedirects: 0 });
+    expect(response.status()).toBe(403);
+    expect(response.headers()["content-type"]).toBe("application/problem+json");
+    expect(response.headers()["content-disposition"]).toBeUndefined();
+  }
+});
+
+test("another tenant's auditor cannot pick or post acme", async ({ pageAs, baseURL }) => {
   const page = await pageAs("auditor@globex.demo");
   await page.goto("/audit/export");
   await expect(page.getByLabel("Tenant")).toHaveValue("globex");
@@ -101,6 +116,7 @@ test("another tenant's auditor cannot pick or post acme", async ({ pageAs }) => 
 
   const response = await page.request.post("/audit/export/download", {
     form: { tenant: "acme", from: "2026-01-01", to: "2030-01-01" },
+    headers: { Origin: baseURL! },
     maxRedirects: 0,
   });
   expect(response.status()).toBe(303);
@@ -111,6 +127,7 @@ test("another tenant's auditor cannot pick or post acme", async ({ pageAs }) => 
   await expect(page.locator("#pk-form-error")).toHaveText('No tenant "acme" you may export evidence for.');
   const missing = await page.request.post("/audit/export/download", {
     form: { tenant: "no-such-tenant", from: "2026-01-01", to: "2030-01-01" },
+    headers: { Origin: baseURL! },
     maxRedirects: 0,
   });
   expect(missing.headers().location).toContain("error=tenant");

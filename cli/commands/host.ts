@@ -1,13 +1,6 @@
-import {
-  applyHostAddition,
-  applyHostRevocation,
-  applyHostRotation,
-  planHostAddition,
-  planHostRevocation,
-  planHostRotation,
-} from "@/lib/server/registry/sync";
+import type { RegistryPlan } from "@/lib/domain/registry/plan-types";
 import { flag, listOpt, parse, requireOpt, UsageError } from "../args";
-import { ACTOR_HELP, actorEmail, DB_HELP, describeDatabase, origin, withDatabase } from "../context";
+import { callConsole, origin, withConsole, type PipelineAnswer } from "../console";
 import { printApplied, printPlan } from "../print-plan";
 
 export const HOST_HELP = `
@@ -18,18 +11,16 @@ Usage:
 
 Register a host and its Ed25519 public key (base64 of the raw 32 bytes),
 add a key (rotation, optionally revoking the host's other keys at once), or
-revoke a key. Prints the plan; changes nothing without --apply. Needs
-registry.write in the tenants of the host's profiles.
+revoke a key, on the console you logged in to. Prints the plan; changes
+nothing without --apply. Needs registry.write in the tenants of the host's
+profiles (the token's owner's, at the time of the request).
 
 Options:
   --apply         make the change (one transaction, one receipt)
-${ACTOR_HELP}
   --json          print the plan (and receipt) as JSON
 
-${DB_HELP}
+Console: CELLGATE_URL and CELLGATE_TOKEN, else what \`cellgate login\` stored.
 `;
-
-const COMMON = { apply: { type: "boolean" }, actor: { type: "string" }, json: { type: "boolean" } } as const;
 
 export async function hostCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
@@ -41,7 +32,8 @@ export async function hostCommand(argv: string[]): Promise<void> {
     throw new UsageError(sub ? `unknown host subcommand ${sub}` : "missing subcommand", HOST_HELP);
   }
   const options = {
-    ...COMMON,
+    apply: { type: "boolean" },
+    json: { type: "boolean" },
     profile: { type: "string", multiple: true },
     "key-id": { type: "string" },
     "public-key": { type: "string" },
@@ -54,32 +46,23 @@ export async function hostCommand(argv: string[]): Promise<void> {
   const apply = flag(parsed, "apply");
   const json = flag(parsed, "json");
   const keyId = requireOpt(parsed, "key-id", HOST_HELP);
-  const email = apply ? actorEmail(parsed, HOST_HELP) : undefined;
-  const title = `host ${sub} ${hostId} → ${describeDatabase()}${apply ? "" : " (dry run)"}`;
-  const applyOptions = { actorEmail: email ?? "", origin: origin() };
 
+  let body: Record<string, unknown>;
   if (sub === "add") {
     const profiles = listOpt(parsed, "profile");
     if (profiles.length === 0) throw new UsageError("--profile is required (repeat it for several profiles)", HOST_HELP);
-    const input = { hostId, profiles, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP) };
-    return withDatabase(async (database) =>
-      email
-        ? printApplied(await applyHostAddition(database, input, applyOptions), { json, title })
-        : printPlan(await planHostAddition(database, input), { json, title }),
-    );
+    body = { hostId, profiles, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP) };
+  } else if (sub === "rotate") {
+    body = { hostId, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP), revokeOld: flag(parsed, "revoke-old") };
+  } else {
+    body = { hostId, keyId, reason: requireOpt(parsed, "reason", HOST_HELP) };
   }
-  if (sub === "rotate") {
-    const input = { hostId, keyId, publicKey: requireOpt(parsed, "public-key", HOST_HELP), revokeOld: flag(parsed, "revoke-old") };
-    return withDatabase(async (database) =>
-      email
-        ? printApplied(await applyHostRotation(database, input, applyOptions), { json, title })
-        : printPlan(await planHostRotation(database, input), { json, title }),
-    );
-  }
-  const input = { hostId, keyId, reason: requireOpt(parsed, "reason", HOST_HELP) };
-  return withDatabase(async (database) =>
-    email
-      ? printApplied(await applyHostRevocation(database, input, applyOptions), { json, title })
-      : printPlan(await planHostRevocation(database, input), { json, title }),
-  );
+
+  await withConsole(async (credentials) => {
+    const title = `host ${sub} ${hostId} → ${credentials.url}${apply ? "" : " (dry run)"}`;
+    const path = `/api/v1/hosts/${sub}/${apply ? "apply" : "plan"}`;
+    const answer = await callConsole<PipelineAnswer<{ plan: RegistryPlan }>>(credentials, "POST", path, { ...body, origin: origin() });
+    if (apply) printApplied(answer, { json, title });
+    else printPlan(answer.data.plan, { json, title });
+  });
 }

@@ -1,17 +1,18 @@
-import fs from "node:fs";
 import { POLICY_UNAVAILABLE } from "@/lib/domain/policy";
 import { shortHashOf } from "@/lib/server/policies/format";
-import { applyPolicyAs, planPolicyFile, refusalReason, type PlanTestResult, type PolicyPlan } from "@/lib/server/policies/apply";
-import { PolicyError } from "@/lib/server/policies/errors";
+import { refusalReason, type AppliedPolicy, type PlanTestResult, type PolicyPlan } from "@/lib/server/policies/apply";
 import { CommandFailed, flag, parse, UsageError, type Options } from "../args";
-import { ACTOR_HELP, actorEmail, DB_HELP, describeDatabase, origin, userPath, withDatabase } from "../context";
+import { callConsole, ConsoleProblem, origin, withConsole, type PipelineAnswer } from "../console";
+import { readText } from "./registry";
 
 export const POLICY_HELP = `
 Usage: cellgate policy test FILE [--json]
-       cellgate policy apply FILE [--apply] [--actor EMAIL] [--json]
+       cellgate policy apply FILE [--apply] [--json]
 
 Policy documents are YAML at three levels (platform, tenant, profile); see
 docs/policy.md. A lower level may only restrict what a higher level allows.
+Both commands send the document to the console you logged in to
+(\`cellgate login\`); the token's owner needs policy.write for its scope.
 
   test    run the document's test cases against it and the levels in force
           above it; exit 0 when every case passes, 1 otherwise. Test inputs
@@ -21,15 +22,13 @@ docs/policy.md. A lower level may only restrict what a higher level allows.
           results, and any widening (this document widening a higher level,
           or a platform/tenant document making a lower one in force widen).
           Nothing changes without --apply; --apply stores the next version
-          with a receipt, as the named console user (who needs policy.write
-          for the scope), and only when every test passes and nothing widens.
+          with a receipt, only when every test passes and nothing widens.
 
 Options:
   --apply         activate the document (apply only)
-${ACTOR_HELP}
   --json          print the result as JSON
 
-${DB_HELP}
+Console: CELLGATE_URL and CELLGATE_TOKEN, else what \`cellgate login\` stored.
 `;
 
 export async function policyCommand(argv: string[]): Promise<void> {
@@ -40,37 +39,32 @@ export async function policyCommand(argv: string[]): Promise<void> {
     return;
   }
   if (sub !== "test" && sub !== "apply") throw new UsageError(`unknown policy subcommand ${sub}`, POLICY_HELP);
-  const options: Options = sub === "apply"
-    ? { apply: { type: "boolean" }, actor: { type: "string" }, json: { type: "boolean" } }
-    : { json: { type: "boolean" } };
+  const options: Options = sub === "apply" ? { apply: { type: "boolean" }, json: { type: "boolean" } } : { json: { type: "boolean" } };
   const parsed = parse(rest, options, POLICY_HELP, { min: 1, max: 1 });
   if (!parsed) return;
   const file = parsed.positionals[0]!;
   const json = flag(parsed, "json");
   const apply = sub === "apply" && flag(parsed, "apply");
-  const email = apply ? actorEmail(parsed, POLICY_HELP) : undefined;
-  const source = readSource(file);
+  const body = { source: readText(file), file, origin: origin() };
 
-  await withDatabase(async (database) => {
+  await withConsole(async (credentials) => {
     try {
-      if (sub === "test") return printTests(file, await planPolicyFile(database, source), json);
-      const title = `Policy apply ${file} → ${describeDatabase()}${apply ? "" : " (dry run)"}`;
-      if (!email) return printApply(title, await planPolicyFile(database, source), null, json);
-      const result = await applyPolicyAs(database, source, { actorEmail: email, origin: origin(), file });
-      return printApply(title, result.plan, result.applied, json);
+      if (!apply) {
+        const plan = (await callConsole<PipelineAnswer<PolicyPlan>>(credentials, "POST", "/api/v1/policies/plan", body)).data;
+        if (sub === "test") return printTests(file, plan, json);
+        return printApply(`Policy apply ${file} → ${credentials.url} (dry run)`, plan, null, json);
+      }
+      const answer = await callConsole<PipelineAnswer<AppliedPolicy>>(credentials, "POST", "/api/v1/policies/apply", body);
+      const applied = answer.data.applied && answer.receipt ? { version: answer.data.applied.version, receipt: answer.receipt, as: answer.actor.email } : null;
+      return printApply(`Policy apply ${file} → ${credentials.url}`, answer.data.plan, applied, json);
     } catch (error) {
-      if (error instanceof PolicyError) throw new CommandFailed(`${error.message}; nothing was changed`);
-      throw error;
+      const lines = error instanceof ConsoleProblem && error.status === 400 ? error.problem.errors?.source : undefined;
+      if (!lines) throw error;
+      if (json) out([JSON.stringify({ file, problems: lines }, null, 2)]);
+      else out([`Policy ${file}: cannot ${sub === "test" ? "run" : "apply"}`, ...lines.map((l) => `  ! line ${l}`)]);
+      throw new CommandFailed(`${file}: ${lines.length} problem(s); nothing was changed`);
     }
   });
-}
-
-function readSource(file: string): string {
-  try {
-    return fs.readFileSync(userPath(file), "utf8");
-  } catch (error) {
-    throw new CommandFailed(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
 }
 
 const out = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n`);
@@ -107,7 +101,7 @@ function planLines(plan: PolicyPlan): string[] {
   if (plan.scope) {
     lines.push(`  scope: ${plan.scope.label}`);
     lines.push(plan.active
-      ? `  in force: version ${plan.active.version} (${shortHashOf(plan.active.hash)}, ${plan.active.createdAt.toISOString()})`
+      ? `  in force: version ${plan.active.version} (${shortHashOf(plan.active.hash)}, ${new Date(plan.active.createdAt).toISOString()})`
       : "  in force: none");
     lines.push(plan.unchanged ? `  this document is version ${plan.active?.version} (unchanged)` : `  next: version ${plan.nextVersion} (${shortHashOf(plan.hash)})`);
   }
@@ -129,7 +123,7 @@ function planLines(plan: PolicyPlan): string[] {
 function printApply(
   title: string,
   plan: PolicyPlan,
-  applied: { version: number; receipt: { id: string; auditSeq: number } } | null,
+  applied: { version: number; receipt: { id: string; auditSeq: number; tokenId: string | null }; as: string | null } | null,
   json: boolean,
 ): void {
   const refusal = refusalReason(plan);
@@ -137,10 +131,12 @@ function printApply(
     out([JSON.stringify({ applied: applied !== null, plan, version: applied?.version ?? null, receipt: applied?.receipt ?? null }, null, 2)]);
   } else {
     const lines = [title, ...planLines(plan)];
-    if (applied) lines.push(`applied version ${applied.version} (receipt ${applied.receipt.id}, audit seq ${applied.receipt.auditSeq})`);
+    if (applied) {
+      lines.push(`applied version ${applied.version} (receipt ${applied.receipt.id}, audit seq ${applied.receipt.auditSeq}, as ${applied.as}, token ${applied.receipt.tokenId})`);
+    }
     else if (plan.unchanged) lines.push("unchanged: this version is already in force; nothing changed");
     else if (refusal) lines.push(`refused: ${refusal}; nothing changed`);
-    else lines.push("dry run: nothing changed. Re-run with --apply (and --actor EMAIL) to activate it.");
+    else lines.push("dry run: nothing changed. Re-run with --apply to activate it.");
     out(lines);
   }
   if (!applied && refusal) throw new CommandFailed(`the policy cannot be applied (${refusal})`);

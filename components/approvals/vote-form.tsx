@@ -2,6 +2,7 @@
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
+import { ReceiptNote } from "@/components/ui/receipt-note";
 
 type VoteAction = (
   prev: unknown,
@@ -28,8 +29,7 @@ export function VoteForm({ jobId, jobHash, action }: { jobId: string; jobHash: s
   if (state?.ok) {
     return (
       <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-800">
-        You {state.data.vote === "approve" ? "approved" : "denied"} this job. {OUTCOME[state.data.status] ?? ""} Receipt{" "}
-        <code className="font-mono">{state.receipt.id}</code> (audit #{state.receipt.auditSeq})
+        You {state.data.vote === "approve" ? "approved" : "denied"} this job. {OUTCOME[state.data.status] ?? ""} <ReceiptNote receipt={state.receipt} />
       </p>
     );
   }

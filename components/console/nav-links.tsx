@@ -13,6 +13,7 @@ const LINKS = [
   { href: "/kill-switches", label: "Kill switches" },
   { href: "/audit", label: "Audit log", needs: "audit" },
   { href: "/receipts", label: "Receipts" },
+  { href: "/tokens", label: "Tokens" },
 ] as const;
 
 /** Which permission-gated links to show (the pages check again on the server). */

@@ -4,6 +4,7 @@ import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
 import { REASON_MAX } from "@/lib/domain/killswitch";
+import { ReceiptNote } from "@/components/ui/receipt-note";
 
 type EngageAction = (
   prev: unknown,
@@ -36,7 +37,7 @@ export function ConfirmEngageForm({
         <p>
           Kill switch engaged: <strong>{state.data.description}</strong>
           {state.data.autoReleaseAt ? `, releasing itself at ${state.data.autoReleaseAt.slice(0, 16).replace("T", " ")} UTC` : ""}.
-          Receipt <code className="font-mono">{state.receipt.id}</code> (audit #{state.receipt.auditSeq}).
+          <ReceiptNote receipt={state.receipt} />.
         </p>
         <Link href="/kill-switches" className="mt-1 inline-block font-medium text-indigo-700 hover:underline">
           Back to kill switches

@@ -3,6 +3,7 @@ import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { ConfirmCancel, FieldAlert } from "@/components/ui/form-controls";
 import { REASON_MAX } from "@/lib/domain/killswitch";
+import { ReceiptNote } from "@/components/ui/receipt-note";
 
 type ReleaseAction = (prev: unknown, formData: FormData) => Promise<ActionResult<{ id: string; releasedAt: string }>>;
 
@@ -18,7 +19,7 @@ export function ReleaseForm({ switchId, description, action }: { switchId: strin
   if (state?.ok) {
     return (
       <p role="status" className="text-xs text-emerald-700">
-        Released. Receipt <code className="font-mono">{state.receipt.id}</code> (audit #{state.receipt.auditSeq})
+        Released. <ReceiptNote receipt={state.receipt} />
       </p>
     );
   }

@@ -2,6 +2,7 @@
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { ConfirmCancel, FieldAlert } from "@/components/ui/form-controls";
+import { ReceiptNote } from "@/components/ui/receipt-note";
 
 type RevokeAction = (prev: unknown, formData: FormData) => Promise<ActionResult<{ keyId: string }>>;
 
@@ -25,7 +26,7 @@ export function RevokeKeyForm({
   if (state?.ok) {
     return (
       <p role="status" className="text-xs text-emerald-700">
-        Revoked. Receipt <code className="font-mono">{state.receipt.id}</code> (audit #{state.receipt.auditSeq})
+        Revoked. <ReceiptNote receipt={state.receipt} />
       </p>
     );
   }

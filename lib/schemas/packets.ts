@@ -71,6 +71,22 @@ export function parseExportPacket(raw: Record<string, unknown>): ExportPacketPar
   return { ok: true, request: { tenant: fields.tenant, ...(fields.profile ? { profile: fields.profile } : {}), from, to } };
 }
 
+/** A request built in code (Date bounds, e.g. the audit bench): the same checks as the form's. */
+export function checkExportRequest(request: { tenant?: unknown; profile?: unknown; from?: unknown; to?: unknown }): ExportPacketParse {
+  const fieldErrors: Partial<Record<keyof ExportPacketFields, string>> = {};
+  const tenant = typeof request.tenant === "string" ? request.tenant : "";
+  const profile = typeof request.profile === "string" ? request.profile : "";
+  if (!SLUG.test(tenant) || tenant.length > LIMITS.tenant) fieldErrors.tenant = "A tenant slug is lower-case letters, digits and hyphens.";
+  if (profile && (!SLUG.test(profile) || profile.length > LIMITS.profile)) fieldErrors.profile = "A profile slug is lower-case letters, digits and hyphens.";
+  const { from, to } = request;
+  if (!(from instanceof Date) || Number.isNaN(from.getTime())) fieldErrors.from = "From must be a date.";
+  if (!(to instanceof Date) || Number.isNaN(to.getTime())) fieldErrors.to = "To must be a date.";
+  else if (from instanceof Date && from.getTime() >= to.getTime()) fieldErrors.to = "The time range is empty: To must be after From.";
+  const problems = Object.values(fieldErrors);
+  if (problems.length > 0) return { ok: false, message: problems.length === 1 ? problems[0]! : "Some fields need attention.", fieldErrors };
+  return { ok: true, request: { tenant, ...(profile ? { profile } : {}), from: from as Date, to: to as Date } };
+}
+
 /** The default form: the last seven whole days through today (UTC). */
 export function defaultExportFields(now: Date, tenant = ""): ExportPacketFields {
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));

@@ -3,6 +3,7 @@
  * history or version page names in its path.
  */
 import { z } from "zod";
+import { parsePolicy } from "@/lib/domain/policy/parse";
 import { POLICY_LEVELS, type PolicyLevel } from "@/lib/domain/policy/types";
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -100,3 +101,25 @@ export function policyScopeHref(ref: PolicyScopeRef, version?: number): string {
   const base = ref.level === "platform" ? "/policies/platform" : `/policies/${ref.level}/${encodeURIComponent(ref.slug ?? "")}`;
   return version ? `${base}/versions/${version}` : base;
 }
+
+/** A policy document is YAML text; 1 MiB is far beyond any real one. */
+export const POLICY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * `policy test` / `policy apply` through the console API: the document's
+ * text, parsed here so a document that does not parse is refused before
+ * anything else, each problem as "LINE: path: message" on `source`.
+ */
+export const ZPolicySourceInput = z.object({
+  source: z
+    .string({ error: "source must be the YAML text of a policy document" })
+    .max(POLICY_MAX_BYTES, "the document is larger than 1 MiB")
+    .superRefine((text, ctx) => {
+      const parsed = parsePolicy(text);
+      if (parsed.ok) return;
+      for (const p of parsed.problems) ctx.addIssue({ code: "custom", message: `${p.line}: ${p.path ? `${p.path}: ` : ""}${p.message}` });
+    }),
+  file: z.string().trim().max(500).optional(),
+  origin: z.string().trim().max(200).optional(),
+});
+export type PolicySourceInput = z.infer<typeof ZPolicySourceInput>;

@@ -1,23 +1,31 @@
 import "server-only";
 /**
- * The one mutation pipeline. Every server action is declared with
- * `defineAction` and runs, in order:
- *   session → zod parse → (one transaction: resolve the resource inside the
- *   actor's tenants → authorize → run → receipt + audit entry) → revalidate.
+ * The one mutation pipeline. Every write — a server action (`defineAction`),
+ * an API route (`defineRoute`, ./route.ts), the CLI through that API — is
+ * declared here with its permission and runs, in order:
+ *   actor (session or API token) → zod parse → [prepare] → one transaction:
+ *   resolve the resource inside the actor's scope → authorize (lib/authz) →
+ *   run → receipt + audit entry → commit → revalidate.
  * A resource the actor cannot see is reported exactly like one that does not
- * exist. Expected failures are AppErrors shown to the user; anything else is
+ * exist. The pipeline mints the request id and the receipt id every action
+ * needs. Expected failures are AppErrors shown to the user; anything else is
  * logged with a request id and the user sees generic text.
+ *
+ * `prepare` (optional) runs once the actor is authorized for the resource,
+ * outside the write transaction, for work that must not hold it (taking a
+ * signed checkpoint, building a packet); the transaction then resolves and
+ * authorizes again before it writes.
  *
  * `action.execute({ actor, prisma }, input)` runs the same pipeline with an
  * explicit actor and database, so tests need no Next.js runtime.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { authorize, type Decision, type Permission, type Resource } from "@/lib/authz";
-import type { Db, Tx } from "@/lib/db";
+import { authorize, type Permission, type Resource } from "@/lib/authz";
+import type { Database, Db, Tx } from "@/lib/db";
 import { writeReceipt, type ReceiptInput, type ReceiptView } from "./audit";
 import { AppError, NOT_FOUND_MESSAGE, SIGNED_OUT_MESSAGE, type ActionError } from "./errors";
-import type { SessionActor } from "./session";
+import type { RequestActor } from "./actor";
 
 /**
  * Many people acting on one row at once (fifty approve clicks) queue on its
@@ -26,57 +34,78 @@ import type { SessionActor } from "./session";
  */
 const ACTION_TRANSACTION = { maxWait: 10_000, timeout: 20_000 } as const;
 
-export type ActionResult<T> = { ok: true; data: T; receipt: ReceiptView } | { ok: false; error: ActionError };
-
-/** A declared permission from lib/authz, or a named custom check (e.g. "real platform admin"). */
-export type ActionPermission =
-  | Permission
-  | { name: string; check: (actor: SessionActor, resource: Resource) => Decision };
+export type ActionResult<T> =
+  | { ok: true; data: T; receipt: ReceiptView | null }
+  | { ok: false; error: ActionError };
 
 /** `traceId` joins the entry to an existing trace (a vote to its job's); by default the action's request id. */
-export type ReceiptSpec = Omit<ReceiptInput, "actor" | "action">;
+export type ReceiptSpec = Omit<ReceiptInput, "actor" | "action" | "id" | "tokenId">;
 
-export interface ActionDefinition<I, R, Res extends Resource> {
+/** What the pipeline hands every step besides the input: its ids, the database, and what `prepare` made. */
+export interface RunContext<P = undefined> {
+  requestId: string;
+  /** The id the receipt of this run will carry (`rcpt_…`), known before it is written. */
+  receiptId: string;
+  database: PipelineDatabase;
+  prepared: P;
+}
+
+/** The pipeline needs Prisma; `prepare` steps may also need raw SQL (checkpoints, packets). */
+export type PipelineDatabase = Pick<Database, "prisma"> & Partial<Pick<Database, "sql" | "kind">>;
+
+export interface ActionDefinition<I, R, Res extends Resource, P = undefined> {
   name: string;
   input: z.ZodType<I>;
-  permission: ActionPermission;
-  /** A platform admin "viewing as" a tenant role is read-only unless this is set. */
-  allowWhileViewingAs?: boolean;
+  permission: Permission;
   /** Find the target inside the actor's readable scope; null means "not found" (never "forbidden"). */
-  resource: (input: I, tx: Tx, actor: SessionActor) => Promise<Res | null>;
-  run: (tx: Tx, input: I, actor: SessionActor, resource: Res) => Promise<R>;
-  receipt: (input: I, result: R, actor: SessionActor, resource: Res) => ReceiptSpec;
+  resource: (input: I, tx: Tx, actor: RequestActor) => Promise<Res | null>;
+  /** Authorized work done before (and outside) the write transaction; its result reaches `run`. */
+  prepare?: (input: I, actor: RequestActor, resource: Res, context: Omit<RunContext, "prepared">) => Promise<P>;
+  run: (tx: Tx, input: I, actor: RequestActor, resource: Res, context: RunContext<P>) => Promise<R>;
+  /**
+   * The receipt to write; null when the run changed nothing (a no-op sync
+   * writes no receipt). A definition without `receipt` is a read (a plan, a
+   * dry run, a verification): declared and authorized the same way, run
+   * without a transaction, nothing written.
+   */
+  receipt?: (input: I, result: R, actor: RequestActor, resource: Res) => ReceiptSpec | null;
   revalidate?: string[] | ((input: I, result: R) => string[]);
+  /** Transaction limits for actions that do a lot in one go (a registry sync). */
+  transaction?: { maxWait: number; timeout: number };
 }
 
 export interface ActionContext {
-  actor: SessionActor | null;
-  prisma: Db;
+  actor: RequestActor | null;
+  /** The database: a Prisma client, or a whole Database (needed by actions with a `prepare` step). */
+  prisma?: Db;
+  database?: PipelineDatabase;
   requestId?: string;
   /** Called after commit with the paths to revalidate. */
   onCommitted?: (paths: string[]) => void | Promise<void>;
+  /** Let unexpected errors through to the caller (a route maps an unreachable database to 503). */
+  rethrowUnexpected?: boolean;
 }
 
-export interface DefinedAction<I, R, Res extends Resource> {
+export interface DefinedAction<I, R, Res extends Resource, P = undefined> {
   (prevStateOrInput?: unknown, formData?: FormData): Promise<ActionResult<R>>;
-  definition: ActionDefinition<I, R, Res>;
+  definition: ActionDefinition<I, R, Res, P>;
   execute(context: ActionContext, rawInput: unknown): Promise<ActionResult<R>>;
 }
 
-export function defineAction<I, R, Res extends Resource>(
-  definition: ActionDefinition<I, R, Res>,
-): DefinedAction<I, R, Res> {
+export function defineAction<I, R, Res extends Resource, P = undefined>(
+  definition: ActionDefinition<I, R, Res, P>,
+): DefinedAction<I, R, Res, P> {
   const execute = (context: ActionContext, rawInput: unknown) => executeAction(definition, context, rawInput);
   const action = async (prevStateOrInput?: unknown, formData?: FormData): Promise<ActionResult<R>> => {
     const requestId = randomUUID();
     const raw = formData ?? prevStateOrInput;
     try {
-      const [{ getActor }, { db }] = await Promise.all([import("./session"), import("@/lib/db")]);
-      const [actor, prisma] = await Promise.all([getActor(), db()]);
+      const [{ getActor }, { database }] = await Promise.all([import("./session"), import("@/lib/db")]);
+      const [actor, db] = await Promise.all([getActor(), database()]);
       return await execute(
         {
           actor,
-          prisma,
+          database: db,
           requestId,
           onCommitted: async (paths) => {
             const { revalidatePath } = await import("next/cache");
@@ -92,8 +121,12 @@ export function defineAction<I, R, Res extends Resource>(
   return Object.assign(action, { definition, execute });
 }
 
-export async function executeAction<I, R, Res extends Resource>(
-  definition: ActionDefinition<I, R, Res>,
+export function newReceiptId(): string {
+  return `rcpt_${randomBytes(12).toString("base64url")}`;
+}
+
+export async function executeAction<I, R, Res extends Resource, P>(
+  definition: ActionDefinition<I, R, Res, P>,
   context: ActionContext,
   rawInput: unknown,
 ): Promise<ActionResult<R>> {
@@ -101,56 +134,100 @@ export async function executeAction<I, R, Res extends Resource>(
   try {
     const actor = context.actor;
     if (!actor) throw new AppError("unauthenticated", SIGNED_OUT_MESSAGE);
-    if (blockedByViewAs(definition, actor)) {
-      throw new AppError("forbidden", "You are viewing as another role, which is read-only. Stop viewing as to make changes.");
+    const database = pipelineDatabase(context);
+    const input = parseInput(definition.input, rawInput);
+    const ids = { requestId, receiptId: newReceiptId(), database };
+
+    if (!definition.receipt) {
+      const resource = await resolveAuthorized(definition, database.prisma, input, actor);
+      const data = await definition.run(database.prisma, input, actor, resource, { ...ids, prepared: undefined as P });
+      return { ok: true, data, receipt: null };
+    }
+    const receiptOf = definition.receipt;
+
+    let prepared = undefined as P;
+    if (definition.prepare) {
+      const resource = await resolveAuthorized(definition, database.prisma, input, actor);
+      prepared = await definition.prepare(input, actor, resource, ids);
     }
 
-    const parsed = definition.input.safeParse(toPlainInput(rawInput));
-    if (!parsed.success) {
-      const flat = z.flattenError(parsed.error);
-      const fieldErrors = Object.fromEntries(
-        Object.entries(flat.fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])),
-      );
-      const message = flat.formErrors[0] ?? "Some fields need attention.";
-      throw new AppError("invalid_input", message, fieldErrors);
-    }
-    const input = parsed.data;
-
-    let receipt: ReceiptView | undefined;
-    const data = await context.prisma.$transaction(async (tx) => {
-      const resource = await definition.resource(input, tx, actor);
-      if (!resource) throw new AppError("not_found", NOT_FOUND_MESSAGE);
-      const decision = check(definition.permission, actor, resource);
-      if (!decision.allowed) throw new AppError("forbidden", capitalize(decision.reason));
-      const result = await definition.run(tx, input, actor, resource);
-      const spec = definition.receipt(input, result, actor, resource);
-      receipt = await writeReceipt(tx, {
-        ...spec,
-        action: definition.name,
-        actor: { type: "user", id: actor.userId },
-        traceId: spec.traceId ?? requestId,
-      });
+    let receipt: ReceiptView | null = null;
+    const data = await database.prisma.$transaction(async (tx) => {
+      const resource = await resolveAuthorized(definition, tx, input, actor);
+      const result = await definition.run(tx, input, actor, resource, { ...ids, prepared });
+      const spec = receiptOf(input, result, actor, resource);
+      if (spec) {
+        receipt = await writeReceipt(tx, {
+          ...spec,
+          id: ids.receiptId,
+          action: definition.name,
+          actor: { type: "user", id: actor.userId },
+          tokenId: actor.tokenId ?? null,
+          traceId: spec.traceId ?? requestId,
+        });
+      }
       return result;
-    }, ACTION_TRANSACTION);
-    if (!receipt) throw new Error("receipt was not written");
+    }, definition.transaction ?? ACTION_TRANSACTION);
 
     const paths =
       typeof definition.revalidate === "function" ? definition.revalidate(input, data) : (definition.revalidate ?? []);
     if (paths.length && context.onCommitted) await context.onCommitted(paths);
     return { ok: true, data, receipt };
   } catch (error) {
-    if (error instanceof AppError) {
-      return {
-        ok: false,
-        error: { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) },
-      };
-    }
+    if (error instanceof AppError) return { ok: false, error: toActionError(error) };
+    if (context.rethrowUnexpected) throw error;
     return unexpected(definition.name, requestId, error);
   }
 }
 
-function blockedByViewAs(definition: { allowWhileViewingAs?: boolean }, actor: SessionActor): boolean {
-  return Boolean(actor.viewAs) && !definition.allowWhileViewingAs;
+/**
+ * Run a read definition (no `receipt`) for a page or a test and return its
+ * data; an expected refusal is thrown as the AppError it is (not found,
+ * forbidden, invalid input), so a page can show it.
+ */
+export async function readAs<I, R, Res extends Resource>(
+  definition: ActionDefinition<I, R, Res, undefined>,
+  context: ActionContext,
+  rawInput: unknown,
+): Promise<R> {
+  if (definition.receipt) throw new Error(`${definition.name} is a write; run it through executeAction`);
+  const result = await executeAction(definition, { ...context, rethrowUnexpected: true }, rawInput);
+  if (result.ok) return result.data;
+  throw new AppError(result.error.code, result.error.message, result.error.fieldErrors, result.error.permission);
+}
+
+/** Resolve the resource in the actor's scope ("not found" otherwise), then authorize the declared permission. */
+async function resolveAuthorized<I, Res extends Resource>(
+  definition: Pick<ActionDefinition<I, unknown, Res, unknown>, "resource" | "permission">,
+  tx: Tx,
+  input: I,
+  actor: RequestActor,
+): Promise<Res> {
+  const resource = await definition.resource(input, tx, actor);
+  if (!resource) throw new AppError("not_found", NOT_FOUND_MESSAGE);
+  const decision = authorize(actor, definition.permission, resource);
+  if (!decision.allowed) throw new AppError("forbidden", capitalize(decision.reason), undefined, definition.permission);
+  return resource;
+}
+
+/** Parse raw input (a plain object or a form post) with the definition's schema, or throw invalid_input. */
+export function parseInput<I>(schema: z.ZodType<I>, rawInput: unknown): I {
+  const parsed = schema.safeParse(toPlainInput(rawInput));
+  if (parsed.success) return parsed.data;
+  const flat = z.flattenError(parsed.error);
+  const fieldErrors = Object.fromEntries(
+    Object.entries(flat.fieldErrors).filter((entry): entry is [string, string[]] => Array.isArray(entry[1])),
+  );
+  // One problem: say it; several: point at the fields.
+  const messages = [...flat.formErrors, ...Object.values(fieldErrors).flat()];
+  const message = messages.length === 1 ? messages[0]! : (flat.formErrors[0] ?? "Some fields need attention.");
+  throw new AppError("invalid_input", message, fieldErrors);
+}
+
+function pipelineDatabase(context: ActionContext): PipelineDatabase {
+  if (context.database) return context.database;
+  if (context.prisma) return { prisma: context.prisma };
+  throw new Error("the action pipeline was given no database");
 }
 
 /**
@@ -159,19 +236,23 @@ function blockedByViewAs(definition: { allowWhileViewingAs?: boolean }, actor: S
  * all (the server still checks again when the action runs).
  */
 export function mayRun(
-  action: { definition: Pick<ActionDefinition<never, unknown, Resource>, "permission" | "allowWhileViewingAs"> },
-  actor: SessionActor,
+  action: { definition: { permission: Permission } },
+  actor: RequestActor,
   resource: Resource,
 ): boolean {
-  if (blockedByViewAs(action.definition, actor)) return false;
-  return check(action.definition.permission, actor, resource).allowed;
+  return authorize(actor, action.definition.permission, resource).allowed;
 }
 
-function check(permission: ActionPermission, actor: SessionActor, resource: Resource): Decision {
-  return typeof permission === "string" ? authorize(actor, permission, resource) : permission.check(actor, resource);
+export function toActionError(error: AppError): ActionError {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+    ...(error.permission ? { permission: error.permission } : {}),
+  };
 }
 
-function unexpected(name: string, requestId: string, error: unknown): { ok: false; error: ActionError } {
+export function unexpected(name: string, requestId: string, error: unknown): { ok: false; error: ActionError } {
   console.error(`[action ${name}] request ${requestId} failed:`, error);
   return {
     ok: false,
@@ -183,13 +264,14 @@ function unexpected(name: string, requestId: string, error: unknown): { ok: fals
   };
 }
 
-/** FormData (from a form post) → plain object of its string fields; other input passes through. */
+/** FormData (from a form post) → plain object of its string fields (a repeated field → an array); other input passes through. */
 function toPlainInput(raw: unknown): unknown {
   if (typeof FormData !== "undefined" && raw instanceof FormData) {
-    const out: Record<string, string> = {};
+    const out: Record<string, string | string[]> = {};
     for (const [key, value] of raw.entries()) {
       if (key.startsWith("$ACTION") || typeof value !== "string") continue;
-      out[key] = value;
+      const seen = out[key];
+      out[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     }
     return out;
   }

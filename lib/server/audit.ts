@@ -58,6 +58,7 @@ interface ReceiptRow {
   requestHash: string;
   resultHash: string;
   summary: unknown;
+  tokenId: string | null;
 }
 
 /**
@@ -96,12 +97,12 @@ async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: Receipt
   if (receipt) {
     params.push(
       receipt.id, receipt.action, receipt.actorType, receipt.actorId, receipt.scopeType, receipt.scopeId,
-      receipt.tenantId, receipt.requestHash, receipt.resultHash, JSON.stringify(receipt.summary),
+      receipt.tenantId, receipt.requestHash, receipt.resultHash, JSON.stringify(receipt.summary), receipt.tokenId,
     );
     receiptCte = `, receipt AS (
       INSERT INTO "Receipt" ("id", "action", "actorType", "actorId", "scopeType", "scopeId", "tenantId", "time",
-        "requestHash", "resultHash", "auditSeq", "auditHash", "summary")
-      VALUES ($16, $17, $18, $19, $20, $21, $22::uuid, $2::timestamptz, $23, $24, $1::int, $15, $25::jsonb))`;
+        "requestHash", "resultHash", "auditSeq", "auditHash", "summary", "tokenId")
+      VALUES ($16, $17, $18, $19, $20, $21, $22::uuid, $2::timestamptz, $23, $24, $1::int, $15, $25::jsonb, $26))`;
   }
   await run(
     tx,
@@ -135,6 +136,8 @@ export interface ReceiptInput {
   summary: Record<string, unknown>;
   /** The receipt id when the caller must know it before the receipt is written (default: a fresh `rcpt_…`). */
   id?: string;
+  /** The API token the actor used, when the change came through one (the CLI): named in the receipt and its entry. */
+  tokenId?: string | null;
 }
 
 export interface ReceiptView {
@@ -147,6 +150,8 @@ export interface ReceiptView {
   resultHash: string;
   auditSeq: number;
   auditHash: string;
+  /** The API token used, if any. */
+  tokenId: string | null;
 }
 
 /**
@@ -169,7 +174,7 @@ export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: Receip
       requestHash,
       resultHash,
       traceId: input.traceId,
-      data: { receipt: id, ...input.summary },
+      data: { receipt: id, ...(input.tokenId ? { token: input.tokenId } : {}), ...input.summary },
     },
     {
       id,
@@ -182,6 +187,7 @@ export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: Receip
       requestHash,
       resultHash,
       summary: normalizeJson(input.summary),
+      tokenId: input.tokenId ?? null,
     },
   );
   return {
@@ -194,6 +200,7 @@ export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: Receip
     resultHash,
     auditSeq: entry.seq,
     auditHash: entry.hash,
+    tokenId: input.tokenId ?? null,
   };
 }
 

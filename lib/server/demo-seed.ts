@@ -28,7 +28,7 @@ import { writeReceipt } from "@/lib/server/audit";
 import { seedDemoJobs } from "@/lib/server/jobs/demo";
 import { seedDemoPolicies } from "@/lib/server/policies/demo";
 import { hashPassword } from "@/lib/server/passwords";
-import { applyPlan } from "@/lib/server/registry/apply-plan";
+import { applyPlan, planReceipt } from "@/lib/server/registry/apply-plan";
 import { loadRegistryState, stateQueryFor } from "@/lib/server/registry/load-state";
 
 export interface DemoUser {
@@ -113,7 +113,11 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
       if ((await tx.tenant.count()) > 0) return null;
 
       const plan = planRegistrySync(manifest, await loadRegistryState(tx, stateQueryFor(manifest)));
-      await applyPlan(tx, plan, { actor: SEED_ACTOR, action: "registry.sync", request: { source: "demo fleet" }, origin: "cellgate demo seed" });
+      await writeReceipt(tx, {
+        ...planReceipt(plan, await applyPlan(tx, plan), { request: { source: "demo fleet" }, origin: "cellgate demo seed" }),
+        action: "registry.sync",
+        actor: SEED_ACTOR,
+      });
 
       const profiles = new Map((await tx.profile.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]));
       for (const e of extras) {
@@ -157,7 +161,11 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
         { hostId: rotated, keyId: `${rotated}-2026-11`, publicKey: generateEd25519PublicKey(), revokeOld: true },
         await loadRegistryState(tx, { hostIds: [rotated], keyIds: [`${rotated}-2026-11`] }),
       );
-      await applyPlan(tx, rotation, { actor: SEED_ACTOR, action: "host.rotate", request: { hostId: rotated }, origin: "cellgate demo seed", hostId: rotated });
+      await writeReceipt(tx, {
+        ...planReceipt(rotation, await applyPlan(tx, rotation), { request: { hostId: rotated }, origin: "cellgate demo seed", hostId: rotated }),
+        action: "host.rotate",
+        actor: SEED_ACTOR,
+      });
 
       const seeded = await writeReceipt(tx, {
         action: "demo.seed",

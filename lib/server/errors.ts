@@ -16,12 +16,15 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fieldErrors?: Record<string, string[]>;
+  /** For "forbidden": the permission that was refused (named in API problems). */
+  readonly permission?: string;
 
-  constructor(code: ErrorCode, message: string, fieldErrors?: Record<string, string[]>) {
+  constructor(code: ErrorCode, message: string, fieldErrors?: Record<string, string[]>, permission?: string) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fieldErrors = fieldErrors;
+    this.permission = permission;
   }
 }
 
@@ -30,6 +33,7 @@ export interface ActionError {
   message: string;
   fieldErrors?: Record<string, string[]>;
   requestId?: string;
+  permission?: string;
 }
 
 export function isAppError(error: unknown): error is AppError {

@@ -16,7 +16,7 @@ import "server-only";
 import { createHash, createPublicKey, type KeyObject, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { generateEd25519Key, privateKeyFromPem, rawPublicKey } from "@/lib/domain/http-signatures";
+import { generateEd25519Key, privateKeyFromPem, publicKeyFromRaw, rawPublicKey } from "@/lib/domain/http-signatures";
 import { dataDir, env } from "@/lib/env";
 import { resolveSecretRef } from "./auth/secret-ref";
 import { fsyncDir } from "@/lib/durable-fs";
@@ -90,6 +90,34 @@ function readIfExists(file: string): string | null {
   }
 }
 
+
+/**
+ * The platform PUBLIC key for read-only checks, never creating anything: from
+ * CELLGATE_PLATFORM_KEY, else the data directory's key file if it exists.
+ * Null when neither is there (the caller says so and asks for a pinned key).
+ */
+export function readPlatformPublicKey(options: { ref?: string; dataDir: string }): { keyId: string; publicKey: KeyObject; origin: string } | null {
+  let key: PlatformKey;
+  let origin: string;
+  if (options.ref) {
+    key = platformKeyFromPem(resolveSecretRef(options.ref), "CELLGATE_PLATFORM_KEY");
+    origin = "CELLGATE_PLATFORM_KEY";
+  } else {
+    const file = path.join(options.dataDir, PLATFORM_KEY_FILE);
+    const pem = readIfExists(file);
+    if (pem === null) return null;
+    key = platformKeyFromPem(pem, file);
+    origin = file;
+  }
+  return { keyId: key.keyId, publicKey: createPublicKey(key.privateKey), origin };
+}
+
+/** A pinned raw Ed25519 public key (base64 of 32 bytes) as a KeyObject with its key id. */
+export function pinnedPlatformKey(base64: string): { keyId: string; publicKey: KeyObject } {
+  const raw = Buffer.from(base64.trim(), "base64");
+  if (raw.length !== 32) throw new PlatformKeyError(`a platform public key is base64 of 32 bytes (got ${raw.length})`);
+  return { keyId: platformKeyId(raw), publicKey: publicKeyFromRaw(raw) };
+}
 
 /** Resolves the platform key from explicit settings (testable without process.env). */
 export function resolvePlatformKey(options: { ref?: string; dataDir: string }): PlatformKey {

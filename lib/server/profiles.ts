@@ -4,7 +4,8 @@ import "server-only";
  * `where`, so a forgotten check elsewhere still cannot leak another tenant's
  * profile — not even its existence.
  */
-import { can, readableTenantIds, type Actor } from "@/lib/authz";
+import { inScope, scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import { db } from "@/lib/db";
 import { pageCount, type RegistryQuery, type SortDir, type SortKey } from "@/lib/domain/registry-query";
 import type { AuditRecord } from "@/lib/domain/audit/chain";
@@ -17,8 +18,7 @@ import { refreshHealthThrottled } from "./health-refresh";
 
 /** `where` fragment limiting rows to the actor's tenants (for any model with a tenantId). */
 export function tenantScope(actor: Actor): { tenantId?: { in: string[] } } {
-  const ids = readableTenantIds(actor);
-  return ids === "all" ? {} : { tenantId: { in: [...ids] } };
+  return scopedWhere(scopeFor(actor, "registry.read"));
 }
 
 export interface ProfileRow {
@@ -174,7 +174,7 @@ export async function getProfile(actor: Actor, slug: string): Promise<ProfileDet
   });
   if (!profile) return null;
 
-  const audit = can(actor, "audit.read", { tenantId: profile.tenantId })
+  const audit = inScope(scopeFor(actor, "audit.read"), profile.tenantId)
     ? await prisma.auditEntry.findMany({
         where: { profileId: profile.id, ...tenantScope(actor) },
         orderBy: { seq: "desc" },

@@ -16,6 +16,8 @@ export interface ReceiptRow {
   auditSeq: number;
   auditHash: string;
   summary: Record<string, unknown>;
+  /** The API token the change came through (the CLI), if any. */
+  tokenId: string | null;
 }
 
 export async function listReceipts(
@@ -43,6 +45,7 @@ export async function listReceipts(
       resultHash: r.resultHash,
       auditSeq: r.auditSeq,
       auditHash: r.auditHash,
+      tokenId: r.tokenId,
       summary: r.summary && typeof r.summary === "object" && !Array.isArray(r.summary) ? (r.summary as Record<string, unknown>) : {},
     })),
     total,

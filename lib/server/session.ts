@@ -11,31 +11,14 @@ import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { decode } from "next-auth/jwt";
-import type { Actor, Membership, TenantRole } from "@/lib/authz";
 import { isRole } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { sessionCookieName } from "./auth/cookies";
 import { checkSession } from "./auth/sessions";
+import { actorForUser, loadActorUser, type SessionActor } from "./actor";
 
-export interface TenantSummary {
-  id: string;
-  slug: string;
-  name: string;
-  roles: TenantRole[];
-}
-
-export interface SessionActor extends Actor {
-  email: string;
-  name: string;
-  sessionId: string;
-  /** Tenants this actor may see, with its roles there (all tenants for platform admins). */
-  tenants: TenantSummary[];
-  /** Set when a platform admin narrowed the session to one tenant role. */
-  viewAs: { tenantId: string; role: TenantRole } | null;
-  /** The real user's platform-admin flag, even while viewing as a tenant user. */
-  isPlatformAdminUser: boolean;
-}
+export type { RequestActor, SessionActor, TenantSummary } from "./actor";
 
 export const getActor = cache(async (): Promise<SessionActor | null> => {
   const sessionId = await sessionIdFromCookie();
@@ -61,51 +44,13 @@ export async function loadActor(sessionId: string): Promise<SessionActor | null>
   const prisma = await db();
   const check = await checkSession(prisma, sessionId);
   if (!check.valid) return null;
-  const user = await prisma.user.findUnique({
-    where: { id: check.userId },
-    include: { memberships: { include: { tenant: true } } },
-  });
-  if (!user || user.disabled) return null;
-
-  let viewAs: SessionActor["viewAs"] = null;
-  if (user.platformAdmin && check.viewAsTenantId && check.viewAsRole && isRole(check.viewAsRole)) {
-    viewAs = { tenantId: check.viewAsTenantId, role: check.viewAsRole };
-  }
-  const platformAdmin = user.platformAdmin && !viewAs;
-
-  let memberships: Membership[];
-  let tenants: TenantSummary[];
-  if (viewAs) {
-    const tenant = await prisma.tenant.findUnique({ where: { id: viewAs.tenantId } });
-    memberships = tenant ? [{ tenantId: tenant.id, role: viewAs.role }] : [];
-    tenants = tenant ? [{ id: tenant.id, slug: tenant.slug, name: tenant.name, roles: [viewAs.role] }] : [];
-  } else {
-    memberships = user.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role }));
-    const byTenant = new Map<string, TenantSummary>();
-    const all = platformAdmin
-      ? await prisma.tenant.findMany({ orderBy: { slug: "asc" } })
-      : user.memberships.map((m) => m.tenant);
-    for (const t of all) byTenant.set(t.id, { id: t.id, slug: t.slug, name: t.name, roles: [] });
-    for (const m of user.memberships) byTenant.get(m.tenantId)?.roles.push(m.role);
-    tenants = [...byTenant.values()].sort((a, b) => a.slug.localeCompare(b.slug));
-  }
-  // Other accounts of the same person: never an approver of each other's requests.
-  const identityIds = user.personId
-    ? (await prisma.user.findMany({ where: { personId: user.personId, id: { not: user.id } }, select: { id: true } })).map((u) => u.id)
-    : [];
-
-  return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    sessionId,
-    identityIds,
-    platformAdmin,
-    isPlatformAdminUser: user.platformAdmin,
-    memberships,
-    tenants,
-    viewAs,
-  };
+  const user = await loadActorUser(prisma, check.userId);
+  if (!user || user.disabled || user.kind !== "person") return null;
+  const viewAs =
+    check.viewAsTenantId && check.viewAsRole && isRole(check.viewAsRole)
+      ? { tenantId: check.viewAsTenantId, role: check.viewAsRole }
+      : null;
+  return { ...(await actorForUser(prisma, user, { viewAs })), sessionId };
 }
 
 /** For pages: the actor, or a redirect to the sign-in page (back to this page afterwards). */

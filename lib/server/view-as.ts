@@ -3,28 +3,26 @@ import "server-only";
  * "View as": a platform admin narrows their own session to one tenant role
  * to see exactly what that role sees. The narrowing lives on the Session row
  * (viewAsTenantId / viewAsRole; applied by loadActor) and is read-only: the
- * action pipeline refuses other mutations while it is set. Only the real
- * platform admin behind the session may start or stop it.
+ * permission table refuses every write permission while it is set. Only the
+ * real platform admin behind the session holds `session.view_as` (a row of
+ * the table), so only they may start or stop it.
  */
-import { ROLE_LABELS, type Decision, type TenantRole } from "@/lib/authz";
+import { ROLE_LABELS, type TenantRole } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { ZStartViewAsInput, ZStopViewAsInput } from "@/lib/schemas/view-as";
-import { defineAction, type ActionPermission } from "./action";
-import type { SessionActor } from "./session";
+import { defineAction, mayRun } from "./action";
+import type { RequestActor, SessionActor } from "./actor";
+import { AppError } from "./errors";
 
-const onlyPlatformAdmins: ActionPermission = {
-  name: "platform admin (real user)",
-  check: (actor: SessionActor): Decision =>
-    actor.isPlatformAdminUser
-      ? { allowed: true }
-      : { allowed: false, reason: "only platform admins may view as another role" },
-};
+function sessionOf(actor: RequestActor): string {
+  if (!actor.sessionId) throw new AppError("forbidden", "Viewing as another role is a console session's, not an API token's.");
+  return actor.sessionId;
+}
 
 export const startViewAsAction = defineAction({
   name: "session.view_as.start",
   input: ZStartViewAsInput,
-  permission: onlyPlatformAdmins,
-  allowWhileViewingAs: true,
+  permission: "session.view_as",
   async resource(input, tx, actor) {
     // A platform admin may pick any tenant, even while already viewing as another.
     if (!actor.isPlatformAdminUser) return { tenantId: null, tenantName: "", tenantSlug: "" };
@@ -33,7 +31,7 @@ export const startViewAsAction = defineAction({
   },
   async run(tx, input, actor, resource) {
     await tx.session.update({
-      where: { id: actor.sessionId, userId: actor.userId },
+      where: { id: sessionOf(actor), userId: actor.userId },
       data: { viewAsTenantId: resource.tenantId, viewAsRole: input.role },
     });
     return { tenant: resource.tenantSlug, role: input.role as TenantRole };
@@ -51,12 +49,11 @@ export const startViewAsAction = defineAction({
 export const stopViewAsAction = defineAction({
   name: "session.view_as.stop",
   input: ZStopViewAsInput,
-  permission: onlyPlatformAdmins,
-  allowWhileViewingAs: true,
+  permission: "session.view_as",
   resource: async () => ({ tenantId: null }),
   async run(tx, _input, actor) {
     await tx.session.update({
-      where: { id: actor.sessionId, userId: actor.userId },
+      where: { id: sessionOf(actor), userId: actor.userId },
       data: { viewAsTenantId: null, viewAsRole: null },
     });
     return { stopped: true, was: actor.viewAs };
@@ -73,7 +70,7 @@ export const stopViewAsAction = defineAction({
 
 /** Tenants a platform admin may view as (empty for everyone else). */
 export async function listViewAsTenants(actor: SessionActor): Promise<{ slug: string; name: string }[]> {
-  if (!actor.isPlatformAdminUser) return [];
+  if (!mayRun(startViewAsAction, actor, { tenantId: null })) return [];
   const prisma = await db();
   return prisma.tenant.findMany({ orderBy: { slug: "asc" }, select: { slug: true, name: true } });
 }

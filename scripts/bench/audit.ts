@@ -18,6 +18,7 @@
  *
  *   BENCH_ENTRIES=100000 (default) BENCH_BATCH=500 BENCH_CLIENT=sql|prisma BENCH_BACKENDS=pglite,postgresql BENCH_VERIFY_RUNS=5
  */
+import { loadActorById } from "../../lib/server/actor";
 import { createPublicKey, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -142,7 +143,8 @@ async function run(label: string, database: Database, url?: string): Promise<voi
   if (!cps.value.ok) throw new Error(`checkpoints failed: ${cps.value.reason}`);
   console.log(`  verify checkpoints (${cps.value.checkpoints}, hashes read + tree roots): ${cps.ms.toFixed(0)} ms`);
 
-  const actor = { userId: randomUUID(), platformAdmin: true, memberships: [] }; // a platform admin (receipts name the id only)
+  const admin = await database.prisma.user.create({ data: { email: `bench-admin-${randomUUID()}@example.test`, name: "Bench admin", platformAdmin: true } });
+  const actor = (await loadActorById(database.prisma, admin.id))!;
   const exported = await timed(() => exportPacket(database, actor, { tenant: "bench", from, to: new Date(Date.now() + 60_000) }));
   const mb = (exported.value.bytes.length / 1024 / 1024).toFixed(1);
   console.log(`packet export    ${exported.value.entries.toLocaleString("en-US")} entries, ${mb} MiB: ${(exported.ms / 1000).toFixed(2)} s (checkpoint + tree + proofs + build + sign + receipt)`);

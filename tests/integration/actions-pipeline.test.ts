@@ -88,7 +88,7 @@ describe.each(BACKENDS)("action pipeline on %s", (backend) => {
     expect(key.revokedAt).toBeInstanceOf(Date);
     expect((await prisma.hostKey.findUniqueOrThrow({ where: { id: a.otherKeyId } })).status).toBe("active");
 
-    const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt.id } });
+    const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt!.id } });
     expect(receipt).toMatchObject({
       action: "host.key.revoke",
       actorId: operator.userId,
@@ -106,7 +106,7 @@ describe.each(BACKENDS)("action pipeline on %s", (backend) => {
     });
 
     const mine = await listReceipts(operator, 1);
-    expect(mine.rows.map((r) => r.id)).toEqual([result.receipt.id]);
+    expect(mine.rows.map((r) => r.id)).toEqual([result.receipt!.id]);
     const auditor = await userWith(prisma, a.tenant.id, "auditor");
     expect((await getProfile(auditor, a.profile.slug))!.audit!.map((e) => e.seq)).toContain(receipt.auditSeq);
     expect((await listReceipts(auditor, 1)).total).toBe(0);

@@ -55,9 +55,9 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     expect(stored.resolvedAt).toBeInstanceOf(Date);
     expect(stored.votes).toHaveLength(1);
     expect(stored.votes[0]).toMatchObject({ userId: approver.userId, vote: "approve", note: NOTE, seenHash: j.jobHash });
-    expect(stored.votes[0]!.receiptId).toBe(result.receipt.id);
+    expect(stored.votes[0]!.receiptId).toBe(result.receipt!.id);
 
-    const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt.id } });
+    const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt!.id } });
     expect(receipt).toMatchObject({ action: "job.vote", actorId: approver.userId, scopeType: "job", scopeId: j.id, tenantId: tenant.id });
     const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
     expect(entry).toMatchObject({ action: "job.vote", resource: `job:${j.id}`, profileId: profile.id, traceId: j.traceId, hash: receipt.auditHash });

@@ -1,35 +1,25 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/lib/db";
 import { appendAudit } from "@/lib/server/audit";
 import { verifyAuditLog } from "@/lib/server/audit-verify";
+import { generateEd25519Key } from "@/lib/domain/http-signatures";
+import { platformKeyFromPem } from "@/lib/server/platform-key";
+import { withReadOnlySessions } from "../../cli/commands/audit";
+import { REPO_ROOT, runCli } from "../support/cli";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 
-const ROOT = path.resolve(__dirname, "../..");
-const run = promisify(execFile);
+const ROOT = REPO_ROOT;
 
 async function appendMany(database: Database, n: number, actorId = randomSlug("actor")): Promise<void> {
   for (let i = 0; i < n; i += 1) {
     await database.prisma.$transaction((tx) =>
       appendAudit(tx, { actor: { type: "user", id: actorId }, action: "test.append", resource: `thing:${i}`, data: { i, note: randomSlug("n") } }),
     );
-  }
-}
-
-/** Runs the real CLI; never throws on a non-zero exit. */
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "bin/cellgate.mjs"), ...args], {
-      env: { ...process.env, ...env },
-      cwd: ROOT,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
   }
 }
 
@@ -120,12 +110,17 @@ describe.each(BACKENDS)("tamper detection on %s", (backend) => {
   });
 });
 
-describe("cellgate audit verify (real CLI, PostgreSQL)", () => {
+describe("cellgate audit verify --database-url (real CLI, PostgreSQL, read-only)", () => {
+  // The auditor pins the platform public key (it never comes from the database it checks).
+  const key = platformKeyFromPem(generateEd25519Key().privateKeyPem, "test");
+  const cli = (args: string[], url: string, extra: Record<string, string> = {}) =>
+    runCli(["audit", "verify", "--database-url", url, ...args], { CELLGATE_DATA_DIR: "/nonexistent/never-created", ...extra });
+
   it("exits 0 on an intact chain", async () => {
     const database = await createTestDatabase("postgresql");
     try {
       await appendMany(database, 4);
-      const result = await cli(["audit", "verify"], { DATABASE_URL: database.url! });
+      const result = await cli(["--public-key", key.publicKeyBase64], database.url!);
       expect(result).toMatchObject({ code: 0, stdout: "audit chain OK: 4 entries\n" });
     } finally {
       await database.close();
@@ -135,11 +130,43 @@ describe("cellgate audit verify (real CLI, PostgreSQL)", () => {
   it.each(TAMPERS)("exits 1 and names entry $seq after $kind", async ({ sql, seq, why }) => {
     const database = await tampered("postgresql", sql);
     try {
-      const result = await cli(["audit", "verify"], { DATABASE_URL: database.url! });
+      const result = await cli(["--public-key", key.publicKeyBase64], database.url!);
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(new RegExp(`^audit chain BROKEN at entry ${seq}: `));
       expect(result.stdout).toMatch(why);
     } finally {
+      await database.close();
+    }
+  });
+
+  it("never creates a key: without one it says so, names where it looked, and writes nothing anywhere", async () => {
+    const database = await createTestDatabase("postgresql");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-nokey-"));
+    try {
+      await appendMany(database, 2);
+      const dataDir = path.join(dir, ".cellgate");
+      const result = await runCli(["audit", "verify", "--database-url", database.url!], { CELLGATE_DATA_DIR: dataDir }, dir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("no platform public key to check the signed checkpoints with: pass --public-key");
+      expect(result.stdout).not.toMatch(/BROKEN/);
+      expect(fs.readdirSync(dir)).toEqual([]);
+      const bad = await runCli(["audit", "verify", "--database-url", database.url!, "--public-key", "bm90LWEta2V5"], {}, dir);
+      expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining("a platform public key is base64 of 32 bytes") });
+    } finally {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("its every session is read-only: the database refuses a write on the URL it uses", async () => {
+    const database = await createTestDatabase("postgresql");
+    const { Pool } = await import("pg");
+    const pool = new Pool({ connectionString: withReadOnlySessions(database.url!), max: 1 });
+    try {
+      await expect(pool.query(`INSERT INTO "Tenant" (id, slug, name) VALUES (gen_random_uuid(), 'x', 'x')`)).rejects.toMatchObject({ code: "25006" });
+      expect((await pool.query(`SELECT count(*)::int AS n FROM "AuditEntry"`)).rows[0].n).toBe(0);
+    } finally {
+      await pool.end();
       await database.close();
     }
   });

@@ -66,7 +66,7 @@ describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend
     expect(timeline!.items[0]).toMatchObject({ title: "Job requested: job.bridge.write.ticket", actor: `host:${host.hostId}`, decision: "REQUIRE_APPROVAL" });
     expect(timeline!.items[1]).toMatchObject({ decision: "REQUIRE_APPROVAL", facts: { reason: "writes need a human", "input hash": job.jobHash } });
     expect(timeline!.items[2]!.title).toBe(`Approve vote by ${approver.email} (job APPROVED)`);
-    expect(timeline!.items[2]!.seq).toBe(vote.receipt.auditSeq);
+    expect(timeline!.items[2]!.seq).toBe(vote.receipt!.auditSeq);
 
     // Votes join the job's trace, so the list's trace filter finds request and vote, as does the action filter.
     const byTrace = await listAuditEntries(auditor, { trace: traceId }, { prisma: database.prisma });

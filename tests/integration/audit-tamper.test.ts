@@ -5,66 +5,50 @@
  * Every scenario: entries 1–5, checkpoints signed at seq 3 and seq 5, both
  * also exported to files kept "outside the console".
  */
-import { execFile } from "node:child_process";
 import { createPublicKey } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/lib/db";
+import type { Database } from "@/lib/db";
 import { verifyCheckpoint, type SignedCheckpoint } from "@/lib/domain/checkpoint";
 import { generateEd25519Key } from "@/lib/domain/http-signatures";
-import { applyMigrations } from "@/lib/migrate";
 import { appendAudit } from "@/lib/server/audit";
 import { hashAuditEntry, type ChainEntry } from "@/lib/domain/audit/chain";
 import { resetEnvCache } from "@/lib/env";
 import { chainEntriesAfter } from "@/lib/server/audit-verify";
 import { publicCheckpoint, takeCheckpoint } from "@/lib/server/checkpoints";
 import { getPlatformKey, resetPlatformKeyCache } from "@/lib/server/platform-key";
-import { BACKENDS, createTestDatabase, randomSlug, type Backend } from "../support/databases";
+import { runCli, type CliResult } from "../support/cli";
+import { ADMIN_TOKEN_PERMISSIONS, openConsoleStore, type ConsoleStore } from "../support/console-store";
+import { insertTokenRow } from "../support/tokens";
+import { BACKENDS, randomSlug, type Backend } from "../support/databases";
 
-const ROOT = path.resolve(__dirname, "../..");
-const run = promisify(execFile);
+/**
+ * The real `cellgate audit verify`: on PostgreSQL straight from the database
+ * (`--database-url`, read-only, the key from CELLGATE_PLATFORM_KEY); on the
+ * embedded default through the console, started on the data directory for
+ * the check (the CLI never opens PGlite beside it).
+ */
+async function verifyCli(store: ConsoleStore, token: string, args: string[]): Promise<CliResult> {
+  if (store.url) return runCli(["audit", "verify", "--database-url", store.url, ...args], env);
+  return throughConsole(store, token, ["audit", "verify", ...args]);
+}
 
-/** Runs the real CLI (bin/cellgate.mjs); never throws on a non-zero exit. */
-async function cli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: undefined, CELLGATE_DATA_DIR: undefined, ...env };
-  for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
+/** Any console command of the CLI, against the console serving `store` (started for it on PGlite). */
+async function throughConsole(store: ConsoleStore, token: string, args: string[]): Promise<CliResult> {
+  const served = await store.serve(env);
   try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, "bin/cellgate.mjs"), ...args], { env: childEnv, cwd: ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    return await runCli(args, { CELLGATE_URL: served.url, CELLGATE_TOKEN: token });
+  } finally {
+    await served.stop();
   }
 }
 
-/** A database the CLI can open too: PostgreSQL (shared), or a PGlite data dir (opened by one process at a time). */
-interface Store {
-  dir: string;
-  env: Record<string, string | undefined>;
-  use<T>(fn: (db: Database) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
-
-async function openStore(backend: Backend): Promise<Store> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-tamper-db-"));
-  if (backend === "postgresql") {
-    const db = await createTestDatabase("postgresql");
-    return { dir, env: { DATABASE_URL: db.url }, use: (fn) => fn(db), close: async () => { await db.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
-  }
-  const dataDir = path.join(dir, "data");
-  const use = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
-    const db = await openDatabase({ dataDir });
-    try {
-      return await fn(db);
-    } finally {
-      await db.close();
-    }
-  };
-  await use((db) => applyMigrations(db.sql));
-  return { dir, env: { CELLGATE_DATA_DIR: dataDir }, use, close: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+/** A platform admin with a token, without a creation receipt: the log holds exactly the entries a scenario appends. */
+async function fixtureAdmin(db: Database): Promise<{ token: string }> {
+  const user = await db.prisma.user.create({ data: { email: `${randomSlug("admin")}@example.test`, name: "Admin", platformAdmin: true } });
+  return insertTokenRow(db.prisma, user.id, ADMIN_TOKEN_PERMISSIONS);
 }
 
 async function appendEntries(db: Database, n: number): Promise<void> {
@@ -188,69 +172,77 @@ afterAll(() => {
   fs.rmSync(keyDir, { recursive: true, force: true });
 });
 
-/** Entries 1–5, checkpoints at 3 and 5 (stored and exported to files). */
-async function prepared(backend: Backend): Promise<{ store: Store; files: Record<3 | 5, string> }> {
-  const store = await openStore(backend);
+/** Entries 1–5, checkpoints at 3 and 5 (stored and exported to files); a platform admin's API token. */
+async function prepared(backend: Backend): Promise<{ store: ConsoleStore; files: Record<3 | 5, string>; token: string }> {
+  const store = await openConsoleStore(backend);
   const files = { 3: path.join(store.dir, "cp-3.json"), 5: path.join(store.dir, "cp-5.json") };
-  await store.use(async (db) => {
+  const token = await store.use(async (db) => {
+    const { token } = await fixtureAdmin(db);
     await appendEntries(db, 3);
     fs.writeFileSync(files[3], JSON.stringify(publicCheckpoint(await takeCheckpoint(db))));
     await appendEntries(db, 2);
     fs.writeFileSync(files[5], JSON.stringify(publicCheckpoint(await takeCheckpoint(db))));
+    return token;
   });
-  return { store, files };
+  return { store, files, token };
 }
 
 describe.each(BACKENDS)("cellgate audit verify finds tampering (real CLI, %s)", (backend) => {
-  it("takes, exports and checks checkpoints through the CLI", async () => {
-    const { store } = await prepared(backend);
-    const e = { ...env, ...store.env };
+  it("takes, exports and checks checkpoints through the console", async () => {
+    const { store, token } = await prepared(backend);
     const file = path.join(store.dir, "exported.json");
     try {
       await store.use((db) => appendEntries(db, 1));
-      expect(await cli(["audit", "checkpoint"], e)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Plan: sign a checkpoint of the log at seq 6; the latest checkpoint is at seq 5 .*\nDry run: nothing was changed/) });
-      expect(await cli(["audit", "checkpoint", "--apply"], e)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Checkpoint taken: seq 6, head [0-9a-f]{64}, tree root [0-9a-f]{64}, /) });
-      expect(await cli(["audit", "export-checkpoint", "--out", file], e)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Wrote checkpoint seq 6 /) });
-      const exported = JSON.parse(fs.readFileSync(file, "utf8")) as SignedCheckpoint;
-      expect(verifyCheckpoint(exported, createPublicKey((await getPlatformKey()).privateKey))).toEqual({ ok: true });
-      expect(JSON.parse((await cli(["audit", "export-checkpoint"], e)).stdout)).toEqual(exported);
+      const served = await store.serve(env);
+      const e = { CELLGATE_URL: served.url, CELLGATE_TOKEN: token };
+      try {
+        expect(await runCli(["audit", "checkpoint"], e)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Plan: sign a checkpoint of the log at seq 6; the latest checkpoint is at seq 5 .*\nDry run: nothing was changed/) });
+        expect(await runCli(["audit", "checkpoint", "--apply"], e)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Checkpoint taken: seq 6, head [0-9a-f]{64}, tree root [0-9a-f]{64}, /) });
+        expect(await runCli(["audit", "export-checkpoint", "--out", file], e)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Wrote checkpoint seq 6 /) });
+        const exported = JSON.parse(fs.readFileSync(file, "utf8")) as SignedCheckpoint;
+        expect(verifyCheckpoint(exported, createPublicKey((await getPlatformKey()).privateKey))).toEqual({ ok: true });
+        expect(JSON.parse((await runCli(["audit", "export-checkpoint"], e)).stdout)).toEqual(exported);
 
-      const result = await cli(["audit", "verify", "--checkpoint", file], e);
-      expect(result.stdout).toBe(`audit chain OK: 6 entries\nsigned checkpoints OK: 3 (latest #3 at seq 6, ${exported.time})\ncheckpoint file OK: the log still matches seq 6 signed ${exported.time}\n`);
-      expect(result.code).toBe(0);
-      fs.writeFileSync(file, "not json");
-      expect(await cli(["audit", "verify", "--checkpoint", file], e)).toMatchObject({ code: 1, stderr: expect.stringMatching(/exported\.json is not JSON/) });
+        // The checkpoint's receipt is entry 7, after the checkpoint it took.
+        const result = await runCli(["audit", "verify", "--checkpoint", file], e);
+        expect(result.stdout).toBe(`audit chain OK: 7 entries\nsigned checkpoints OK: 3 (latest #3 at seq 6, ${exported.time})\ncheckpoint file OK: the log still matches seq 6 signed ${exported.time}\n`);
+        expect(result.code).toBe(0);
+        fs.writeFileSync(file, "not json");
+        expect(await runCli(["audit", "verify", "--checkpoint", file], e)).toMatchObject({ code: 1, stderr: expect.stringMatching(/exported\.json is not JSON/) });
+      } finally {
+        await served.stop();
+      }
     } finally {
       await store.close();
     }
   });
 
   it("says so when there is no checkpoint to export", async () => {
-    const store = await openStore(backend);
+    const store = await openConsoleStore(backend);
     try {
-      const result = await cli(["audit", "export-checkpoint"], { ...env, ...store.env });
-      expect(result).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/no signed checkpoint yet: take one with `cellgate audit checkpoint --apply`/) });
+      const { token } = await store.use((db) => fixtureAdmin(db));
+      const result = await throughConsole(store, token, ["audit", "export-checkpoint"]);
+      expect(result).toMatchObject({ code: 1, stdout: "", stderr: expect.stringMatching(/No signed checkpoint yet: take one with `cellgate audit checkpoint --apply`/) });
     } finally {
       await store.close();
     }
   });
 
   it.each(SCENARIOS)("names entry $seq after $kind", async ({ tamper, file, seq, why }) => {
-    const { store, files } = await prepared(backend);
+    const { store, files, token } = await prepared(backend);
     try {
       await store.use(async (db) => {
         await db.sql.exec(UNLOCK);
         await tamper(db);
         await db.sql.exec(LOCK);
       });
-      const args = ["audit", "verify", ...(file ? ["--checkpoint", files[file]] : [])];
-      const result = await cli(args, { ...env, ...store.env });
+      const result = await verifyCli(store, token, file ? ["--checkpoint", files[file]] : []);
       expect(result.stdout).toMatch(new RegExp(`^audit chain BROKEN at entry ${seq}: `));
       expect(result.stdout).toMatch(why);
       expect(result.code).toBe(1);
       if (file) {
         // Without the file kept outside, the database alone now looks consistent: that is what the export is for.
-        expect(await cli(["audit", "verify"], { ...env, ...store.env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/^audit chain OK: [35] entries\n/) });
+        expect(await verifyCli(store, token, [])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^audit chain OK: [35] entries\n/) });
       }
     } finally {
       await store.close();

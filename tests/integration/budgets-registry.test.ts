@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatPlan } from "@/lib/domain/registry/format-plan";
 import type { Manifest, ProfileSpec } from "@/lib/domain/registry/manifest-schema";
-import { applySync, planSync } from "@/lib/server/registry/sync";
+import { applySync, planSync } from "./registry-helpers";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { TEST_DIGEST } from "../support/factories";
 

@@ -81,7 +81,8 @@ describe("embedded PGlite server (scripts/start.sh)", () => {
 
   it("keeps a second process off the data directory with a clear message", { timeout: 120_000 }, async () => {
     expect(app && !app.exited()).toBe(true);
-    const second = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "cellgate.mjs"), "audit", "verify"], {
+    // A command that opens the database directly (the console commands go through its API instead).
+    const second = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "cellgate.mjs"), "db", "migrate"], {
       cwd: REPO_ROOT,
       env: cleanEnv({ CELLGATE_DATA_DIR: dataDir }) as NodeJS.ProcessEnv,
       encoding: "utf8",

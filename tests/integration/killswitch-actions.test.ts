@@ -64,8 +64,8 @@ describe.each(BACKENDS)("kill switch actions on %s", (backend) => {
     if (!engaged.ok) return;
     expect(revalidated).toContain("/kill-switches");
     const row = await prisma.killSwitch.findUniqueOrThrow({ where: { id: engaged.data.id } });
-    expect(row).toMatchObject({ scope: "profile", tenantId: acme.id, profileId: triage.id, reason: REASON, engagedBy: acmeAdmin.userId, engageReceiptId: engaged.receipt.id });
-    const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: engaged.receipt.id } });
+    expect(row).toMatchObject({ scope: "profile", tenantId: acme.id, profileId: triage.id, reason: REASON, engagedBy: acmeAdmin.userId, engageReceiptId: engaged.receipt!.id });
+    const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: engaged.receipt!.id } });
     expect(receipt).toMatchObject({ action: "killswitch.engage", actorId: acmeAdmin.userId, scopeType: "profile", scopeId: triage.id, tenantId: acme.id });
     const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
     expect(entry).toMatchObject({ action: "killswitch.engage", resource: `profile:${triage.id}`, tenantId: acme.id, hash: receipt.auditHash });
@@ -79,9 +79,9 @@ describe.each(BACKENDS)("kill switch actions on %s", (backend) => {
     expect(released).toMatchObject({ ok: true, data: { id: engaged.data.id } });
     if (!released.ok) return;
     const after = await prisma.killSwitch.findUniqueOrThrow({ where: { id: engaged.data.id } });
-    expect(after).toMatchObject({ releasedBy: acmeAdmin.userId, releaseReason: "fixed the loop", releaseReceiptId: released.receipt.id });
+    expect(after).toMatchObject({ releasedBy: acmeAdmin.userId, releaseReason: "fixed the loop", releaseReceiptId: released.receipt!.id });
     expect(after.releasedAt).toBeInstanceOf(Date);
-    expect((await prisma.receipt.findUniqueOrThrow({ where: { id: released.receipt.id } })).action).toBe("killswitch.release");
+    expect((await prisma.receipt.findUniqueOrThrow({ where: { id: released.receipt!.id } })).action).toBe("killswitch.release");
     const twice = await release(acmeAdmin, { id: engaged.data.id, reason: "again" });
     expect(twice).toMatchObject({ ok: false, error: { code: "conflict", message: expect.stringMatching(/already released/) } });
 
@@ -115,7 +115,7 @@ describe.each(BACKENDS)("kill switch actions on %s", (backend) => {
     const global = await engage(platformAdmin, { scope: "global", reason: "platform-wide freeze" });
     expect(global).toMatchObject({ ok: true });
     if (!tenantSwitch.ok || !global.ok) return;
-    expect((await prisma.receipt.findUniqueOrThrow({ where: { id: global.receipt.id } })).scopeType).toBe("platform");
+    expect((await prisma.receipt.findUniqueOrThrow({ where: { id: global.receipt!.id } })).scopeType).toBe("platform");
 
     // Releasing follows the same rules: a viewer cannot, another tenant's admin does not even see it, tenant admin not global.
     expect(await release(viewer, { id: tenantSwitch.data.id, reason: "x" })).toMatchObject({ ok: false, error: { code: "forbidden" } });

@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policySourceHash } from "@/lib/domain/policy";
 import { verifyAuditLog } from "@/lib/server/audit-verify";
-import { applyPolicyAs, planPolicyFile } from "@/lib/server/policies/apply";
-import { PolicyError } from "@/lib/server/policies/errors";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
-import { createTenantWithPeople, createUser, platformPolicy, policyYaml } from "./policies-helpers";
+import { applyPolicyAs, createTenantWithPeople, createUser, planPolicyFile, platformPolicy, policyYaml } from "./policies-helpers";
 
 describe.each(BACKENDS)("policy plan and apply (%s)", (backend) => {
   let database: TestDatabase;
   let platformAdmin: string;
   let acme: Awaited<ReturnType<typeof createTenantWithPeople>>;
   let other: Awaited<ReturnType<typeof createTenantWithPeople>>;
-  const as = (email: string) => ({ actorEmail: email, origin: "test", file: "policy.yaml" });
+  const as = (email: string) => email;
 
   beforeAll(async () => {
     database = await createTestDatabase(backend);
@@ -119,10 +117,16 @@ describe.each(BACKENDS)("policy plan and apply (%s)", (backend) => {
 
   it("authorizes policy.write per scope", async () => {
     const tenantDoc = (slug: string) => policyYaml({ level: "tenant", tenant: slug }, [{ id: "r", topics: ["job.a.b"], decision: "DENY" }]);
-    await expect(applyPolicyAs(database, platformPolicy([{ id: "x", topics: ["job.x"], decision: "DENY" }]), as(acme.admin.email))).rejects.toThrow(PolicyError);
-    await expect(applyPolicyAs(database, tenantDoc(acme.tenant.slug), as(acme.viewer.email))).rejects.toThrow(/may not apply the tenant/);
-    await expect(applyPolicyAs(database, tenantDoc(other.tenant.slug), as(acme.admin.email))).rejects.toThrow(PolicyError);
-    await expect(applyPolicyAs(database, tenantDoc(acme.tenant.slug), as("nobody@example.test"))).rejects.toThrow(/no active console user/);
+    await expect(applyPolicyAs(database, platformPolicy([{ id: "x", topics: ["job.x"], decision: "DENY" }]), as(acme.admin.email))).rejects.toMatchObject({
+      code: "forbidden",
+      permission: "policy.write",
+    });
+    await expect(applyPolicyAs(database, tenantDoc(acme.tenant.slug), as(acme.viewer.email))).rejects.toThrow(/may not apply a policy here/);
+    // Another tenant's document reads as "not found", never "forbidden": its existence does not leak.
+    await expect(applyPolicyAs(database, tenantDoc(other.tenant.slug), as(acme.admin.email))).rejects.toMatchObject({ code: "not_found" });
+    await expect(applyPolicyAs(database, tenantDoc("no-such-tenant"), as(acme.admin.email))).rejects.toMatchObject({ code: "not_found" });
+    await expect(applyPolicyAs(database, tenantDoc(acme.tenant.slug), as("nobody@example.test"))).rejects.toThrow(/no active user/);
+    await expect(applyPolicyAs(database, tenantDoc(acme.tenant.slug), as(acme.admin.email))).resolves.toMatchObject({ applied: { version: expect.any(Number) } });
     const profileDoc = policyYaml({ level: "profile", tenant: acme.tenant.slug, profile: acme.profile.slug }, [{ id: "r", topics: ["job.a.b"], decision: "DENY" }]);
     const applied = await applyPolicyAs(database, profileDoc, as(acme.admin.email));
     expect(applied.applied?.version).toBe(1);

@@ -4,7 +4,7 @@ import { setDatabase } from "@/lib/db";
 import { DEMO_PLATFORM_POLICY, DEMO_TENANT_POLICIES, policySourceHash } from "@/lib/domain/policy";
 import { verifyAuditLog } from "@/lib/server/audit-verify";
 import { seedDemo } from "@/lib/server/demo-seed";
-import { planPolicyFile } from "@/lib/server/policies/apply";
+import { planPolicyFile } from "./policies-helpers";
 import { seedDemoPolicies } from "@/lib/server/policies/demo";
 import { simulatePolicy } from "@/lib/server/policies/simulate";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";

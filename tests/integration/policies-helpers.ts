@@ -2,7 +2,9 @@
  * Shared by the policies*.test.ts files: people with roles, and small policy
  * documents built from a few fields (YAML text, as a person would write it).
  */
-import type { Db } from "../../lib/db";
+import type { Database, Db } from "../../lib/db";
+import { applyPolicyAction, planPolicy } from "../../lib/server/policies/apply";
+import { actorByEmail, runAs } from "../support/actors";
 import type { Role } from "../../lib/generated/prisma/client";
 import { randomSlug } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
@@ -79,4 +81,16 @@ export function platformPolicy(extraRules: RuleSpec[] = [], tests: TestSpec[] = 
     [{ id: "no-deletes", topics: ["job.*.delete.**"], decision: "DENY", reason: "deletes are never automated" }, ...extraRules],
     [{ name: "deletes are denied", topic: "job.tickets.delete.all", decision: "DENY" }, ...tests],
   );
+}
+
+/** `policy apply --apply` through the pipeline, as the user with this e-mail. */
+export async function applyPolicyAs(database: Database, source: string, email: string) {
+  const actor = await actorByEmail(database.prisma, email);
+  const { data, receipt } = await runAs(applyPolicyAction.definition, { actor, database }, { source, file: "policy.yaml", origin: "test" });
+  return { plan: data.plan, applied: data.applied && receipt ? { ...data.applied, receipt } : null, refusal: data.refusal };
+}
+
+/** The plan of a document (the dry run's core), with no actor. */
+export function planPolicyFile(database: Database, source: string) {
+  return planPolicy(database.prisma, source);
 }

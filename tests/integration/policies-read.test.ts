@@ -3,12 +3,11 @@ import type { Actor } from "@/lib/authz";
 import { setDatabase } from "@/lib/db";
 import { policySourceHash } from "@/lib/domain/policy";
 import { parseScopePath, policyScopeHref, ZSimulateQuery } from "@/lib/schemas/policies";
-import { applyPolicyAs } from "@/lib/server/policies/apply";
 import { findReadableScope, getPolicyHistory, getPolicyVersion, listPolicies } from "@/lib/server/policies/read";
 import { simulatePolicy } from "@/lib/server/policies/simulate";
 import { readablePolicyProblems } from "@/lib/server/policies/status";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
-import { createTenantWithPeople, createUser, platformPolicy, policyYaml } from "./policies-helpers";
+import { applyPolicyAs, createTenantWithPeople, createUser, platformPolicy, policyYaml } from "./policies-helpers";
 
 const member = (userId: string, tenantId: string): Actor => ({ userId, platformAdmin: false, memberships: [{ tenantId, role: "viewer" }] });
 
@@ -17,7 +16,7 @@ describe.each(BACKENDS)("policy reads, simulator and fail-closed notice (%s)", (
   let a: Awaited<ReturnType<typeof createTenantWithPeople>>;
   let b: Awaited<ReturnType<typeof createTenantWithPeople>>;
   let admin: { id: string; email: string };
-  const as = (email: string) => ({ actorEmail: email, origin: "test" });
+  const as = (email: string) => email;
   const simulate = (actor: Actor, q: Record<string, string>) => simulatePolicy(actor, ZSimulateQuery.parse(q));
 
   beforeAll(async () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
 import type { Manifest, ProfileSpec } from "@/lib/domain/registry/manifest-schema";
 import { verifyAuditLog } from "@/lib/server/audit-verify";
-import { RegistryError } from "@/lib/server/registry/errors";
-import { applyHostRevocation, applySync, planSync } from "@/lib/server/registry/sync";
+import { AppError } from "@/lib/server/errors";
+import { applyHostRevocation, applySync, planSync } from "./registry-helpers";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 
 const digest = (seed: string) => `sha256:${Buffer.from(seed.padEnd(32, "x")).toString("hex").slice(0, 64)}`;
@@ -180,10 +180,14 @@ describe.each(BACKENDS)("registry sync on %s", (backend) => {
     const before = await counts();
     const changed = manifestOf(mine, { profiles: mine.profiles.map((p) => ({ ...p, owner: "someone-else" })) });
     const attempt = applySync(database, changed, { actorEmail: outsider, origin: "test" });
-    await expect(attempt).rejects.toBeInstanceOf(RegistryError);
-    await expect(applySync(database, changed, { actorEmail: outsider, origin: "test" })).rejects.toThrow(/may not change the registry of tenant/);
-    // Creating a tenant needs a platform admin, even for an operator.
-    await expect(applySync(database, manifestOf(newFleet()), { actorEmail: outsider, origin: "test" })).rejects.toThrow(/platform-wide/);
+    await expect(attempt).rejects.toBeInstanceOf(AppError);
+    await expect(attempt).rejects.toMatchObject({ code: "forbidden", permission: "registry.write" });
+    // Another tenant's name reads exactly like a tenant that does not exist yet: its existence does not leak.
+    const foreign = await applySync(database, changed, { actorEmail: outsider, origin: "test" }).then(() => null, (e: AppError) => e.message);
+    const fresh = newFleet();
+    const created = await applySync(database, manifestOf(fresh), { actorEmail: outsider, origin: "test" }).then(() => null, (e: AppError) => e.message);
+    expect(foreign).toBe(`You may not register hosts and keys, sync the registry in tenant ${mine.tenant} (not one of yours, or new: creating a tenant needs a platform admin)`);
+    expect(created).toBe(`You may not register hosts and keys, sync the registry in tenant ${fresh.tenant} (not one of yours, or new: creating a tenant needs a platform admin)`);
     expect(await counts()).toEqual(before);
     const row = await database.prisma.profile.findUniqueOrThrow({ where: { slug: mine.profiles[0]!.slug } });
     expect(row.owner).toBe("support-eng");

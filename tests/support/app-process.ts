@@ -19,6 +19,8 @@ export interface TestAppOptions {
   dataDir?: string;
   /** Wait until /api/health answers this (default 200). */
   healthStatus?: number;
+  /** More environment for the console process (e.g. CELLGATE_PLATFORM_KEY). */
+  env?: Record<string, string>;
 }
 
 /** The environment a user would have: none of our variables, except what the case sets. */
@@ -38,6 +40,7 @@ export async function startTestApp(options: TestAppOptions): Promise<AppProcess 
     NEXTAUTH_SECRET: "integration-test-secret-0123456789",
   };
   if (options.databaseUrl) extra.DATABASE_URL = options.databaseUrl;
+  Object.assign(extra, options.env ?? {});
   const app = startApp({ port: await freePort(), logFile: path.join(logDir, "app.log"), env: cleanEnv(extra) });
   try {
     await waitForStatus(app, "/api/health", { status: options.healthStatus ?? 200, timeoutMs: 120_000 });

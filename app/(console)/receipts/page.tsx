@@ -56,7 +56,10 @@ export default async function ReceiptsPage({
                         </dl>
                       ) : null}
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs">{r.action}</td>
+                    <td className="px-3 py-2 font-mono text-xs">
+                      {r.action}
+                      {r.tokenId ? <div className="mt-1 font-sans text-slate-600">via API token {r.tokenId}</div> : null}
+                    </td>
                     <td className="px-3 py-2 font-mono text-xs">{r.scope}</td>
                     <td className="whitespace-nowrap px-3 py-2 text-slate-600">
                       <time dateTime={r.time.toISOString()}>{formatTime(r.time)}</time>

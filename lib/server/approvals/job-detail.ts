@@ -4,7 +4,8 @@ import "server-only";
  * decision record, the profile's context and the votes so far. Scoped by the
  * actor's job.read tenants: another tenant's job is "not found".
  */
-import type { Actor } from "@/lib/authz";
+import { isEmptyScope, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import { db, type Db } from "@/lib/db";
 import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
 import type { HealthState, TierName } from "@/lib/domain/tiers";
@@ -74,9 +75,9 @@ export async function getJobDetail(
   const prisma = options.prisma ?? (await db());
   const now = options.now ?? new Date();
   const tenants = jobTenants(actor);
-  if (tenants !== "all" && tenants.length === 0) return null;
+  if (isEmptyScope(tenants)) return null;
   const job = await prisma.job.findFirst({
-    where: { id, ...(tenants === "all" ? {} : { tenantId: { in: [...tenants] } }) },
+    where: { id, ...scopedWhere(tenants) },
     include: { votes: { orderBy: { createdAt: "asc" } } },
   });
   if (!job) return null;

@@ -5,21 +5,21 @@ import "server-only";
  * (not even counted). Expiry is applied at read time: a pending job past its
  * expiresAt leaves the queue and shows in history as EXPIRED, swept or not.
  */
-import { tenantsWith, type Actor } from "@/lib/authz";
+import { holdsAnywhere, scopeFor, withinScope, type Actor, type TenantScope } from "@/lib/authz";
+import { scopedSql } from "@/lib/authz/where";
 import { db, type Db } from "@/lib/db";
 import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
 import type { TierName } from "@/lib/domain/tiers";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ApprovalsQuery } from "@/lib/schemas/approvals";
 
-/** Tenants whose jobs the actor may read ("all" for platform admins). */
-export function jobTenants(actor: Actor): readonly string[] | "all" {
-  return tenantsWith(actor, "job.read");
+/** Tenants whose jobs the actor may read (every tenant for platform admins). */
+export function jobTenants(actor: Actor): TenantScope {
+  return scopeFor(actor, "job.read");
 }
 
 export function mayReadJobs(actor: Actor): boolean {
-  const tenants = jobTenants(actor);
-  return tenants === "all" || tenants.length > 0;
+  return holdsAnywhere(actor, "job.read");
 }
 
 export interface QueueRow {
@@ -65,11 +65,7 @@ interface RawRow {
 
 function conditions(actor: Actor, query: ApprovalsQuery, now: Date): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
-  const tenants = jobTenants(actor);
-  if (tenants !== "all") {
-    // An empty list matches nothing: `= ANY('{}')` is false for every row.
-    where.push(Prisma.sql`j."tenantId" = ANY(${[...tenants]}::uuid[])`);
-  }
+  where.push(scopedSql(jobTenants(actor), Prisma.sql`j."tenantId"`));
   if (query.view === "pending") {
     where.push(Prisma.sql`j.status = 'PENDING_APPROVAL'::"JobStatus" AND j."expiresAt" > ${now}`);
   } else {
@@ -141,6 +137,5 @@ function effective(row: RawRow, now: Date): JobStatus {
 
 /** Tenants the actor may filter the queue by (those where it holds job.read). */
 export function queueTenants(actor: Actor & { tenants: { id: string; slug: string; name: string }[] }) {
-  const tenants = jobTenants(actor);
-  return tenants === "all" ? actor.tenants : actor.tenants.filter((t) => tenants.includes(t.id));
+  return withinScope(jobTenants(actor), actor.tenants);
 }

@@ -9,8 +9,8 @@ import "server-only";
  * A job covered by a kill switch in force cannot be approved (it can still be
  * denied).
  */
-import { randomBytes } from "node:crypto";
-import type { Actor } from "@/lib/authz";
+import { isEmptyScope, type Actor } from "@/lib/authz";
+import { scopedSql } from "@/lib/authz/where";
 import type { Tx } from "@/lib/db";
 import { castVote, type Vote } from "@/lib/domain/approvals";
 import type { JobStatus } from "@/lib/domain/jobs";
@@ -36,8 +36,8 @@ interface LockedJob {
 /** The job row, locked until the transaction ends, or null outside the actor's job.read tenants. */
 export async function lockJob(tx: Tx, actor: Actor, jobId: string): Promise<LockedJob | null> {
   const tenants = jobTenants(actor);
-  if (tenants !== "all" && tenants.length === 0) return null;
-  const scope = tenants === "all" ? Prisma.empty : Prisma.sql`AND "tenantId" = ANY(${[...tenants]}::uuid[])`;
+  if (isEmptyScope(tenants)) return null;
+  const scope = Prisma.sql`AND ${scopedSql(tenants, Prisma.sql`"tenantId"`)}`;
   const rows = await tx.$queryRaw<LockedJob[]>(Prisma.sql`
     SELECT id, "tenantId"::text AS "tenantId", "profileId"::text AS "profileId", status::text AS status,
       "expiresAt", "approvalsNeeded", "jobHash", "requesterIds", "traceId"
@@ -87,7 +87,7 @@ export const voteOnJobAction = defineAction({
   input: ZVoteOnJobInput,
   permission: "job.approve",
   resource: async (input, tx, actor): Promise<JobResource | null> => lockJob(tx, actor, input.jobId),
-  async run(tx, input, actor, job): Promise<VoteResult> {
+  async run(tx, input, actor, job, { receiptId }): Promise<VoteResult> {
     const votes = await tx.jobVote.findMany({ where: { jobId: job.id }, select: { userId: true, vote: true } });
     const outcome = castVote({
       job,
@@ -100,7 +100,6 @@ export const voteOnJobAction = defineAction({
     if (!outcome.ok) throw new AppError(REFUSAL_CODES[outcome.code], outcome.message);
     if (input.vote === "approve") await refuseUnderKillSwitch(tx, job);
 
-    const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
     await tx.jobVote.create({
       data: { jobId: job.id, userId: actor.userId, vote: input.vote, note: input.note, seenHash: input.seenHash, receiptId },
     });
@@ -122,7 +121,6 @@ export const voteOnJobAction = defineAction({
     };
   },
   receipt: (input, result, _actor, job) => ({
-    id: result.receiptId,
     scope: { type: "job", id: job.id },
     tenantId: job.tenantId,
     profileId: job.profileId,

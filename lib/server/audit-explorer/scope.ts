@@ -6,11 +6,12 @@ import "server-only";
  * admins see them. Every explorer query ANDs `auditScope` into its WHERE, so
  * a missing check elsewhere still cannot leak another tenant's entries.
  */
-import { holdsAnywhere, tenantsWith, type Actor } from "@/lib/authz";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { holdsAnywhere, scopeFor, withinScope, type Actor, type TenantScope } from "@/lib/authz";
+import { scopedSql } from "@/lib/authz/where";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
-export function auditTenants(actor: Actor): readonly string[] | "all" {
-  return tenantsWith(actor, "audit.read");
+export function auditTenants(actor: Actor): TenantScope {
+  return scopeFor(actor, "audit.read");
 }
 
 /** Holds audit.read in at least one tenant (or everywhere): may open /audit at all. */
@@ -20,7 +21,7 @@ export function mayReadAudit(actor: Actor): boolean {
 
 /** True for actors who may see platform entries (tenantId null). */
 export function seesPlatformEntries(actor: Actor): boolean {
-  return auditTenants(actor) === "all";
+  return auditTenants(actor).all;
 }
 
 /**
@@ -29,14 +30,10 @@ export function seesPlatformEntries(actor: Actor): boolean {
  * `= ANY(…)`, so platform rows stay hidden from tenant-scoped actors.
  */
 export function auditScope(actor: Actor, column: Prisma.Sql): Prisma.Sql {
-  const tenants = auditTenants(actor);
-  if (tenants === "all") return Prisma.sql`TRUE`;
-  if (tenants.length === 0) return Prisma.sql`FALSE`;
-  return Prisma.sql`${column} = ANY(${[...tenants]}::uuid[])`;
+  return scopedSql(auditTenants(actor), column);
 }
 
 /** Tenants the actor may pick in the tenant filter. */
 export function auditTenantChoices(actor: Actor & { tenants: { id: string; slug: string; name: string }[] }) {
-  const tenants = auditTenants(actor);
-  return tenants === "all" ? actor.tenants : actor.tenants.filter((t) => tenants.includes(t.id));
+  return withinScope(auditTenants(actor), actor.tenants);
 }

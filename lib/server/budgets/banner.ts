@@ -3,7 +3,8 @@ import "server-only";
  * For the console banner: the budgets of the actor's tenants that reached
  * 100 % this calendar month (UTC), from the alerts the checker recorded.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { isEmptyScope, scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
 import { monthWindow } from "@/lib/domain/budgets/budget-math";
 
@@ -14,12 +15,12 @@ export interface ExceededBudgets {
 }
 
 export async function exceededBudgets(prisma: Db, actor: Actor, now = new Date()): Promise<ExceededBudgets> {
-  const readable = readableTenantIds(actor);
-  if (readable !== "all" && readable.length === 0) return { count: 0, names: [] };
+  const readable = scopeFor(actor, "registry.read");
+  if (isEmptyScope(readable)) return { count: 0, names: [] };
   const where = {
     periodStart: monthWindow(now).start,
     threshold: 100,
-    ...(readable === "all" ? {} : { tenantId: { in: [...readable] } }),
+    ...scopedWhere(readable),
   };
   const [count, rows] = await Promise.all([
     prisma.budgetAlert.count({ where }),

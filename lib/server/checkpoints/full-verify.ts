@@ -8,10 +8,8 @@ import "server-only";
  * the chain's finding is reported, else the checkpoint's.
  */
 import { verifyAuditLog } from "../audit-verify";
-import { verifyAuditLogParallel } from "../audit-verify-parallel";
-import { getPlatformKey } from "../platform-key";
 import type { RawSql } from "@/lib/sql";
-import { createPublicKey } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { verifyCheckpoints } from "./verify";
 
 export type FullVerification =
@@ -25,15 +23,20 @@ export type FullVerification =
     }
   | { ok: false; seq: number; reason: string };
 
+type ChainResult = Awaited<ReturnType<typeof verifyAuditLog>>;
+
 /**
- * `parallelUrl`: the PostgreSQL URL the chain check's worker threads may
- * connect with (PostgreSQL only); without it the chain is walked in one thread.
+ * `publicKey`: the platform public key the checkpoints must be signed with
+ * (the console's own, or one the auditor pinned). `walkChain`: how the chain
+ * is walked (default one sequential walk; the CLI passes the parallel walk of
+ * lib/server/audit-verify-parallel.ts, whose worker threads a bundled server
+ * cannot start).
  */
 export async function verifyAuditLogAndCheckpoints(
   sql: RawSql,
-  options: { external?: unknown; parallelUrl?: string } = {},
+  options: { publicKey: KeyObject; external?: unknown; walkChain?: (sql: RawSql) => Promise<ChainResult> },
 ): Promise<FullVerification> {
-  const chain = options.parallelUrl ? await verifyAuditLogParallel(sql, { url: options.parallelUrl }) : await verifyAuditLog(sql);
+  const chain = await (options.walkChain ?? verifyAuditLog)(sql);
   let headSeq: number;
   if (chain.ok) {
     headSeq = chain.head.seq;
@@ -41,8 +44,7 @@ export async function verifyAuditLogAndCheckpoints(
     const rows = await sql.query<{ seq: number | null }>(`SELECT max(seq) AS seq FROM "AuditEntry"`);
     headSeq = Number(rows[0]?.seq ?? 0);
   }
-  const key = await getPlatformKey();
-  const checkpoints = await verifyCheckpoints(sql, createPublicKey(key.privateKey), { headSeq, external: options.external });
+  const checkpoints = await verifyCheckpoints(sql, options.publicKey, { headSeq, external: options.external });
   if (!chain.ok && (checkpoints.ok || chain.seq <= checkpoints.checkpointSeq)) return { ok: false, seq: chain.seq, reason: chain.reason };
   if (!checkpoints.ok) return { ok: false, seq: checkpoints.seq, reason: checkpoints.reason };
   if (!chain.ok) return { ok: false, seq: chain.seq, reason: chain.reason }; // unreachable, narrows the type

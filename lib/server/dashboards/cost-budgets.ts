@@ -7,6 +7,7 @@ import "server-only";
  * budget and its tenant's.
  */
 import { budgetState, burnDown, monthWindow, percentUsed, projectedMonthSpend, round2, type MonthWindow } from "@/lib/domain/budgets/budget-math";
+import { scopedSqlText } from "@/lib/authz/where";
 import { budgetsWithSpendSql } from "@/lib/server/budgets/spend";
 import type { RawSql } from "@/lib/sql";
 import type { DashboardScope } from "./scope";
@@ -29,16 +30,10 @@ interface BudgetSqlRow {
   total: number | string;
 }
 
-function tenantCondition(scope: DashboardScope, params: unknown[], column: string): string {
-  if (scope.tenantIds === "all") return "TRUE";
-  params.push([...scope.tenantIds]);
-  return `${column} = ANY($${params.length}::uuid[])`;
-}
-
 async function budgetRows(sql: Sql, scope: DashboardScope, month: MonthWindow): Promise<{ rows: BudgetSqlRow[]; total: number }> {
   const params: unknown[] = [month.start, month.end];
-  const tenants = tenantCondition(scope, params, `t."id"`);
-  let profiles = tenantCondition(scope, params, `p."tenantId"`);
+  const tenants = scopedSqlText(scope.tenants, `t."id"`, params);
+  let profiles = scopedSqlText(scope.tenants, `p."tenantId"`, params);
   if (scope.profileId) {
     params.push(scope.profileId);
     profiles += ` AND p."id" = $${params.length}::uuid`;
@@ -96,7 +91,7 @@ async function dailySpend(sql: Sql, focus: BudgetSqlRow, month: MonthWindow): Pr
 
 async function monthAlerts(sql: Sql, scope: DashboardScope, month: MonthWindow): Promise<BudgetAlertRow[]> {
   const params: unknown[] = [month.start];
-  let where = tenantCondition(scope, params, `a."tenantId"`);
+  let where = scopedSqlText(scope.tenants, `a."tenantId"`, params);
   if (scope.profileId) {
     params.push(scope.profileId);
     where += ` AND (a."profileId" = $${params.length}::uuid OR a."profileId" IS NULL)`;

@@ -6,7 +6,8 @@ import "server-only";
  * that back it. Read through the actor's tenants: another tenant's profile is
  * exactly as absent as one that does not exist.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
 import { evidenceChecklist, type Checklist, type EvidenceItem, type EvidenceState } from "@/lib/domain/evidence";
 import { CONTROLS, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
@@ -40,9 +41,8 @@ function controlLabel(name: string): string {
 }
 
 export async function getReadinessDetail(prisma: Db, actor: Actor, slug: string, now = new Date()): Promise<ReadinessDetail | null> {
-  const readable = readableTenantIds(actor);
   const profile = await prisma.profile.findFirst({
-    where: { slug, ...(readable === "all" ? {} : { tenantId: { in: [...readable] } }) },
+    where: { slug, ...scopedWhere(scopeFor(actor, "registry.read")) },
     select: {
       slug: true,
       tier: true,

@@ -7,6 +7,7 @@ import "server-only";
  * actor's tenants, narrowed by tenant and profile) and the window.
  */
 import { scopeCondition, windowCondition, type DashboardScope } from "./scope";
+import { scopedSqlText } from "@/lib/authz/where";
 import type { RawSql } from "@/lib/sql";
 
 /** Top rows kept for the "by rule" and "by profile" charts. */
@@ -219,10 +220,7 @@ export interface KillSwitchRow {
 export async function killSwitchActivity(sql: Query, scope: DashboardScope, now: Date): Promise<KillSwitchRow[]> {
   const p: unknown[] = [];
   const covers: string[] = [];
-  if (scope.tenantIds !== "all") {
-    p.push([...scope.tenantIds]);
-    covers.push(`(k.scope = 'global' OR k."tenantId" = ANY($${p.length}::uuid[]))`);
-  }
+  if (!scope.tenants.all) covers.push(`(k.scope = 'global' OR ${scopedSqlText(scope.tenants, `k."tenantId"`, p)})`);
   if (scope.profileId) {
     p.push(scope.profileId);
     covers.push(`(k."profileId" IS NULL OR k."profileId" = $${p.length}::uuid)`);

@@ -7,7 +7,7 @@ import "server-only";
  * All figures come from grouped SQL (safety-queries.ts), scoped to the
  * actor's tenants; the series are made dense here (zero buckets filled).
  */
-import { can, holdsAnywhere } from "@/lib/authz";
+import { coversScope, scopeFor } from "@/lib/authz";
 import { bucketOf, denseSeries } from "@/lib/domain/dashboards/range";
 import type { DashboardLoader } from "./load";
 import {
@@ -119,8 +119,7 @@ export const safetyDashboard: DashboardLoader<SafetyDashboard> = async ({ databa
   markers.sort((a, b) => b.at.localeCompare(a.at) || a.id.localeCompare(b.id));
 
   const auditLinks =
-    scope.tenantIds === "all" ? holdsAnywhere(actor, "audit.read")
-    : scope.tenantIds.length > 0 && scope.tenantIds.every((tenantId) => can(actor, "audit.read", { tenantId }));
+coversScope(scopeFor(actor, "audit.read"), scope.tenants);
 
   return {
     decisions: { series: decisionSeries, totals: totals(DECISION_TYPES, decisionSeries) },

@@ -5,14 +5,15 @@ import "server-only";
  * not see resolves exactly like one that does not exist (null → 404), so a
  * dashboard never reveals another tenant's existence.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { scopeFor, type Actor, type TenantScope } from "@/lib/authz";
+import { scopedSqlText, scopedWhere } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
 import { rangeWindow, type RangeWindow } from "@/lib/domain/dashboards/range";
 import type { DashboardQuery } from "@/lib/schemas/dashboards";
 
 export interface DashboardScope {
-  /** Tenant ids to aggregate over; "all" only for a platform admin with no tenant chosen. */
-  tenantIds: readonly string[] | "all";
+  /** Tenants to aggregate over; every tenant only for a platform admin with no tenant chosen. */
+  tenants: TenantScope;
   profileId: string | null;
   /** The chosen tenant and profile, echoed to the page. */
   tenant: { slug: string; name: string } | null;
@@ -21,29 +22,27 @@ export interface DashboardScope {
 }
 
 export async function resolveDashboardScope(prisma: Db, actor: Actor, query: DashboardQuery, now: Date): Promise<DashboardScope | null> {
-  const readable = readableTenantIds(actor);
-  const visible = readable === "all" ? {} : { id: { in: [...readable] } };
-  let tenantIds: readonly string[] | "all" = readable;
+  let tenants = scopeFor(actor, "registry.read");
   let tenant: DashboardScope["tenant"] = null;
   if (query.tenant) {
-    const row = await prisma.tenant.findFirst({ where: { slug: query.tenant, ...visible }, select: { id: true, slug: true, name: true } });
+    const row = await prisma.tenant.findFirst({ where: { slug: query.tenant, ...scopedWhere(tenants, "id") }, select: { id: true, slug: true, name: true } });
     if (!row) return null;
-    tenantIds = [row.id];
+    tenants = { all: false, tenantIds: [row.id] };
     tenant = { slug: row.slug, name: row.name };
   }
   let profileId: string | null = null;
   let profile: DashboardScope["profile"] = null;
   if (query.profile) {
     const row = await prisma.profile.findFirst({
-      where: { slug: query.profile, ...(tenantIds === "all" ? {} : { tenantId: { in: [...tenantIds] } }) },
+      where: { slug: query.profile, ...scopedWhere(tenants) },
       select: { id: true, slug: true, tenantId: true, tenant: { select: { slug: true } } },
     });
     if (!row) return null;
     profileId = row.id;
     profile = { slug: row.slug, tenantSlug: row.tenant.slug };
-    tenantIds = [row.tenantId];
+    tenants = { all: false, tenantIds: [row.tenantId] };
   }
-  return { tenantIds, profileId, tenant, profile, window: rangeWindow(query.range, now) };
+  return { tenants, profileId, tenant, profile, window: rangeWindow(query.range, now) };
 }
 
 /**
@@ -53,10 +52,7 @@ export async function resolveDashboardScope(prisma: Db, actor: Actor, query: Das
  */
 export function scopeCondition(scope: DashboardScope, params: unknown[], columns: { tenant: string; profile?: string }): string {
   const parts: string[] = [];
-  if (scope.tenantIds !== "all") {
-    params.push([...scope.tenantIds]);
-    parts.push(`${columns.tenant} = ANY($${params.length}::uuid[])`);
-  }
+  if (!scope.tenants.all) parts.push(scopedSqlText(scope.tenants, columns.tenant, params));
   if (scope.profileId && columns.profile) {
     params.push(scope.profileId);
     parts.push(`${columns.profile} = $${params.length}::uuid`);

@@ -1,37 +1,28 @@
 import "server-only";
 import { fenceEngage } from "./fence";
 /**
- * Engaging and releasing kill switches, through the one mutation pipeline.
- * Permission by scope: a global switch needs `killswitch.global` on the
- * platform ({tenantId: null}); every other scope `killswitch.scoped` on its
- * tenant. Each change writes one receipt; releasing never deletes the row.
+ * Engaging and releasing kill switches, through the one mutation pipeline,
+ * with `killswitch.write` on the switch's scope: its tenant, or the platform
+ * ({tenantId: null}) for a global switch, which the permission table gives
+ * to platform admins only. Each change writes one receipt; releasing never
+ * deletes the row.
  */
 import { randomBytes } from "node:crypto";
-import { readableTenantIds, type Actor, type Resource } from "@/lib/authz";
+import { scopeFor, type Actor, type Resource } from "@/lib/authz";
+import { scopedSql } from "@/lib/authz/where";
 import type { Tx } from "@/lib/db";
 import { describeSwitch, isExpiredUnrecorded, type KillSwitchScope } from "@/lib/domain/killswitch";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ZEngageKillSwitchInput, ZReleaseKillSwitchInput } from "@/lib/schemas/killswitches";
-import { defineAction, type ActionPermission } from "../action";
+import { defineAction } from "../action";
 import { AppError } from "../errors";
 import { inForceWhere, receiptScope } from "./effects";
-import { killSwitchDecision } from "./permission";
 import { resolveTarget, type ResolvedTarget } from "./target";
 
 export const KILL_SWITCHES_PATH = "/kill-switches";
 
-/** Global switches (tenantId null) need killswitch.global; the rest killswitch.scoped on their tenant. */
-export const KILL_SWITCH_PERMISSION: ActionPermission = {
-  name: "killswitch",
-  check: (actor, resource) => killSwitchDecision(actor, resource.tenantId),
-};
-
 export function newKillSwitchId(): string {
   return `ks_${randomBytes(12).toString("base64url")}`;
-}
-
-function newReceiptId(): string {
-  return `rcpt_${randomBytes(12).toString("base64url")}`;
 }
 
 export interface EngageResult {
@@ -46,9 +37,9 @@ export interface EngageResult {
 export const engageKillSwitchAction = defineAction({
   name: "killswitch.engage",
   input: ZEngageKillSwitchInput,
-  permission: KILL_SWITCH_PERMISSION,
+  permission: "killswitch.write",
   resource: (input, tx, actor): Promise<ResolvedTarget | null> => resolveTarget(tx, actor, input),
-  async run(tx, input, actor, target): Promise<EngageResult> {
+  async run(tx, input, actor, target, { receiptId }): Promise<EngageResult> {
     // Jobs being decided finish first; jobs decided after this commits see the switch.
     await fenceEngage(tx);
     const now = new Date();
@@ -60,7 +51,6 @@ export const engageKillSwitchAction = defineAction({
     });
     if (same) throw new AppError("conflict", `This switch is already engaged (${same.id}); release it first or engage another.`);
     const id = newKillSwitchId();
-    const receiptId = newReceiptId();
     const autoReleaseAt = input.autoReleaseMinutes ? new Date(now.getTime() + input.autoReleaseMinutes * 60_000) : null;
     const row = await tx.killSwitch.create({
       data: {
@@ -86,7 +76,6 @@ export const engageKillSwitchAction = defineAction({
     };
   },
   receipt: (input, result, _actor, target) => ({
-    id: result.receiptId,
     scope: receiptScope(target),
     tenantId: target.tenantId,
     profileId: target.profileId,
@@ -113,9 +102,7 @@ interface LockedSwitch extends Resource {
 
 /** The switch row, locked until the transaction ends; null when the actor may not see it. */
 async function lockSwitch(tx: Tx, actor: Actor, id: string): Promise<LockedSwitch | null> {
-  const tenants = readableTenantIds(actor);
-  const scope =
-    tenants === "all" ? Prisma.empty : Prisma.sql`AND (scope = 'global' OR "tenantId" = ANY(${[...tenants]}::uuid[]))`;
+  const scope = Prisma.sql`AND (scope = 'global' OR ${scopedSql(scopeFor(actor, "registry.read"), Prisma.sql`"tenantId"`)})`;
   const rows = await tx.$queryRaw<LockedSwitch[]>(Prisma.sql`
     SELECT id, scope::text AS scope, "tenantId"::text AS "tenantId", "profileId"::text AS "profileId", capability,
       "releasedAt", "releasedBy", "autoReleaseAt"
@@ -139,9 +126,9 @@ export interface ReleaseResult {
 export const releaseKillSwitchAction = defineAction({
   name: "killswitch.release",
   input: ZReleaseKillSwitchInput,
-  permission: KILL_SWITCH_PERMISSION,
+  permission: "killswitch.write",
   resource: (input, tx, actor) => lockSwitch(tx, actor, input.id),
-  async run(tx, input, actor, sw): Promise<ReleaseResult> {
+  async run(tx, input, actor, sw, { receiptId }): Promise<ReleaseResult> {
     const now = new Date();
     if (sw.releasedAt) {
       const by = sw.releasedBy === "system" ? "automatically" : "by someone else";
@@ -150,7 +137,6 @@ export const releaseKillSwitchAction = defineAction({
     if (isExpiredUnrecorded(sw, now)) {
       throw new AppError("conflict", `This switch already released itself at ${sw.autoReleaseAt!.toISOString()}; nothing was changed.`);
     }
-    const receiptId = newReceiptId();
     const updated = await tx.killSwitch.updateMany({
       where: { id: sw.id, releasedAt: null },
       data: { releasedAt: now, releasedBy: actor.userId, releaseReason: input.reason, releaseReceiptId: receiptId },
@@ -159,7 +145,6 @@ export const releaseKillSwitchAction = defineAction({
     return { id: sw.id, releasedAt: now.toISOString(), receiptId };
   },
   receipt: (input, result, _actor, sw) => ({
-    id: result.receiptId,
     scope: receiptScope(sw),
     tenantId: sw.tenantId,
     profileId: sw.profileId,

@@ -6,7 +6,6 @@ export { planKillSwitch, PLAN_LIST_LIMIT, type KillSwitchPlan } from "./plan";
 export {
   engageKillSwitchAction,
   releaseKillSwitchAction,
-  KILL_SWITCH_PERMISSION,
   KILL_SWITCHES_PATH,
   type EngageResult,
   type ReleaseResult,

@@ -5,7 +5,8 @@ import "server-only";
  * and one `topic:<glob>` per topic glob the policies in force there name
  * (the issue: "taken from the profiles' tools and the policy").
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { inScope, scopeFor, type Actor } from "@/lib/authz";
+import { scopedSql } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
 import { capabilitiesFor, type Capability } from "@/lib/domain/killswitch";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -15,20 +16,17 @@ import { policyTopicGlobs } from "../policies/load";
 export const TOOL_OPTIONS_LIMIT = 500;
 
 export async function capabilityOptions(prisma: Db, actor: Actor, tenantId?: string): Promise<Capability[]> {
-  const readable = readableTenantIds(actor);
-  if (tenantId && readable !== "all" && !readable.includes(tenantId)) return capabilitiesFor([]);
-  const scope = tenantId
-    ? Prisma.sql`WHERE p."tenantId" = ${tenantId}::uuid`
-    : readable === "all"
-      ? Prisma.empty
-      : Prisma.sql`WHERE p."tenantId" = ANY(${[...readable]}::uuid[])`;
+  const readable = scopeFor(actor, "registry.read");
+  if (tenantId && !inScope(readable, tenantId)) return capabilitiesFor([]);
+  const tenants = tenantId ? { all: false as const, tenantIds: [tenantId] } : readable;
+  const scope = Prisma.sql`WHERE ${scopedSql(tenants, Prisma.sql`p."tenantId"`)}`;
   const toolRows = prisma.$queryRaw<Array<{ name: string }>>(Prisma.sql`
     SELECT DISTINCT t.value->>'name' AS name
     FROM "Profile" p CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(p."tools") = 'array' THEN p."tools" ELSE '[]'::jsonb END) AS t(value)
     ${scope}
     ORDER BY 1
     LIMIT ${TOOL_OPTIONS_LIMIT}`);
-  const [rows, topics] = await Promise.all([toolRows, policyTopicGlobs(prisma, tenantId ? [tenantId] : readable)]);
+  const [rows, topics] = await Promise.all([toolRows, policyTopicGlobs(prisma, tenants)]);
   return capabilitiesFor(
     rows.flatMap((r) => (typeof r.name === "string" ? [r.name] : [])),
     topics,

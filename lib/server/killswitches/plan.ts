@@ -3,14 +3,15 @@ import "server-only";
  * The plan shown before a switch is engaged: which profiles, hosts and
  * pending jobs it touches, inside the actor's readable tenants. Read-only.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
-import type { Db } from "@/lib/db";
+import { scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
+import type { Db, Tx } from "@/lib/db";
 import { capabilityById, covers, TOOL_CAPABILITY_PREFIX } from "@/lib/domain/killswitch";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ZKillSwitchTarget } from "@/lib/schemas/killswitches";
-import { AppError, NOT_FOUND_MESSAGE } from "../errors";
-import { killSwitchDecision } from "./permission";
-import { resolveTarget } from "./target";
+import { defineAction, readAs } from "../action";
+import type { RequestActor } from "../actor";
+import { resolveTarget, type ResolvedTarget } from "./target";
 
 /** Lists are cut at this many entries; `totals` always has the full counts. */
 export const PLAN_LIST_LIMIT = 500;
@@ -33,31 +34,30 @@ function toolNames(tools: Prisma.JsonValue): string[] {
 
 /**
  * The plan for engaging a switch at `input` ({scope, tenant?, profile?,
- * capability?}; extra fields such as reason are ignored). Throws AppError
- * invalid_input for a malformed target and not_found for a tenant or profile
- * outside the actor's tenants.
+ * capability?}; extra fields such as reason are ignored). It lists pending
+ * jobs, so it is declared with the engage permission: only someone who may
+ * engage here sees it. Throws AppError invalid_input for a malformed target,
+ * not_found for a tenant or profile outside the actor's tenants, forbidden
+ * for someone who may not engage there.
  */
-export async function planKillSwitch(prisma: Db, actor: Actor, input: unknown, now: Date = new Date()): Promise<KillSwitchPlan> {
-  const parsed = ZKillSwitchTarget.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0] ?? "form")] ??= []).push(issue.message);
-    throw new AppError("invalid_input", parsed.error.issues[0]?.message ?? "Some fields need attention.", fieldErrors);
-  }
-  const target = await resolveTarget(prisma, actor, parsed.data);
-  if (!target) throw new AppError("not_found", NOT_FOUND_MESSAGE);
-  // The plan lists pending jobs: only someone who may engage here sees it.
-  const decision = killSwitchDecision(actor, target.tenantId);
-  if (!decision.allowed) throw new AppError("forbidden", `You may not engage a kill switch here (${decision.reason}).`);
+export function planKillSwitch(prisma: Db, actor: RequestActor, input: unknown): Promise<KillSwitchPlan> {
+  return readAs(planKillSwitchRead.definition, { actor, prisma }, input);
+}
 
-  const readable = readableTenantIds(actor);
+const planKillSwitchRead = defineAction({
+  name: "killswitch.plan",
+  input: ZKillSwitchTarget,
+  permission: "killswitch.write",
+  resource: (input, tx, actor) => resolveTarget(tx, actor, input),
+  run: (tx, _input, actor, target) => computePlan(tx, actor, target, new Date()),
+});
+
+async function computePlan(prisma: Db | Tx, actor: Actor, target: ResolvedTarget, now: Date): Promise<KillSwitchPlan> {
   const where: Prisma.ProfileWhereInput = target.profileId
     ? { id: target.profileId }
     : target.tenantId
       ? { tenantId: target.tenantId }
-      : readable === "all"
-        ? {}
-        : { tenantId: { in: [...readable] } };
+      : scopedWhere(scopeFor(actor, "registry.read"));
   const rows = await prisma.profile.findMany({
     where,
     select: { id: true, slug: true, tenantId: true, tools: true, tenant: { select: { slug: true } } },

@@ -5,7 +5,8 @@ import "server-only";
  * actor's readable tenants. Reads first record any automatic releases due,
  * so history shows them whether or not anything else swept.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { inForceWhere, releaseExpiredSwitches } from "./effects";
@@ -15,9 +16,9 @@ export const HISTORY_LIMIT = 200;
 
 /** Prisma filter: the switches this actor may see. */
 export function visibleWhere(actor: Actor): Prisma.KillSwitchWhereInput {
-  const tenants = readableTenantIds(actor);
-  if (tenants === "all") return {};
-  return { OR: [{ scope: "global" }, { tenantId: { in: [...tenants] } }] };
+  const tenants = scopeFor(actor, "registry.read");
+  if (tenants.all) return {};
+  return { OR: [{ scope: "global" }, scopedWhere(tenants)] };
 }
 
 export interface KillSwitchList {

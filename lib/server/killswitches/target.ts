@@ -1,6 +1,6 @@
 import "server-only";
 /** Resolving a switch's target (tenant / profile slugs) inside the actor's readable tenants. */
-import { readableTenantIds, type Actor, type Resource } from "@/lib/authz";
+import { inScope, scopeFor, type Actor, type Resource } from "@/lib/authz";
 import type { Db, Tx } from "@/lib/db";
 import type { KillSwitchScope } from "@/lib/domain/killswitch";
 import type { KillSwitchTarget } from "@/lib/schemas/killswitches";
@@ -25,19 +25,18 @@ export async function resolveTarget(prisma: Db | Tx, actor: Actor, target: KillS
   if (target.scope === "global") {
     return { ...base, tenantId: null, tenantSlug: null, profileId: null, profileSlug: null, capability: null };
   }
-  const readable = readableTenantIds(actor);
-  const inScope = (tenantId: string) => readable === "all" || readable.includes(tenantId);
+  const readable = scopeFor(actor, "registry.read");
   if (target.profile) {
     const profile = await prisma.profile.findUnique({
       where: { slug: target.profile },
       select: { id: true, slug: true, tenantId: true, tenant: { select: { slug: true } } },
     });
-    if (!profile || !inScope(profile.tenantId)) return null;
+    if (!profile || !inScope(readable, profile.tenantId)) return null;
     if (target.tenant && target.tenant !== profile.tenant.slug) return null;
     return { ...base, tenantId: profile.tenantId, tenantSlug: profile.tenant.slug, profileId: profile.id, profileSlug: profile.slug };
   }
   if (!target.tenant) return null;
   const tenant = await prisma.tenant.findUnique({ where: { slug: target.tenant }, select: { id: true, slug: true } });
-  if (!tenant || !inScope(tenant.id)) return null;
+  if (!tenant || !inScope(readable, tenant.id)) return null;
   return { ...base, tenantId: tenant.id, tenantSlug: tenant.slug, profileId: null, profileSlug: null };
 }

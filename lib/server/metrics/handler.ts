@@ -6,7 +6,7 @@ import "server-only";
  * else, including an unset token and no admin session, is a 401 problem.
  * Never cached; 503 problem when the database cannot be read.
  */
-import { can, type Actor } from "@/lib/authz";
+import { inScope, scopeFor, type Actor } from "@/lib/authz";
 import type { Database } from "@/lib/db";
 import { EXPOSITION_CONTENT_TYPE } from "@/lib/domain/metrics/exposition";
 import { bearerToken, tokenMatches } from "@/lib/domain/metrics/bearer";
@@ -42,7 +42,7 @@ export async function authorizeMetrics(request: Request, deps: Pick<MetricsDeps,
   }
   const actor = await deps.actor();
   // Fleet-wide figures: a platform-scope permission (platform admins only).
-  if (can(actor, "metrics.read", { tenantId: null })) return { ok: true, via: "admin" };
+  if (inScope(scopeFor(actor, "metrics.read"), null)) return { ok: true, via: "admin" };
   return {
     ok: false,
     detail: actor

@@ -1,10 +1,10 @@
 import "server-only";
 /**
- * exportPacket: one evidence packet (docs/evidence-packet.md) for a tenant or
- * one of its profiles over [from, to).
+ * One evidence packet (docs/evidence-packet.md) for a tenant or one of its
+ * profiles over [from, to), through the pipeline (`exportPacketAction`):
  *
- *   authorize packet.export on the tenant (else the same "not found" as a
- *   missing tenant) → take a fresh signed checkpoint (the anchor) → rebuild
+ *   resolve the tenant among those the actor may export → authorize
+ *   packet.export on it → take a fresh signed checkpoint (the anchor) → rebuild
  *   the Merkle tree of the whole log up to it and refuse if its root is not
  *   the signed one → collect the scope's entries (seq ≤ anchor), records,
  *   policies, registry and the earlier checkpoints in the range → build and
@@ -13,17 +13,21 @@ import "server-only";
  * The receipt's own audit entry comes after the anchor, so it is not in the
  * packet it describes; the next packet covering that time will hold it.
  */
-import { createHash, randomUUID } from "node:crypto";
-import { can, type Actor } from "@/lib/authz";
-import type { Database } from "@/lib/db";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { scopeFor, type Resource } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
+import type { Database, Tx } from "@/lib/db";
 import { hashAuditEntry } from "@/lib/domain/audit/chain";
 import type { SignedCheckpoint } from "@/lib/domain/checkpoint";
 import { MerkleTree } from "@/lib/domain/merkle";
 import { buildPacket, proofsFor, type EarlierCheckpoint } from "@/lib/domain/packet";
-import type { ExportPacketRequest } from "@/lib/schemas/packets";
-import { writeReceipt, type ReceiptView } from "../audit";
+import { checkExportRequest, parseExportPacket, type ExportPacketRequest } from "@/lib/schemas/packets";
+import { defineAction, executeAction, type PipelineDatabase } from "../action";
+import type { RequestActor } from "../actor";
+import type { ReceiptView } from "../audit";
 import { checkpointsBetween, leafHashesUpTo, publicCheckpoint, takeCheckpoint, type StoredCheckpoint } from "../checkpoints";
-import { AppError } from "../errors";
+import { AppError, type ActionError, type ErrorCode } from "../errors";
 import { getPlatformKey } from "../platform-key";
 import {
   registrySnapshot,
@@ -48,23 +52,17 @@ export interface ExportedPacket {
   checkpoint: SignedCheckpoint;
 }
 
-export interface ExportOptions {
-  /** The packet's createdAt and the anchor checkpoint's time (tests). */
-  now?: Date;
-  /** Links the receipt's audit entry to a request (default: a fresh id). */
-  traceId?: string;
-}
-
 /** Why an export was refused, for the form to say so (the message is already fit to show). */
-export type PacketRefusal = "tenant" | "profile" | "range" | "log";
+export type PacketRefusal = "tenant" | "profile" | "range" | "log" | "invalid" | "internal";
 
 export class PacketExportError extends AppError {
   constructor(
     readonly reason: PacketRefusal,
-    code: "not_found" | "invalid_input" | "conflict",
+    code: ErrorCode,
     message: string,
   ) {
-    super(code, message);
+    // The reason travels with the error as its field, through the pipeline to the form.
+    super(code, message, { [reason]: [message] });
     this.name = "PacketExportError";
   }
 }
@@ -80,28 +78,94 @@ export function profileNotFoundMessage(profile: string, tenant: string): string 
 
 export const LOG_MISMATCH_MESSAGE = "The audit log does not match its signed checkpoint, so no packet was made. Run `npx cellgate audit verify`.";
 
-/** Resolve the request's tenant and profile inside what the actor may export. */
-export async function resolveScope(database: Database, actor: Actor, request: ExportPacketRequest): Promise<PacketScopeIds> {
-  const prisma = database.prisma;
-  const tenant = await prisma.tenant.findUnique({ where: { slug: request.tenant }, select: { id: true, slug: true, name: true } });
-  if (!tenant || !can(actor, "packet.export", { tenantId: tenant.id })) throw new PacketExportError("tenant", "not_found", tenantNotFoundMessage(request.tenant));
-  let profile: PacketScopeIds["profile"] = null;
-  if (request.profile) {
-    profile = await prisma.profile.findFirst({ where: { slug: request.profile, tenantId: tenant.id }, select: { id: true, slug: true } });
-    if (!profile) throw new PacketExportError("profile", "not_found", profileNotFoundMessage(request.profile, tenant.slug));
-  }
-  if (!(request.from.getTime() < request.to.getTime())) throw new PacketExportError("range", "invalid_input", "The time range is empty: from must be before to.");
-  return { tenant, profile, from: request.from, to: request.to };
+/**
+ * The form's fields (text, as the export form and its route send them), or
+ * a request with Date bounds (tests, the audit bench), as a request: tenant,
+ * optional profile, a non-empty UTC range.
+ */
+const ZExportPacketInput = z.unknown().transform((raw, ctx): ExportPacketRequest => {
+  const value = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  const parsed = value.from instanceof Date || value.to instanceof Date ? checkExportRequest(value) : parseExportPacket(value);
+  if (parsed.ok) return parsed.request;
+  for (const [path, message] of Object.entries(parsed.fieldErrors)) ctx.addIssue({ code: "custom", path: [path], message: message! });
+  return z.NEVER;
+});
+
+interface ExportResource extends Resource {
+  tenantId: string;
+  scope: PacketScopeIds;
 }
 
-export async function exportPacket(
-  database: Database,
-  actor: Actor,
-  request: ExportPacketRequest,
-  options: ExportOptions = {},
-): Promise<ExportedPacket> {
-  const scope = await resolveScope(database, actor, request);
-  const now = options.now ?? new Date();
+/**
+ * The request's tenant and profile inside the tenants the actor may export
+ * from: any other tenant (even one the actor may read) is answered exactly
+ * like a missing one.
+ */
+async function resolveExportScope(tx: Tx, actor: RequestActor, request: ExportPacketRequest): Promise<ExportResource> {
+  const tenant = await tx.tenant.findFirst({
+    where: { slug: request.tenant, ...scopedWhere(scopeFor(actor, "packet.export"), "id") },
+    select: { id: true, slug: true, name: true },
+  });
+  if (!tenant) throw new PacketExportError("tenant", "not_found", tenantNotFoundMessage(request.tenant));
+  let profile: PacketScopeIds["profile"] = null;
+  if (request.profile) {
+    profile = await tx.profile.findFirst({ where: { slug: request.profile, tenantId: tenant.id }, select: { id: true, slug: true } });
+    if (!profile) throw new PacketExportError("profile", "not_found", profileNotFoundMessage(request.profile, tenant.slug));
+  }
+  return { tenantId: tenant.id, scope: { tenant, profile, from: request.from, to: request.to } };
+}
+
+/**
+ * `packet.export` through the one pipeline. `prepare` (outside the write
+ * transaction, once the actor is authorized for the tenant) takes the anchor
+ * checkpoint and builds the signed packet; the transaction then writes the
+ * receipt, whose entry comes after the anchor.
+ */
+export const exportPacketAction = defineAction({
+  name: "packet.export",
+  input: ZExportPacketInput,
+  permission: "packet.export",
+  resource: (input, tx, actor) => resolveExportScope(tx, actor, input),
+  prepare: (_input, _actor, resource, { database }) => buildPacketFile(requireSql(database), resource.scope, new Date()),
+  run: async (_tx, _input, _actor, _resource, { prepared }) => prepared,
+  receipt: (_input, packet, _actor, { scope }) => {
+    const what = scope.profile ? `profile ${scope.profile.slug} (tenant ${scope.tenant.slug})` : `tenant ${scope.tenant.slug}`;
+    const range = { from: scope.from.toISOString(), to: scope.to.toISOString() };
+    const checkpoint = { seq: packet.checkpoint.seq, treeRoot: packet.checkpoint.treeRoot };
+    return {
+      scope: scope.profile ? { type: "profile", id: scope.profile.id } : { type: "tenant", id: scope.tenant.id },
+      tenantId: scope.tenant.id,
+      profileId: scope.profile?.id ?? null,
+      request: { tenant: scope.tenant.slug, profile: scope.profile?.slug ?? null, ...range },
+      result: { sha256: packet.sha256, size: packet.bytes.length, entries: packet.entries, checkpoint },
+      summary: { scope: what, ...range, entries: packet.entries, checkpointSeq: checkpoint.seq, sha256: packet.sha256, fileName: packet.fileName },
+    };
+  },
+});
+
+function requireSql(database: PipelineDatabase): Database {
+  if (!database.sql || !database.kind) throw new Error("packet export needs the whole database (raw SQL for checkpoints)");
+  return database as Database;
+}
+
+/** Export through the pipeline as `actor` (tests, the audit bench); a refusal is thrown as a PacketExportError. */
+export async function exportPacket(database: Database, actor: RequestActor, request: ExportPacketRequest): Promise<ExportedPacket> {
+  const result = await executeAction(exportPacketAction.definition, { actor, database, rethrowUnexpected: true }, request);
+  if (!result.ok) throw new PacketExportError(refusalOf(result.error), result.error.code, result.error.message);
+  return { ...result.data, receipt: result.receipt! };
+}
+
+/** Which part of the form a refusal is about, for the form to say so. */
+export function refusalOf(error: ActionError): PacketRefusal {
+  const field = Object.keys(error.fieldErrors ?? {})[0];
+  if (field === "tenant" || field === "profile" || field === "range" || field === "log") return field;
+  if (field === "from" || field === "to" || error.code === "invalid_input") return "invalid";
+  if (error.code === "internal") return "internal";
+  return "tenant";
+}
+
+/** Anchor checkpoint, Merkle checks, the scope's records, signed: the packet file (no receipt yet). */
+async function buildPacketFile(database: Database, scope: PacketScopeIds, now: Date): Promise<Omit<ExportedPacket, "receipt">> {
   const key = await getPlatformKey();
   const anchor = await takeCheckpoint(database, { now });
   if (anchor.keyId !== key.keyId) {
@@ -154,31 +218,7 @@ export async function exportPacket(
     privateKey: key.privateKey,
   });
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const fileName = packetFileName(scope);
-  const what = scope.profile ? `profile ${scope.profile.slug} (tenant ${scope.tenant.slug})` : `tenant ${scope.tenant.slug}`;
-  const range = { from: scope.from.toISOString(), to: scope.to.toISOString() };
-
-  const receipt = await prisma.$transaction((tx) =>
-    writeReceipt(tx, {
-      action: "packet.export",
-      actor: { type: "user", id: actor.userId },
-      scope: scope.profile ? { type: "profile", id: scope.profile.id } : { type: "tenant", id: scope.tenant.id },
-      tenantId: scope.tenant.id,
-      profileId: scope.profile?.id ?? null,
-      traceId: options.traceId ?? randomUUID(),
-      request: { tenant: scope.tenant.slug, profile: scope.profile?.slug ?? null, ...range },
-      result: { sha256, size: bytes.length, entries: entries.length, checkpoint: { seq: checkpoint.seq, treeRoot: checkpoint.treeRoot } },
-      summary: {
-        scope: what,
-        ...range,
-        entries: entries.length,
-        checkpointSeq: checkpoint.seq,
-        sha256,
-        fileName,
-      },
-    }),
-  );
-  return { bytes, fileName, sha256, receipt, entries: entries.length, checkpoint };
+  return { bytes, fileName: packetFileName(scope), sha256, entries: entries.length, checkpoint };
 }
 
 /**

@@ -1,15 +1,15 @@
 export {
   earlierCheckpoints,
   exportPacket,
+  exportPacketAction,
+  refusalOf,
   LOG_MISMATCH_MESSAGE,
   MAX_EARLIER_CHECKPOINTS,
   PacketExportError,
   packetFileName,
   profileNotFoundMessage,
-  resolveScope,
   tenantNotFoundMessage,
   type ExportedPacket,
-  type ExportOptions,
   type PacketRefusal,
 } from "./export";
 export { type PacketScopeIds } from "./collect";

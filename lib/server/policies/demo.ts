@@ -7,8 +7,7 @@ import "server-only";
  */
 import type { Tx } from "@/lib/db";
 import { DEMO_PLATFORM_POLICY, DEMO_TENANT_POLICIES } from "@/lib/domain/policy";
-import { loadCliActor } from "@/lib/server/registry/actor";
-import { applyPolicyInTx, refusalReason } from "./apply";
+import { refusalReason, seedPolicyVersion } from "./apply";
 
 export interface SeededPolicy {
   scope: string;
@@ -17,19 +16,13 @@ export interface SeededPolicy {
 }
 
 export async function seedDemoPolicies(tx: Tx, actorUserId: string): Promise<SeededPolicy[]> {
-  const user = await tx.user.findUniqueOrThrow({ where: { id: actorUserId }, select: { email: true } });
-  const actor = await loadCliActor(tx, user.email);
   const seeded: SeededPolicy[] = [];
   const documents = [
     { name: "platform", source: DEMO_PLATFORM_POLICY },
     ...Object.entries(DEMO_TENANT_POLICIES).map(([tenant, source]) => ({ name: `tenant ${tenant}`, source })),
   ];
   for (const { name, source } of documents) {
-    const { plan, applied } = await applyPolicyInTx(tx, source, {
-      actor,
-      auditActor: { type: "user", id: actor.userId },
-      origin: "demo-seed",
-    });
+    const { plan, applied } = await seedPolicyVersion(tx, source, { type: "user", id: actorUserId }, "demo-seed");
     if (!applied) {
       if (plan.unchanged) continue;
       const details = [...plan.problems, ...plan.tests.filter((t) => !t.passed).map((t) => `test ${t.name}: ${t.message}`), ...plan.widening.map((w) => w.message)];

@@ -10,6 +10,8 @@ import "server-only";
  * read from the database on every call (one query), so every replica sees a
  * newly applied version at once.
  */
+import type { TenantScope } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import type { Db, Tx } from "@/lib/db";
 import {
   combinedPolicyHash,
@@ -148,9 +150,9 @@ export async function policyHealth(prisma: Db | Tx): Promise<PolicyHealth> {
  * tenant and profile levels; "all" for every tenant): what a capability kill
  * switch can be narrowed to. Versions that do not parse name nothing.
  */
-export async function policyTopicGlobs(prisma: Db | Tx, tenantIds: readonly string[] | "all"): Promise<string[]> {
-  const tenantWhere = tenantIds === "all" ? {} : { id: { in: [...tenantIds] } };
-  const profileWhere = tenantIds === "all" ? {} : { tenantId: { in: [...tenantIds] } };
+export async function policyTopicGlobs(prisma: Db | Tx, scope: TenantScope): Promise<string[]> {
+  const tenantWhere = scopedWhere(scope, "id");
+  const profileWhere = scopedWhere(scope);
   const [tenants, profileKeys] = await Promise.all([
     prisma.tenant.findMany({ where: tenantWhere, select: { id: true } }),
     prisma.policyVersion.findMany({ where: { level: "profile" }, distinct: ["scopeKey"], select: { scopeKey: true } }),

@@ -5,7 +5,8 @@ import "server-only";
  * A scope outside the actor's tenants reads exactly like one that does not
  * exist (null), so nothing leaks.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import { db, type Db } from "@/lib/db";
 import type { PolicyLevel } from "@/lib/domain/policy/types";
 import type { PolicyScopeRef } from "@/lib/schemas/policies";
@@ -34,11 +35,6 @@ export interface PolicyOverviewRow extends ReadableScope {
 
 export const HISTORY_PAGE_SIZE = 25;
 
-function tenantFilter(actor: Actor): string[] | "all" {
-  const ids = readableTenantIds(actor);
-  return ids === "all" ? "all" : [...ids];
-}
-
 async function authorNames(prisma: Db, rows: Array<{ authorType: string; authorId: string }>): Promise<Map<string, string>> {
   const ids = [...new Set(rows.filter((r) => r.authorType === "user").map((r) => r.authorId))];
   const users = ids.length ? await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }) : [];
@@ -53,9 +49,8 @@ function summary(row: { version: number; hash: string; createdAt: Date; authorTy
 /** The version in force at every level the actor may read: the platform, each readable tenant, and their profiles with a policy. */
 export async function listPolicies(actor: Actor): Promise<PolicyOverviewRow[]> {
   const prisma = await db();
-  const tenantIds = tenantFilter(actor);
   const tenants = await prisma.tenant.findMany({
-    where: tenantIds === "all" ? {} : { id: { in: tenantIds } },
+    where: scopedWhere(scopeFor(actor, "registry.read"), "id"),
     orderBy: { slug: "asc" },
     select: { id: true, slug: true, name: true },
   });
@@ -92,8 +87,8 @@ export async function listPolicies(actor: Actor): Promise<PolicyOverviewRow[]> {
 /** The scope a path names, if the actor may read it (else null, the same as a missing one). */
 export async function findReadableScope(actor: Actor, ref: PolicyScopeRef): Promise<ReadableScope | null> {
   const prisma = await db();
-  const tenantIds = tenantFilter(actor);
-  const scoped = tenantIds === "all" ? {} : { id: { in: tenantIds } };
+  const readable = scopeFor(actor, "registry.read");
+  const scoped = scopedWhere(readable, "id");
   if (ref.level === "platform") return { ref, label: "Platform", scopeKey: "platform", tenant: null };
   if (!ref.slug) return null;
   if (ref.level === "tenant") {
@@ -101,7 +96,7 @@ export async function findReadableScope(actor: Actor, ref: PolicyScopeRef): Prom
     return tenant ? { ref, label: tenant.name, scopeKey: scopeKeyFor("tenant", tenant.id), tenant: { slug: tenant.slug, name: tenant.name } } : null;
   }
   const profile = await prisma.profile.findFirst({
-    where: { slug: ref.slug, ...(tenantIds === "all" ? {} : { tenantId: { in: tenantIds } }) },
+    where: { slug: ref.slug, ...scopedWhere(readable) },
     include: { tenant: true },
   });
   return profile

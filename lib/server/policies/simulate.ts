@@ -4,7 +4,8 @@ import "server-only";
  * the actor's profiles. It reads only — no decision record, no throttle
  * count, no audit entry — so trying things out changes nothing.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { scopeFor, type Actor } from "@/lib/authz";
+import { scopedWhere } from "@/lib/authz/where";
 import { db } from "@/lib/db";
 import { evaluate, type Evaluation, type PolicyInput } from "@/lib/domain/policy";
 import type { SimulateQuery } from "@/lib/schemas/policies";
@@ -24,9 +25,8 @@ export type SimulateResult = { ok: true; simulation: Simulation } | { ok: false;
 
 export async function simulatePolicy(actor: Actor, query: SimulateQuery): Promise<SimulateResult> {
   const prisma = await db();
-  const tenantIds = readableTenantIds(actor);
   const profile = await prisma.profile.findFirst({
-    where: { slug: query.profile, ...(tenantIds === "all" ? {} : { tenantId: { in: [...tenantIds] } }) },
+    where: { slug: query.profile, ...scopedWhere(scopeFor(actor, "registry.read")) },
     include: { tenant: { select: { slug: true, name: true } } },
   });
   if (!profile) return { ok: false, field: "profile", message: `No profile ${query.profile} among the profiles you can see.` };
@@ -55,9 +55,8 @@ export async function simulatePolicy(actor: Actor, query: SimulateQuery): Promis
 /** Profile slugs offered as suggestions in the simulator form (the actor's own, at most `limit`). */
 export async function listSimulatorProfiles(actor: Actor, limit = 200): Promise<string[]> {
   const prisma = await db();
-  const tenantIds = readableTenantIds(actor);
   const rows = await prisma.profile.findMany({
-    where: tenantIds === "all" ? {} : { tenantId: { in: [...tenantIds] } },
+    where: scopedWhere(scopeFor(actor, "registry.read")),
     orderBy: { slug: "asc" },
     take: limit,
     select: { slug: true },

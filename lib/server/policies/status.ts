@@ -4,7 +4,7 @@ import "server-only";
  * reader may see — platform problems for everyone signed in, tenant and
  * profile problems only within the reader's tenants — and named by scope.
  */
-import { readableTenantIds, type Actor } from "@/lib/authz";
+import { inScope, scopeFor, type Actor } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { policyHealth } from "./load";
 
@@ -18,8 +18,8 @@ export async function readablePolicyProblems(actor: Actor): Promise<ReadableProb
   const prisma = await db();
   const health = await policyHealth(prisma);
   if (health.ok) return [];
-  const tenants = readableTenantIds(actor);
-  const visible = health.problems.filter((p) => p.tenantId === null || tenants === "all" || tenants.includes(p.tenantId));
+  const tenants = scopeFor(actor, "registry.read");
+  const visible = health.problems.filter((p) => p.tenantId === null || inScope(tenants, p.tenantId));
   const ids = (prefix: string) => visible.filter((p) => p.scopeKey.startsWith(prefix)).map((p) => p.scopeKey.slice(prefix.length));
   const [tenantRows, profileRows] = await Promise.all([
     prisma.tenant.findMany({ where: { id: { in: ids("tenant:") } }, select: { id: true, slug: true } }),

@@ -1,26 +1,28 @@
 import "server-only";
 /**
- * Applies a registry plan inside the caller's transaction and writes ONE
- * receipt (with its audit entry) for the whole plan: all of it commits, or
- * none of it does.
+ * Applies a registry plan inside the caller's transaction; the caller (the
+ * pipeline, or the demo seed) writes ONE receipt for the whole plan
+ * (`planReceipt`): all of it commits, or none of it does.
  */
 import type { Tx } from "@/lib/db";
 import { formatChange, summarizePlan } from "@/lib/domain/registry/format-plan";
 import type { ProfileSpec } from "@/lib/domain/registry/manifest-schema";
 import { planScope, type Change, type RegistryPlan } from "@/lib/domain/registry/plan-types";
-import { writeReceipt, type AuditActor, type ReceiptView } from "@/lib/server/audit";
-import { RegistryError } from "./errors";
+import type { ReceiptSpec } from "@/lib/server/action";
+import { AppError } from "@/lib/server/errors";
 
-export interface ApplyContext {
-  actor: AuditActor;
-  /** e.g. "registry.sync", "host.add". */
-  action: string;
+export interface ReceiptContext {
   /** What was asked (hashed into the receipt), e.g. { manifestHash, file }. */
   request: Record<string, unknown>;
   /** Where it came from, e.g. "cli:alice@laptop". */
   origin: string;
   /** Receipt scope when it is one host (host commands). */
   hostId?: string;
+}
+
+/** What applying resolved: the tenant a single-tenant plan touched. */
+export interface AppliedPlan {
+  singleTenantId: string | null;
 }
 
 const MAX_SUMMARY_LINES = 40;
@@ -44,14 +46,14 @@ function profileFields(p: ProfileSpec) {
   };
 }
 
-export async function applyPlan(tx: Tx, plan: RegistryPlan, ctx: ApplyContext): Promise<ReceiptView> {
-  if (plan.problems.length > 0) throw new RegistryError("invalid-plan", plan.problems.join("; "));
+export async function applyPlan(tx: Tx, plan: RegistryPlan): Promise<AppliedPlan> {
+  if (plan.problems.length > 0) throw new AppError("invalid_input", plan.problems.join("; "));
   const tenantIds = new Map<string, string>();
   const tenantId = async (slug: string): Promise<string> => {
     let id = tenantIds.get(slug);
     if (!id) {
       const tenant = await tx.tenant.findUnique({ where: { slug }, select: { id: true } });
-      if (!tenant) throw new RegistryError("stale", `tenant ${slug} does not exist`);
+      if (!tenant) throw new AppError("conflict", `tenant ${slug} does not exist`);
       id = tenant.id;
       tenantIds.set(slug, id);
     }
@@ -59,7 +61,7 @@ export async function applyPlan(tx: Tx, plan: RegistryPlan, ctx: ApplyContext): 
   };
   const profileId = async (slug: string): Promise<string> => {
     const profile = await tx.profile.findUnique({ where: { slug }, select: { id: true } });
-    if (!profile) throw new RegistryError("stale", `profile ${slug} does not exist`);
+    if (!profile) throw new AppError("conflict", `profile ${slug} does not exist`);
     return profile.id;
   };
 
@@ -85,11 +87,15 @@ export async function applyPlan(tx: Tx, plan: RegistryPlan, ctx: ApplyContext): 
   await flush();
 
   const scope = planScope(plan);
-  const single = !scope.platform && scope.tenants.length === 1 ? await tenantId(scope.tenants[0]!) : null;
+  return { singleTenantId: !scope.platform && scope.tenants.length === 1 ? await tenantId(scope.tenants[0]!) : null };
+}
+
+/** The one receipt of an applied plan: its changes (hashed), counts and first lines. */
+export function planReceipt(plan: RegistryPlan, applied: AppliedPlan, ctx: ReceiptContext): ReceiptSpec {
+  const scope = planScope(plan);
+  const single = applied.singleTenantId;
   const lines = plan.changes.map(formatChange);
-  return writeReceipt(tx, {
-    action: ctx.action,
-    actor: ctx.actor,
+  return {
     scope: ctx.hostId ? { type: "host", id: ctx.hostId } : single ? { type: "tenant", id: single } : { type: "platform", id: "registry" },
     tenantId: single,
     request: ctx.request,
@@ -101,7 +107,7 @@ export async function applyPlan(tx: Tx, plan: RegistryPlan, ctx: ApplyContext): 
       changes: lines.slice(0, MAX_SUMMARY_LINES),
       ...(lines.length > MAX_SUMMARY_LINES ? { moreChanges: lines.length - MAX_SUMMARY_LINES } : {}),
     },
-  });
+  };
 }
 
 interface Lookups {
@@ -125,7 +131,7 @@ async function applyChange(tx: Tx, change: Change, lookups: Lookups): Promise<vo
         await tx.profile.create({ data: { slug: p.slug, tenantId: await lookups.tenantId(p.tenant), ...fields } });
       } else {
         const { count } = await tx.profile.updateMany({ where: { slug: p.slug, tenantId: await lookups.tenantId(p.tenant) }, data: fields });
-        if (count !== 1) throw new RegistryError("stale", `profile ${p.slug} changed while applying; run the sync again`);
+        if (count !== 1) throw new AppError("conflict", `profile ${p.slug} changed while applying; run the sync again`);
       }
       return;
     }
@@ -154,7 +160,7 @@ async function applyChange(tx: Tx, change: Change, lookups: Lookups): Promise<vo
         where: { id: change.keyId, hostId: change.hostId, status: "active" },
         data: { status: "revoked", revokedAt: new Date(), revokedReason: change.reason },
       });
-      if (count !== 1) throw new RegistryError("stale", `key ${change.keyId} is no longer active; run the command again`);
+      if (count !== 1) throw new AppError("conflict", `key ${change.keyId} is no longer active; run the command again`);
       return;
     }
   }

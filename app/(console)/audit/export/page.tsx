@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ExportForm } from "@/components/packets/export-form";
 import { PageHeader, Section } from "@/components/ui/section";
-import { holdsAnywhere, tenantsWith } from "@/lib/authz";
+import { holdsAnywhere, scopeFor, withinScope } from "@/lib/authz";
 import { db } from "@/lib/db";
 import { defaultExportFields, exportPacketFields, parseExportPacket, type ExportPacketFields } from "@/lib/schemas/packets";
 import { LOG_MISMATCH_MESSAGE, profileNotFoundMessage, tenantNotFoundMessage } from "@/lib/server/packets";
@@ -44,8 +44,7 @@ export default async function ExportPage({ searchParams }: Props) {
   // Auditors (their tenants) and platform admins; everyone else gets the same 404 as a missing page.
   if (!holdsAnywhere(actor, "packet.export")) notFound();
   const raw = await searchParams;
-  const allowed = tenantsWith(actor, "packet.export");
-  const tenants = allowed === "all" ? actor.tenants : actor.tenants.filter((t) => allowed.includes(t.id));
+  const tenants = withinScope(scopeFor(actor, "packet.export"), actor.tenants);
 
   const given = exportPacketFields(raw);
   const fields = given.tenant || given.from || given.to || given.profile ? given : defaultExportFields(new Date(), tenants.length === 1 ? tenants[0]!.slug : "");
