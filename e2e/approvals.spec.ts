@@ -96,7 +96,7 @@ test("an approver approves one job and another approver denies another, from the
   expect(receipts).toBe(2);
 });
 
-test("a job that changed after it was opened is refused with a clear message", async ({ pageAs }) => {
+test("a job whose hash was changed after it was opened is refused as failing its integrity check, the note kept", async ({ pageAs }) => {
   const root = topicRoot();
   const [job] = await withDb((prisma) => acmeJobs(prisma, root, 1));
   const page = await pageAs("approver@acme.demo");
@@ -104,7 +104,7 @@ test("a job that changed after it was opened is refused with a clear message", a
   await page.getByLabel("Note (required)").fill("Looks fine.");
   await withDb((prisma) => prisma.job.update({ where: { id: job!.id }, data: { jobHash: `sha256:${"e".repeat(64)}` }, select: { id: true } }));
   await page.getByRole("button", { name: "Approve", exact: true }).click();
-  await expect(page.getByRole("form", { name: "Vote on this job" }).getByRole("alert")).toContainText("This job changed since you opened it");
+  await expect(page.getByRole("form", { name: "Vote on this job" }).getByRole("alert")).toContainText("This job failed its integrity check");
   await expect(page.getByLabel("Note (required)")).toHaveValue("Looks fine.");
   expect(await withDb((prisma) => prisma.jobVote.count({ where: { jobId: job!.id } }))).toBe(0);
 });

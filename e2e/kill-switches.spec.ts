@@ -184,6 +184,8 @@ test("another tenant's admin does not see the switch, its profile or its plan", 
 });
 
 test("a tenant switch puts a banner on every page its tenant's users open, and on no one else's", async ({ pageAs }) => {
+  // Two users, six page loads, an engage and a release: near 30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   const { tenant, admin, viewer } = await withDb(freshTenant);
   const reason = `Tenant-wide stop ${hex()}`;
   // A reader already in the console before the switch is engaged.

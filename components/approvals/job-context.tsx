@@ -5,6 +5,7 @@ import { Section } from "@/components/ui/section";
 import { HealthBadge, TierBadge, ringLabel } from "@/components/ui/status";
 import { RECENT_DENY_DAYS, type JobDetail } from "@/lib/server/approvals/job-detail";
 import { JobStatusBadge, timeLeft } from "./job-status";
+import { AgentText } from "@/components/ui/agent-text";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -19,7 +20,7 @@ export function JobRequest({ job, now }: { job: JobDetail; now: Date }) {
   return (
     <Section id="request" title="Request">
       <dl className="divide-y divide-slate-100">
-        <Fact label="Requester">{job.requester ?? <span className="text-slate-500">not given (no requester label)</span>}</Fact>
+        <Fact label="Requester">{job.requester ? <AgentText text={job.requester} /> : <span className="text-slate-500">not given (no requester label)</span>}</Fact>
         <Fact label="Host">
           <span className="font-mono text-xs">{job.hostId}</span> <span className="text-xs text-slate-500">key {job.keyId}</span>
         </Fact>
@@ -34,6 +35,11 @@ export function JobRequest({ job, now }: { job: JobDetail; now: Date }) {
         ) : null}
         {job.resolvedAt ? <Fact label="Resolved">{formatTime(job.resolvedAt)}</Fact> : null}
         <Fact label="Risk tags">{job.riskTags.length ? job.riskTags.join(", ") : "none"}</Fact>
+        {job.consoleTags.length ? (
+          <Fact label="Added by the console">
+            <span className="font-mono text-xs">{job.consoleTags.join(", ")}</span>
+          </Fact>
+        ) : null}
         <Fact label="Trace">
           <span className="font-mono text-xs">{job.traceId}</span>
         </Fact>
@@ -54,7 +60,9 @@ export function JobDecision({ job }: { job: JobDetail }) {
           <Fact label="Decision">
             <span className="font-mono text-xs font-semibold">{d.decision}</span>
           </Fact>
-          <Fact label="Reason">{d.reason}</Fact>
+          <Fact label="Reason">
+            <AgentText text={d.reason} />
+          </Fact>
           <Fact label="Rules">
             <span className="font-mono text-xs">{d.ruleIds.join(", ") || "—"}</span>
           </Fact>
@@ -111,7 +119,11 @@ export function JobProfileContext({ job, now }: { job: JobDetail; now: Date }) {
                 {r.topic}
               </Link>
               <span className="text-slate-500">{timeAgo(r.createdAt, now)}</span>
-              {r.reason ? <span className="text-slate-600">— {r.reason}</span> : null}
+              {r.reason ? (
+                <span className="text-slate-600">
+                  — <AgentText text={r.reason} />
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -137,7 +149,9 @@ export function JobVotes({ job }: { job: JobDetail }) {
                 <span className="text-xs text-slate-500">{formatTime(v.createdAt)}</span>
                 <span className="font-mono text-xs text-slate-400">{v.receiptId}</span>
               </div>
-              <p className="mt-1 whitespace-pre-wrap text-slate-700">{v.note}</p>
+              <p className="mt-1 whitespace-pre-wrap text-slate-700">
+                <AgentText text={v.note} />
+              </p>
             </li>
           ))}
         </ul>

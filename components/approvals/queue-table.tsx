@@ -5,6 +5,7 @@ import { TierBadge } from "@/components/ui/status";
 import type { QueueRow } from "@/lib/server/approvals/queue";
 import type { ApprovalView } from "@/lib/schemas/approvals";
 import { JobStatusBadge, timeLeft } from "./job-status";
+import { AgentText, HiddenCharsBadge } from "@/components/ui/agent-text";
 
 const PENDING = ["Job", "Tenant", "Profile", "Risk tags", "Requester", "Approvals", "Asked", "Time left"] as const;
 const HISTORY = ["Job", "Tenant", "Profile", "Outcome", "Approvals", "Asked", "Resolved"] as const;
@@ -34,6 +35,16 @@ export function QueueTable({ rows, view, now }: { rows: QueueRow[]; view: Approv
                   {row.topic}
                 </Link>
                 <div className="font-mono text-[11px] text-slate-400">{row.id}</div>
+                {row.hiddenChars ? (
+                  <div className="mt-1">
+                    <HiddenCharsBadge />
+                  </div>
+                ) : null}
+                {row.integrityAlarm ? (
+                  <div className="mt-1 text-xs font-semibold text-rose-700" data-testid="integrity-alarm-row">
+                    Integrity alarm: votes refused
+                  </div>
+                ) : null}
               </td>
               <td className={cell}>{row.tenant.name}</td>
               <td className={cell}>
@@ -41,8 +52,8 @@ export function QueueTable({ rows, view, now }: { rows: QueueRow[]; view: Approv
               </td>
               {view === "pending" ? (
                 <>
-                  <td className={`${cell} text-xs`}>{row.riskTags.length ? row.riskTags.join(", ") : "—"}</td>
-                  <td className={`${cell} text-xs`}>{row.requester ?? "—"}</td>
+                  <td className={`${cell} text-xs`}>{row.riskTags.length ? <AgentText text={row.riskTags.join(", ")} /> : "—"}</td>
+                  <td className={`${cell} text-xs`}>{row.requester ? <AgentText text={row.requester} /> : "—"}</td>
                 </>
               ) : (
                 <td className={cell}>

@@ -3,6 +3,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import type { TraceItem, TraceItemKind } from "@/lib/server/audit-explorer/trace";
 import { JsonBlock } from "./json-block";
+import { AgentText } from "@/components/ui/agent-text";
 
 const KIND: Record<TraceItemKind, { label: string; tone: Tone }> = {
   request: { label: "request", tone: "indigo" },
@@ -20,7 +21,9 @@ export function TraceTimeline({ items }: { items: TraceItem[] }) {
         <li key={`${item.kind}-${item.seq ?? i}`} data-kind={item.kind} className="rounded-lg border border-slate-200 bg-white p-3 shadow-sm">
           <div className="flex flex-wrap items-baseline gap-2">
             <Badge tone={KIND[item.kind].tone}>{KIND[item.kind].label}</Badge>
-            <span className="text-sm font-medium text-slate-900">{item.title}</span>
+            <span className="text-sm font-medium text-slate-900">
+              <AgentText text={item.title} />
+            </span>
             {item.seq !== null ? (
               <Link href={`/audit/${item.seq}`} className="text-xs tabular-nums text-indigo-700 hover:underline">
                 entry #{item.seq}
@@ -56,7 +59,9 @@ function Fact({ k, v }: { k: string; v: string }) {
   return (
     <div className="flex min-w-0 gap-1">
       <dt className="text-slate-500">{k}:</dt>
-      <dd className="break-all font-mono">{v}</dd>
+      <dd className="break-all font-mono">
+        <AgentText text={v} />
+      </dd>
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatTime } from "@/components/ui/format";
 import type { BannerSwitch } from "@/lib/server/killswitches/banner";
+import { AgentText } from "@/components/ui/agent-text";
 
 /** Where the layout banner re-reads its switches (session-authenticated, JSON). */
 export const BANNER_PATH = "/kill-switches/banner";
@@ -15,7 +16,7 @@ export function BannerLines({ switches }: { switches: BannerSwitch[] }) {
       <ul className="space-y-0.5">
         {switches.map((sw) => (
           <li key={sw.id} data-switch-id={sw.id}>
-            <strong className="font-semibold">Kill switch engaged: {sw.description}.</strong> {sw.reason}{" "}
+            <strong className="font-semibold">Kill switch engaged: {sw.description}.</strong> <AgentText text={sw.reason} />{" "}
             <span className="text-rose-800/80">
               (since {formatTime(sw.engagedAt)}
               {sw.autoReleaseAt ? `, releases itself at ${formatTime(sw.autoReleaseAt)}` : ""})

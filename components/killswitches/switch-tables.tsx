@@ -3,6 +3,7 @@ import { formatTime, timeAgo } from "@/components/ui/format";
 import { TableHead } from "@/components/ui/table-head";
 import type { KillSwitchView } from "@/lib/server/killswitches";
 import { ReleaseForm } from "./release-form";
+import { AgentText } from "@/components/ui/agent-text";
 
 type ReleaseAction = Parameters<typeof ReleaseForm>[0]["action"];
 
@@ -71,7 +72,9 @@ export function InForceTable({
           {switches.map((sw) => (
             <tr key={sw.id} data-switch-id={sw.id}>
               <SwitchCell sw={sw} />
-              <td className="max-w-sm whitespace-pre-wrap break-words py-2 pr-3 text-slate-800">{sw.reason}</td>
+              <td className="max-w-sm whitespace-pre-wrap break-words py-2 pr-3 text-slate-800">
+                <AgentText text={sw.reason} />
+              </td>
               <EngagedCell sw={sw} now={now} />
               <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
                 {sw.autoReleaseAt ? <Time iso={sw.autoReleaseAt} now={now} /> : "when released"}
@@ -100,7 +103,9 @@ export function HistoryTable({ switches, now, limit }: { switches: KillSwitchVie
           {switches.map((sw) => (
             <tr key={sw.id} data-switch-id={sw.id}>
               <SwitchCell sw={sw} />
-              <td className="max-w-xs whitespace-pre-wrap break-words py-2 pr-3 text-slate-700">{sw.reason}</td>
+              <td className="max-w-xs whitespace-pre-wrap break-words py-2 pr-3 text-slate-700">
+                <AgentText text={sw.reason} />
+              </td>
               <EngagedCell sw={sw} now={now} />
               <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
                 {sw.releasedAt ? <Time iso={sw.releasedAt} now={now} /> : "—"}

@@ -3,6 +3,8 @@ import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, Section } from "@/components/ui/section";
 import type { Timeline, TimelineEvent } from "@/lib/server/events";
 import { TableHead } from "@/components/ui/table-head";
+import { AgentText } from "@/components/ui/agent-text";
+import { hasHiddenChars } from "@/lib/domain/text/hidden-chars";
 
 const TYPE_TONES: Record<string, Tone> = {
   "tool.denied": "red",
@@ -67,6 +69,11 @@ function EventRow({ event }: { event: TimelineEvent }) {
       <td className="px-3 py-2">
         <span className="flex flex-wrap items-center gap-1">
           <Badge tone={TYPE_TONES[event.type] ?? "slate"}>{event.type}</Badge>
+          {hasHiddenChars(pretty) ? (
+            <Badge tone="amber" title="Contains invisible or direction-changing characters, shown as ⟨U+XXXX⟩">
+              hidden characters
+            </Badge>
+          ) : null}
           {event.redactions ? (
             <Badge tone="amber" title={`Redacted: ${event.redactions.fields.join(", ") || "values"}`}>
               redacted
@@ -82,7 +89,7 @@ function EventRow({ event }: { event: TimelineEvent }) {
             {keys === 1 ? "1 attribute" : `${keys} attributes`}
           </summary>
           <pre className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs text-slate-800">
-            {pretty}
+            <AgentText text={pretty} />
           </pre>
         </details>
       </td>

@@ -3,6 +3,7 @@ import { Section } from "@/components/ui/section";
 import { formatTime, timeAgo } from "@/components/ui/format";
 import { formatDuration, type Checklist, type EvidenceState } from "@/lib/domain/evidence";
 import { CONTROLS } from "@/lib/domain/tiers";
+import { AgentText } from "@/components/ui/agent-text";
 
 const STATE_TONES: Record<EvidenceState, Tone> = { pass: "green", fail: "red", missing: "slate" };
 
@@ -25,7 +26,11 @@ export function EvidenceChecklist({ checklist, now }: { checklist: Checklist; no
               <p className="text-sm font-medium text-slate-900">{e.label}</p>
               <p className="text-xs text-slate-500" title={e.controls.map((c) => CONTROLS[c]).join(", ")}>
                 {e.durationSec !== null ? `Rollback took ${formatDuration(e.durationSec)}. ` : null}
-                {e.reason ? `${e.reason}. ` : null}
+                {e.reason ? (
+                  <>
+                    <AgentText text={e.reason} />.{" "}
+                  </>
+                ) : null}
                 {e.observedAt ? (
                   <time dateTime={e.observedAt.toISOString()} title={formatTime(e.observedAt)}>
                     Observed {timeAgo(e.observedAt, now)}

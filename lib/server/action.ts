@@ -23,7 +23,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { authorize, type Permission, type Resource } from "@/lib/authz";
 import type { Database, Db, Tx } from "@/lib/db";
+import { valueProblem } from "@/lib/domain/http/request-input";
 import { writeReceipt, type ReceiptInput, type ReceiptView } from "./audit";
+import { recordRefusal, refusalTarget } from "./refusals";
+import { ORIGIN_REFUSAL_DETAIL, originRefusal } from "./same-origin";
 import { AppError, NOT_FOUND_MESSAGE, SIGNED_OUT_MESSAGE, type ActionError } from "./errors";
 import type { RequestActor } from "./actor";
 
@@ -100,6 +103,9 @@ export function defineAction<I, R, Res extends Resource, P = undefined>(
     const requestId = randomUUID();
     const raw = formData ?? prevStateOrInput;
     try {
+      // proxy.ts refuses these before any action runs; checked again here so no action depends on the matcher.
+      const refusal = await crossSiteRefusal();
+      if (refusal) return { ok: false, error: { code: "forbidden", message: refusal } };
       const [{ getActor }, { database }] = await Promise.all([import("./session"), import("@/lib/db")]);
       const [actor, db] = await Promise.all([getActor(), database()]);
       return await execute(
@@ -119,6 +125,14 @@ export function defineAction<I, R, Res extends Resource, P = undefined>(
     }
   };
   return Object.assign(action, { definition, execute });
+}
+
+/** The refusal message when the server action's request did not come from the console's own pages. */
+async function crossSiteRefusal(): Promise<string | null> {
+  const { headers } = await import("next/headers");
+  const h = await headers();
+  const refusal = originRefusal({ headers: h, url: `http://${h.get("host") ?? "localhost"}/` });
+  return refusal ? ORIGIN_REFUSAL_DETAIL[refusal] : null;
 }
 
 export function newReceiptId(): string {
@@ -174,9 +188,31 @@ export async function executeAction<I, R, Res extends Resource, P>(
     if (paths.length && context.onCommitted) await context.onCommitted(paths);
     return { ok: true, data, receipt };
   } catch (error) {
-    if (error instanceof AppError) return { ok: false, error: toActionError(error) };
+    if (error instanceof AppError) {
+      if (definition.receipt && context.actor && (error.code === "forbidden" || error.code === "not_found")) {
+        await recordRefusal(pipelineDatabase(context).prisma, {
+          actor: context.actor,
+          action: definition.name,
+          target: refusalTarget(definition.name, toPlainInput(rawInput)),
+          code: error.code,
+          reason: error.message,
+          tenantId: error instanceof RefusedAccess ? error.tenantId : null,
+          permission: error.permission,
+        });
+      }
+      return { ok: false, error: toActionError(error) };
+    }
     if (context.rethrowUnexpected) throw error;
     return unexpected(definition.name, requestId, error);
+  }
+}
+
+/** The pipeline's "forbidden" for a resource it found: carries the resource's tenant for the refusal's audit entry. */
+class RefusedAccess extends AppError {
+  readonly tenantId: string | null;
+  constructor(message: string, permission: string, tenantId: string | null) {
+    super("forbidden", message, undefined, permission);
+    this.tenantId = tenantId;
   }
 }
 
@@ -206,13 +242,17 @@ async function resolveAuthorized<I, Res extends Resource>(
   const resource = await definition.resource(input, tx, actor);
   if (!resource) throw new AppError("not_found", NOT_FOUND_MESSAGE);
   const decision = authorize(actor, definition.permission, resource);
-  if (!decision.allowed) throw new AppError("forbidden", capitalize(decision.reason), undefined, definition.permission);
+  if (!decision.allowed) throw new RefusedAccess(capitalize(decision.reason), definition.permission, resource.tenantId);
   return resource;
 }
 
 /** Parse raw input (a plain object or a form post) with the definition's schema, or throw invalid_input. */
 export function parseInput<I>(schema: z.ZodType<I>, rawInput: unknown): I {
-  const parsed = schema.safeParse(toPlainInput(rawInput));
+  const plain = toPlainInput(rawInput);
+  // No schema can store a NUL or a lone surrogate faithfully: refused before it reaches a query.
+  const unsafe = valueProblem(plain);
+  if (unsafe) throw new AppError("invalid_input", `A field ${unsafe}; nothing was changed.`);
+  const parsed = schema.safeParse(plain);
   if (parsed.success) return parsed.data;
   const flat = z.flattenError(parsed.error);
   const fieldErrors = Object.fromEntries(

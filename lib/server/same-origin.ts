@@ -40,7 +40,7 @@ export function originRefusal(request: Pick<Request, "headers" | "url">): Origin
   return ownOrigins(request as Request).has(origin.toLowerCase()) ? null : "foreign-origin";
 }
 
-const DETAIL: Record<OriginRefusal, string> = {
+export const ORIGIN_REFUSAL_DETAIL: Record<OriginRefusal, string> = {
   "cross-site": "This request came from another site (Sec-Fetch-Site: cross-site); changes are only made from the console's own pages.",
   "same-site": "This request came from another site on the same domain (Sec-Fetch-Site: same-site); changes are only made from the console's own pages.",
   "no-origin": "This request carries no Origin header; changes are only made from the console's own pages.",
@@ -50,5 +50,5 @@ const DETAIL: Record<OriginRefusal, string> = {
 export function sameOriginProblem(request: Request): Response | null {
   const refusal = originRefusal(request);
   if (!refusal) return null;
-  return problemResponse(403, { type: problemType("cross-site"), title: "Cross-site request refused", detail: DETAIL[refusal], check: refusal });
+  return problemResponse(403, { type: problemType("cross-site"), title: "Cross-site request refused", detail: ORIGIN_REFUSAL_DETAIL[refusal], check: refusal });
 }

@@ -122,7 +122,11 @@ describe.each(BACKENDS)("action pipeline on %s", (backend) => {
       const result = await revoke(actor, { profileSlug: a.profile.slug, keyId: a.otherKeyId, reason: "not mine" });
       expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
       if (!result.ok) expect(result.error.message).toMatch(/may not register hosts and keys/);
-      expect(await counts(prisma)).toEqual(before);
+      // Nothing changed; the refused attempt is on record (actor, action, target, reason).
+      expect(await counts(prisma)).toEqual({ ...before, audit: before.audit + 1 });
+      const entry = await prisma.auditEntry.findFirstOrThrow({ orderBy: { seq: "desc" } });
+      expect(entry).toMatchObject({ action: "access.denied", actorId: actor.userId, resource: `key:${a.otherKeyId}`, decision: "FORBIDDEN", tenantId: a.tenant.id });
+      expect(entry.data).toMatchObject({ attempted: "host.key.revoke", reason: expect.stringMatching(/may not register hosts and keys/) });
       // …and the page would not offer the control to them at all.
       expect(mayRun(revokeHostKeyAction, actor, { tenantId: a.tenant.id })).toBe(false);
     }
@@ -143,7 +147,9 @@ describe.each(BACKENDS)("action pipeline on %s", (backend) => {
       expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
     }
     expect(JSON.stringify(foreign)).toBe(JSON.stringify(missing));
-    expect(await counts(prisma)).toEqual(before);
+    expect(await counts(prisma)).toEqual({ ...before, audit: before.audit + 3 });
+    const entries = await prisma.auditEntry.findMany({ orderBy: { seq: "desc" }, take: 3 });
+    expect(entries.map((e) => [e.action, e.decision, e.tenantId])).toEqual(Array(3).fill(["access.denied", "NOT_FOUND", null]));
   });
 
   it("returns zod problems as field errors, and refuses when signed out", async () => {

@@ -37,6 +37,12 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     const [votes, receipts, audit] = await Promise.all([prisma.jobVote.count(), prisma.receipt.count(), prisma.auditEntry.count()]);
     return { votes, receipts, audit };
   };
+  /** The access.denied entries appended since `before` (a counts() result): a refused attempt leaves one each. */
+  const refusalsAfter = async (before: { audit: number }) => {
+    const entries = await prisma.auditEntry.findMany({ where: { seq: { gt: before.audit } }, orderBy: { seq: "asc" } });
+    expect(entries.every((e) => e.action === "access.denied")).toBe(true);
+    return entries.map((e) => ({ actorId: e.actorId, resource: e.resource, decision: e.decision, tenantId: e.tenantId, attempted: (e.data as { attempted: string }).attempted }));
+  };
 
   it("approves a one-approver job: vote, status, resolvedAt and one receipt, in one go", async () => {
     const approver = await createActor(prisma, tenant.id, "approver");
@@ -158,7 +164,11 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
       expect(result).toMatchObject({ ok: false, error: { code: "forbidden", message: /your own request/ } });
       expect(mayRun(voteOnJobAction, actor, { tenantId: tenant.id, requesterIds: j.requesterIds })).toBe(false);
     }
-    expect(await counts()).toEqual(before);
+    // Nothing voted or receipted; each refused attempt is on record.
+    expect(await counts()).toEqual({ ...before, audit: before.audit + 2 });
+    expect(await refusalsAfter(before)).toEqual(
+      [requester, sameByOtherAccount].map((a) => ({ actorId: a.userId, resource: `job:${j.id}`, decision: "FORBIDDEN", tenantId: tenant.id, attempted: "job.vote" })),
+    );
     const colleague = await createActor(prisma, tenant.id, "approver");
     expect(mayRun(voteOnJobAction, colleague, { tenantId: tenant.id, requesterIds: j.requesterIds })).toBe(true);
     expect(await vote(colleague, { jobId: j.id, vote: "approve", note: NOTE, seenHash: j.jobHash })).toMatchObject({ ok: true });
@@ -191,7 +201,12 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     const missing = await vote(foreign, { jobId: "job_nope", vote: "approve", note: NOTE, seenHash: j.jobHash });
     expect(theirs).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(JSON.stringify(theirs)).toBe(JSON.stringify(missing));
-    expect(await counts()).toEqual(before);
+    // Both probes are on record, alike: neither names the tenant the existing job belongs to.
+    expect(await counts()).toEqual({ ...before, audit: before.audit + 2 });
+    expect(await refusalsAfter(before)).toEqual([
+      { actorId: foreign.userId, resource: `job:${j.id}`, decision: "NOT_FOUND", tenantId: null, attempted: "job.vote" },
+      { actorId: foreign.userId, resource: "job:job_nope", decision: "NOT_FOUND", tenantId: null, attempted: "job.vote" },
+    ]);
   });
 
   it("lets no viewer, operator, auditor, tenant admin or platform admin vote", async () => {
@@ -206,7 +221,8 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
       if (!result.ok && expected === "forbidden") expect(result.error.message).toMatch(/may not approve or deny a job/);
       expect(mayRun(voteOnJobAction, actor, { tenantId: tenant.id }), role).toBe(false);
     }
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual({ ...before, audit: before.audit + 5 });
+    expect((await refusalsAfter(before)).map((r) => r.decision)).toEqual(["NOT_FOUND", "NOT_FOUND", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]);
   });
 
   it("takes the vote as the page's form posts it (FormData with the pressed button's value)", async () => {

@@ -236,6 +236,35 @@ describe.each(BACKENDS)("safety dashboard on %s", (backend) => {
     expect(onlyA.killSwitches.map((k) => k.target)).not.toContain(`profile ${b1.slug}`);
   });
 
+  it("lists refused attempts in scope for those who may read the audit log, and counts them for the others", async () => {
+    const prisma = database.prisma;
+    const refusal = (seq: number, tenantId: string | null, time: Date, attempted: string, decision = "FORBIDDEN") =>
+      prisma.auditEntry.create({
+        data: {
+          seq, time, actorType: "user", actorId: randomUUID(), action: "access.denied", resource: `job:job_${seq}`, tenantId, decision,
+          data: { attempted, reason: "You may not approve or deny a job in this tenant" }, prevHash: "0".repeat(64), hash: `${seq}`.padStart(64, "f"),
+        },
+      });
+    await refusal(900_001, a.id, at(9), "job.vote");
+    await refusal(900_002, a.id, at(10), "killswitch.engage");
+    await refusal(900_003, b.id, at(10, 30), "job.vote");
+    await refusal(900_004, null, at(11), "job.vote", "NOT_FOUND");
+    await refusal(900_005, a.id, DAYS_AGO(3), "job.vote"); // outside the day
+
+    const auditor = (await load(member(a.id, "auditor")))!.data.refusals;
+    expect(auditor.total).toBe(2);
+    expect(auditor.rows.map((r) => [r.seq, r.attempted, r.decision])).toEqual([
+      [900_002, "killswitch.engage", "FORBIDDEN"],
+      [900_001, "job.vote", "FORBIDDEN"],
+    ]);
+    expect(auditor.rows[0]!.reason).toBe("You may not approve or deny a job in this tenant");
+    const viewer = (await load(member(a.id, "viewer")))!.data.refusals;
+    expect(viewer).toEqual({ total: 2, rows: [] });
+    // Every tenant in scope: the probes that found nothing (no tenant) too.
+    const all = (await load(ADMIN))!.data.refusals;
+    expect(all.rows.map((r) => r.seq)).toEqual([900_004, 900_003, 900_002, 900_001]);
+  });
+
   it("links to the audit log only for actors who may read it there", async () => {
     expect((await load(member(a.id, "viewer")))!.data.auditLinks).toBe(false);
     expect((await load(member(a.id, "auditor")))!.data.auditLinks).toBe(true);

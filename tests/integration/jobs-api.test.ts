@@ -155,6 +155,36 @@ describe.each(BACKENDS)("jobs API (%s)", (backend) => {
     expect((await (await submit(jobBody(host))).json()).status).toBe("ALLOWED");
   });
 
+  it("tags a request holding hidden characters console:hidden-characters for policy, and refuses that prefix from hosts", async () => {
+    const other = await createJobsHost(database.prisma);
+    await insertPolicy(database.prisma, {
+      level: "tenant",
+      scopeKey: `tenant:${other.tenantId}`,
+      tenantId: other.tenantId,
+      source: [
+        "apiVersion: cellgate/v1", "kind: Policy", "level: tenant", `tenant: ${other.tenantSlug}`, "rules:",
+        "  - id: no-hidden-characters", '    match: { topics: ["job.**"], riskTags: ["console:hidden-characters"] }',
+        "    decision: DENY", "    reason: requests with hidden characters are refused here", "",
+      ].join("\n"),
+    });
+    const hidden = await (await submit(jobBody(other, { payload: { file: "invoice\u202Etxt.exe" } }), other)).json();
+    expect(hidden).toMatchObject({ status: "DENIED", decision: { reason: "requests with hidden characters are refused here" } });
+    expect(hidden.decision.ruleIds[0]).toBe(`tenant:${other.tenantSlug}:no-hidden-characters`);
+    const stored = await storedJob(hidden.id);
+    // Stored beside the hashed tags, never in them: the hash is of what the host sent.
+    expect(stored).toMatchObject({ riskTags: [], consoleTags: ["console:hidden-characters"] });
+    expect(hidden.jobHash).toBe(canonicalJob(ZJobBody.parse(jobBody(other, { payload: { file: "invoice\u202Etxt.exe" } }))).jobHash);
+    const label = await (await submit(jobBody(other, { labels: { ["ti\u200Bcket"]: "T-1" } }), other)).json();
+    expect(label.status).toBe("DENIED");
+    const plain = await (await submit(jobBody(other), other)).json();
+    expect(plain.status).toBe("ALLOWED");
+    expect((await storedJob(plain.id)).consoleTags).toEqual([]);
+
+    const forged = await submit(jobBody(other, { riskTags: ["console:hidden-characters"] }), other);
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toMatchObject({ errors: [{ field: "riskTags.0", message: 'the "console:" prefix is reserved for tags the console adds' }] });
+  });
+
   it("GET answers the job to a host bound to its profile, 404 to anyone else", async () => {
     const job = await (await submit(jobBody(host, { topic: "job.bridge.write.x" }))).json();
     const res = await read(job.id);

@@ -126,12 +126,13 @@ describe.each(BACKENDS)("evidence packet export on %s", (backend) => {
     expect(result.ok).toBe(true);
 
     const acmeSeqs = (await db.prisma.auditEntry.findMany({ where: { tenantId: acme.id, seq: { lte: packet.checkpoint.seq } }, orderBy: { seq: "asc" } })).map((e) => e.seq);
-    expect(acmeSeqs).toHaveLength(3);
+    // acme's entries appended above, and its job's submit receipt (tests/support/job-factory.ts writes one like the jobs API).
+    expect(acmeSeqs).toHaveLength(4);
     expect(jsonLines(packet.bytes, "entries.jsonl").map((e) => e.seq)).toEqual(acmeSeqs);
     expect(result.summary).toMatchObject({
       scope: { tenant: { id: acme.id, slug: acme.slug }, profile: null, from: from.toISOString(), to: to.toISOString() },
       pinned: true,
-      entries: { count: 3 },
+      entries: { count: 4 },
       earlierCheckpoints: 1,
       records: { decisions: 1, approvals: 1, killSwitches: 3 },
       policies: 2,

@@ -188,7 +188,10 @@ describe.each(BACKENDS)("registry sync on %s", (backend) => {
     const created = await applySync(database, manifestOf(fresh), { actorEmail: outsider, origin: "test" }).then(() => null, (e: AppError) => e.message);
     expect(foreign).toBe(`You may not register hosts and keys, sync the registry in tenant ${mine.tenant} (not one of yours, or new: creating a tenant needs a platform admin)`);
     expect(created).toBe(`You may not register hosts and keys, sync the registry in tenant ${fresh.tenant} (not one of yours, or new: creating a tenant needs a platform admin)`);
-    expect(await counts()).toEqual(before);
+    // Nothing registered; the three refused attempts are on record.
+    expect(await counts()).toEqual({ ...before, seq: before.seq + 3 });
+    const refusals = await database.prisma.auditEntry.findMany({ where: { seq: { gt: before.seq } }, orderBy: { seq: "asc" } });
+    expect(refusals.map((e) => [e.action, e.decision, (e.data as { attempted: string }).attempted])).toEqual(Array(3).fill(["access.denied", "FORBIDDEN", "registry.sync"]));
     const row = await database.prisma.profile.findUniqueOrThrow({ where: { slug: mine.profiles[0]!.slug } });
     expect(row.owner).toBe("support-eng");
   });

@@ -6,7 +6,10 @@
 import { randomBytes } from "node:crypto";
 import type { TenantRole } from "../../lib/authz";
 import type { Db } from "../../lib/db";
-import { canonicalJob, type JobBody, type JobStatus } from "../../lib/domain/jobs";
+import { canonicalJob, consoleTagsFor, type JobBody, type JobStatus } from "../../lib/domain/jobs";
+import { hashAuditEntry } from "../../lib/domain/audit/chain";
+import { canonicalHash } from "../../lib/domain/hash";
+import { submitRequestHash } from "../../lib/domain/jobs/integrity";
 import type { SessionActor } from "../../lib/server/session";
 
 /** Like randomSlug in databases.ts, without its vitest import (e2e specs use this file too). */
@@ -80,16 +83,19 @@ export async function createJob(prisma: Db, input: JobFactoryInput) {
     },
   });
   const hostId = input.hostId ?? "test-host";
+  const keyId = `${hostId}-key`;
   const requesterIds = input.requesterIds ?? [];
+  const receiptId = await writeSubmitReceipt(prisma, { jobId: id, jobHash, keyId, hostId, tenantId: input.tenant.id, profileId: input.profile.id });
   return prisma.job.create({
     data: {
       id,
       tenantId: input.tenant.id,
       profileId: input.profile.id,
       hostId,
-      keyId: `${hostId}-key`,
+      keyId,
       topic: body.topic,
       riskTags: body.riskTags,
+      consoleTags: consoleTagsFor(body),
       labels: body.labels,
       payload: body.payload as object,
       canonical,
@@ -104,10 +110,41 @@ export async function createJob(prisma: Db, input: JobFactoryInput) {
       requester: input.requester ?? null,
       requesterIds,
       traceId: randomBytes(16).toString("hex"),
-      receiptId: `rcpt_${randomBytes(12).toString("base64url")}`,
+      receiptId,
       createdAt,
     },
   });
+}
+
+/**
+ * The job.submit receipt and audit entry the jobs API writes with every job
+ * (the integrity check reads the job hash and key it bound), appended to the
+ * chain like lib/server/audit.ts does. Written here, not through that
+ * module, because e2e specs import this file outside the server runtime.
+ */
+async function writeSubmitReceipt(
+  prisma: Db,
+  job: { jobId: string; jobHash: string; keyId: string; hostId: string; tenantId: string; profileId: string },
+): Promise<string> {
+  const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
+  await prisma.$transaction(async (tx) => {
+    const [head] = await tx.$queryRawUnsafe<{ seq: number; hash: string }[]>(`SELECT seq, hash FROM "AuditHead" WHERE id = 1 FOR UPDATE`);
+    const fields = {
+      seq: head!.seq + 1, time: new Date(), actorType: "host", actorId: job.hostId, action: "job.submit", resource: `job:${job.jobId}`,
+      tenantId: job.tenantId, profileId: job.profileId, decision: "REQUIRE_APPROVAL", requestHash: submitRequestHash(job.jobHash, job.keyId),
+      resultHash: canonicalHash({ job: job.jobId }), traceId: null, data: { receipt: receiptId, job: job.jobId }, prevHash: head!.hash,
+    };
+    const hash = hashAuditEntry(fields);
+    await tx.auditEntry.create({ data: { ...fields, hash } });
+    await tx.receipt.create({
+      data: {
+        id: receiptId, action: "job.submit", actorType: "host", actorId: job.hostId, scopeType: "job", scopeId: job.jobId, tenantId: job.tenantId,
+        time: fields.time, requestHash: fields.requestHash, resultHash: fields.resultHash, auditSeq: fields.seq, auditHash: hash, summary: { job: job.jobId },
+      },
+    });
+    await tx.auditHead.update({ where: { id: 1 }, data: { seq: fields.seq, hash } });
+  });
+  return receiptId;
 }
 
 /**

@@ -5,6 +5,7 @@ import { EmptyState, PageHeader } from "@/components/ui/section";
 import { listReceipts } from "@/lib/server/receipts";
 import { requireActor } from "@/lib/server/session";
 import { TableHead } from "@/components/ui/table-head";
+import { AgentText } from "@/components/ui/agent-text";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Receipts" };
@@ -50,7 +51,9 @@ export default async function ReceiptsPage({
                           {Object.entries(r.summary).map(([k, v]) => (
                             <div key={k} className="flex gap-1">
                               <dt>{k}:</dt>
-                              <dd className="text-slate-700">{typeof v === "string" ? v : JSON.stringify(v)}</dd>
+                              <dd className="text-slate-700">
+                                <AgentText text={typeof v === "string" ? v : JSON.stringify(v)} />
+                              </dd>
                             </div>
                           ))}
                         </dl>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref } from "./links";
+import { AgentText } from "@/components/ui/agent-text";
 
 /** Kill switches engaged or released in the range (the markers on the decisions chart), newest first. */
 export function KillSwitchList({ data, scope, loading }: ChartProps) {
@@ -41,7 +42,7 @@ export function KillSwitchList({ data, scope, loading }: ChartProps) {
                   </span>
                   <span className="font-medium text-slate-900">{m.target}</span>
                   <span className="min-w-0 flex-1 truncate text-slate-600" title={m.reason}>
-                    {m.reason}
+                    <AgentText text={m.reason} />
                   </span>
                   {href ? (
                     <a href={href} className="text-xs text-sky-700 underline hover:text-sky-900">

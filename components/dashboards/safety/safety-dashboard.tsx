@@ -11,6 +11,7 @@ import type { DashboardQuery } from "@/lib/schemas/dashboards";
 import { ApprovalsChart, DeniedEventsChart, RedactionsChart } from "./activity-charts";
 import { DecisionsChart, DenyRulesChart } from "./decision-charts";
 import { KillSwitchList } from "./kill-switch-list";
+import { RefusalList } from "./refusal-list";
 import { formatDuration, type LinkScope } from "./links";
 import { DashboardAlert, Figure } from "../figure";
 
@@ -54,6 +55,7 @@ export function SafetyDashboard({ query }: { query: DashboardQuery }) {
         <RedactionsChart {...props} />
       </div>
       <KillSwitchList {...props} />
+      <RefusalList {...props} />
     </div>
   );
 }

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { canonicalize } from "@/lib/domain/canonical-json";
 import { sha256Hex } from "@/lib/domain/hash";
+import { HIDDEN_CHARS_TAG, jsonHasHiddenChars } from "@/lib/domain/text/hidden-chars";
 
 export const JOB_STATUSES = ["ALLOWED", "DENIED", "PENDING_APPROVAL", "THROTTLED", "APPROVED", "REJECTED", "EXPIRED"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -23,15 +24,41 @@ export const REQUESTER_LABEL = "requester";
 const TOPIC = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$/;
 const TAG = /^[a-z0-9][a-z0-9_.:-]{0,62}$/;
 
+/** Risk tags with this prefix are added by the console (never sent by a host): see `consoleTagsFor`. */
+export const CONSOLE_TAG_PREFIX = "console:";
+
 export const ZJobBody = z.strictObject({
   topic: z.string().max(200).regex(TOPIC, "a dot-separated topic such as job.mcp-bridge.write.update_ticket"),
   tenant: z.string().min(1).max(100),
   profile: z.string().min(1).max(200),
-  riskTags: z.array(z.string().regex(TAG, "lower-case letters, digits and _ . : -")).max(32).default([]),
+  riskTags: z
+    .array(
+      z
+        .string()
+        .regex(TAG, "lower-case letters, digits and _ . : -")
+        .refine((tag) => !tag.startsWith(CONSOLE_TAG_PREFIX), `the "${CONSOLE_TAG_PREFIX}" prefix is reserved for tags the console adds`),
+    )
+    .max(32)
+    .default([]),
   labels: z.record(z.string().max(100), z.string().max(500)).default({}),
   payload: z.json(),
 });
 export type JobBody = z.infer<typeof ZJobBody>;
+
+/**
+ * The tags the console adds to a job for its policy and kill switches, from
+ * what the request holds: `console:hidden-characters` when a label or the
+ * payload (keys included) holds invisible or direction-changing characters.
+ * Not hashed: they are the console's finding about the request, stored beside it.
+ */
+export function consoleTagsFor(body: Pick<JobBody, "labels" | "payload">): string[] {
+  return jsonHasHiddenChars(body.labels) || jsonHasHiddenChars(body.payload) ? [HIDDEN_CHARS_TAG] : [];
+}
+
+/** The risk tags policy and kill switches see: the host's, then the console's. */
+export function effectiveRiskTags(job: { riskTags: readonly string[]; consoleTags: readonly string[] }): string[] {
+  return [...job.riskTags, ...job.consoleTags.filter((t) => !job.riskTags.includes(t))];
+}
 
 /** The fields the hash covers, in a fixed shape (riskTags kept in the order sent). */
 export function hashedJob(body: JobBody): JobBody {

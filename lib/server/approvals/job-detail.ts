@@ -9,6 +9,9 @@ import { scopedWhere } from "@/lib/authz/where";
 import { db, type Db } from "@/lib/db";
 import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
 import type { HealthState, TierName } from "@/lib/domain/tiers";
+import type { IntegrityProblem } from "@/lib/domain/jobs/integrity";
+import { HIDDEN_CHARS_TAG, hasHiddenChars } from "@/lib/domain/text/hidden-chars";
+import { jobIntegrity, raiseIntegrityAlarm, recordedAlarm, type RaisedAlarm } from "./integrity";
 import { prettyCanonical } from "./pretty-canonical";
 import { jobTenants } from "./queue";
 
@@ -33,6 +36,15 @@ export interface JobDetail {
   keyId: string;
   topic: string;
   riskTags: string[];
+  /** Tags the console added (`console:hidden-characters`), not part of the hash. */
+  consoleTags: string[];
+  /** The request holds invisible or direction-changing characters. */
+  hiddenChars: boolean;
+  /**
+   * The integrity recheck (lib/server/approvals/integrity.ts): what it found
+   * now (empty: intact) and the alarm on record, if one was ever raised.
+   */
+  integrity: { problems: IntegrityProblem[]; alarm: RaisedAlarm | null };
   canonical: string;
   /** The canonical text with whitespace added between tokens only (see pretty-canonical.ts). */
   pretty: string;
@@ -82,6 +94,11 @@ export async function getJobDetail(
   });
   if (!job) return null;
   const requesterIds = job.requesterIds;
+  const problems = await jobIntegrity(prisma, job);
+  const alarm =
+    problems.length > 0
+      ? await raiseIntegrityAlarm(prisma, job, problems, { type: "user", id: actor.userId }, now)
+      : await recordedAlarm(prisma, job.id);
 
   const since = new Date(now.getTime() - RECENT_DENY_DAYS * 86_400_000);
   const denyWhere = { profileId: job.profileId, status: { in: ["DENIED", "REJECTED"] as JobStatus[] }, createdAt: { gte: since } };
@@ -116,6 +133,9 @@ export async function getJobDetail(
     keyId: job.keyId,
     topic: job.topic,
     riskTags: job.riskTags,
+    consoleTags: job.consoleTags,
+    hiddenChars: job.consoleTags.includes(HIDDEN_CHARS_TAG) || hasHiddenChars(job.canonical),
+    integrity: { problems, alarm },
     canonical: job.canonical,
     pretty: prettyCanonical(job.canonical),
     jobHash: job.jobHash,

@@ -12,6 +12,7 @@ import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
 import type { TierName } from "@/lib/domain/tiers";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ApprovalsQuery } from "@/lib/schemas/approvals";
+import { HIDDEN_CHARS_TAG } from "@/lib/domain/text/hidden-chars";
 
 /** Tenants whose jobs the actor may read (every tenant for platform admins). */
 export function jobTenants(actor: Actor): TenantScope {
@@ -36,6 +37,10 @@ export interface QueueRow {
   createdAt: Date;
   expiresAt: Date | null;
   resolvedAt: Date | null;
+  /** The request holds invisible or direction-changing characters (lib/domain/text/hidden-chars.ts). */
+  hiddenChars: boolean;
+  /** An integrity alarm is recorded for the job (lib/server/approvals/integrity.ts). */
+  integrityAlarm: boolean;
 }
 
 export interface QueuePage {
@@ -61,6 +66,8 @@ interface RawRow {
   createdAt: Date;
   expiresAt: Date | null;
   resolvedAt: Date | null;
+  hiddenChars: boolean;
+  integrityAlarm: boolean;
 }
 
 function conditions(actor: Actor, query: ApprovalsQuery, now: Date): Prisma.Sql[] {
@@ -79,7 +86,7 @@ function conditions(actor: Actor, query: ApprovalsQuery, now: Date): Prisma.Sql[
   if (query.tier) where.push(Prisma.sql`p.tier = ${query.tier}::"Tier"`);
   // A topic filter matches the topic itself and everything under it ("job.mcp-bridge" → "job.mcp-bridge.write.…").
   if (query.topic) where.push(Prisma.sql`(j.topic = ${query.topic} OR left(j.topic, ${query.topic.length + 1}) = ${`${query.topic}.`})`);
-  if (query.riskTag) where.push(Prisma.sql`${query.riskTag} = ANY(j."riskTags")`);
+  if (query.riskTag) where.push(Prisma.sql`(${query.riskTag} = ANY(j."riskTags") OR ${query.riskTag} = ANY(j."consoleTags"))`);
   return where;
 }
 
@@ -104,7 +111,8 @@ export async function listApprovalJobs(
   const rows = await prisma.$queryRaw<RawRow[]>(Prisma.sql`
     SELECT j.id, j.topic, j."riskTags", t.slug AS "tenantSlug", t.name AS "tenantName", p.slug AS "profileSlug",
       p.tier::text AS tier, j.status::text AS status, j."approvalsNeeded", j.requester, j."createdAt", j."expiresAt",
-      j."resolvedAt",
+      j."resolvedAt", ${HIDDEN_CHARS_TAG} = ANY(j."consoleTags") AS "hiddenChars",
+      EXISTS (SELECT 1 FROM "IntegrityAlarm" a WHERE a."jobId" = j.id) AS "integrityAlarm",
       (SELECT count(*)::int FROM "JobVote" v WHERE v."jobId" = j.id AND v.vote = 'approve') AS approvals
     ${from}
     ORDER BY ${order}
@@ -123,6 +131,8 @@ export async function listApprovalJobs(
       createdAt: new Date(r.createdAt),
       expiresAt: r.expiresAt ? new Date(r.expiresAt) : null,
       resolvedAt: r.resolvedAt ? new Date(r.resolvedAt) : null,
+      hiddenChars: r.hiddenChars === true,
+      integrityAlarm: r.integrityAlarm === true,
     })),
     total,
     page,

@@ -11,14 +11,16 @@ import "server-only";
  */
 import { isEmptyScope, type Actor } from "@/lib/authz";
 import { scopedSql } from "@/lib/authz/where";
-import type { Tx } from "@/lib/db";
+import type { Db, Tx } from "@/lib/db";
+import type { IntegrityProblem } from "@/lib/domain/jobs/integrity";
 import { castVote, type Vote } from "@/lib/domain/approvals";
-import type { JobStatus } from "@/lib/domain/jobs";
+import { effectiveRiskTags, type JobStatus } from "@/lib/domain/jobs";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ZVoteOnJobInput } from "@/lib/schemas/approvals";
 import { switchesCovering } from "../killswitches/effects";
 import { defineAction } from "../action";
 import { AppError } from "../errors";
+import { INTEGRITY_VOTE_REFUSAL, jobIntegrity, raiseIntegrityAlarm, type IntegrityJob } from "./integrity";
 import { jobTenants } from "./queue";
 
 interface LockedJob {
@@ -50,16 +52,30 @@ export async function lockJob(tx: Tx, actor: Actor, jobId: string): Promise<Lock
 
 /** Refuses an approval while a kill switch in force covers the job (a deny is always allowed). */
 async function refuseUnderKillSwitch(tx: Tx, job: LockedJob): Promise<void> {
-  const row = await tx.job.findUnique({ where: { id: job.id }, select: { topic: true, riskTags: true } });
+  const row = await tx.job.findUnique({ where: { id: job.id }, select: { topic: true, riskTags: true, consoleTags: true } });
   if (!row) return;
   const now = new Date();
-  const switches = await switchesCovering(tx, { tenantId: job.tenantId, profileId: job.profileId, topic: row.topic, riskTags: row.riskTags }, now);
+  const switches = await switchesCovering(tx, { tenantId: job.tenantId, profileId: job.profileId, topic: row.topic, riskTags: effectiveRiskTags(row) }, now);
   const first = switches[0];
   if (!first) return;
   throw new AppError(
     "conflict",
     `This job is covered by kill switch ${first.id}, engaged because: ${first.reason}. It cannot be approved while the switch is engaged; you can still deny it.`,
   );
+}
+
+/** Throws the integrity refusal when the job no longer matches its hash (after `onAlarm`, if given). */
+async function refuseUnlessIntact(
+  prisma: Db | Tx,
+  jobId: string,
+  onAlarm?: (job: IntegrityJob, problems: IntegrityProblem[]) => Promise<void>,
+): Promise<void> {
+  const row = await prisma.job.findUnique({ where: { id: jobId } });
+  if (!row) return;
+  const problems = await jobIntegrity(prisma, row);
+  if (problems.length === 0) return;
+  await onAlarm?.(row, problems);
+  throw new AppError("conflict", INTEGRITY_VOTE_REFUSAL);
 }
 
 export interface VoteResult {
@@ -87,7 +103,15 @@ export const voteOnJobAction = defineAction({
   input: ZVoteOnJobInput,
   permission: "job.approve",
   resource: async (input, tx, actor): Promise<JobResource | null> => lockJob(tx, actor, input.jobId),
+  // The integrity recheck, before the vote's transaction: a mismatch raises the alarm (its own transaction) and refuses.
+  async prepare(_input, actor, job, { database }) {
+    await refuseUnlessIntact(database.prisma, job.id, async (row, problems) => {
+      await raiseIntegrityAlarm(database.prisma, row, problems, { type: "user", id: actor.userId });
+    });
+  },
   async run(tx, input, actor, job, { receiptId }): Promise<VoteResult> {
+    // … and again under the row lock, so nothing changed in between is voted on.
+    await refuseUnlessIntact(tx, job.id);
     const votes = await tx.jobVote.findMany({ where: { jobId: job.id }, select: { userId: true, vote: true } });
     const outcome = castVote({
       job,

@@ -250,3 +250,54 @@ export async function killSwitchActivity(sql: Query, scope: DashboardScope, now:
     releasedAt: r.releasedAt === null ? null : new Date(r.releasedAt),
   }));
 }
+
+/** Refused attempts listed at most on the dashboard (the newest; the total counts them all). */
+export const REFUSALS_LISTED = 10;
+
+export interface RefusalRow {
+  seq: number;
+  time: Date;
+  actor: string;
+  attempted: string;
+  target: string;
+  decision: string;
+  reason: string;
+  suppressed: boolean;
+}
+
+/**
+ * Refused privileged attempts (access.denied audit entries, lib/server/refusals.ts)
+ * in the window: the newest REFUSALS_LISTED and the total. Entries for targets
+ * outside every tenant (a probe that found nothing) carry no tenant and are
+ * seen only with every tenant in scope.
+ */
+export async function refusedAttempts(sql: Query, scope: DashboardScope): Promise<{ rows: RefusalRow[]; total: number }> {
+  const p: unknown[] = [];
+  const where = `a.action IN ('access.denied', 'access.denied.suppressed') AND ${scopeCondition(scope, p, { tenant: `a."tenantId"` })} AND ${windowCondition(scope, p, `a."time"`)}`;
+  p.push(REFUSALS_LISTED);
+  const rows = await sql.query<{
+    seq: number; time: Date | string; actor: string | null; actorId: string; action: string; attempted: string | null; target: string;
+    decision: string | null; reason: string | null; total: number | string;
+  }>(
+    `SELECT a.seq, a.time, u.email AS actor, a."actorId", a.action, a.data->>'attempted' AS attempted, a.resource AS target,
+            a.decision, a.data->>'reason' AS reason, count(*) OVER () AS total
+       FROM "AuditEntry" a LEFT JOIN "User" u ON u.id::text = a."actorId"
+      WHERE ${where}
+      ORDER BY a.seq DESC
+      LIMIT $${p.length}`,
+    p,
+  );
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    rows: rows.map((r) => ({
+      seq: Number(r.seq),
+      time: new Date(r.time),
+      actor: r.actor ?? r.actorId,
+      attempted: r.attempted ?? "?",
+      target: r.target,
+      decision: r.decision ?? "FORBIDDEN",
+      reason: r.reason ?? "",
+      suppressed: r.action === "access.denied.suppressed",
+    })),
+  };
+}

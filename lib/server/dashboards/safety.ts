@@ -17,11 +17,13 @@ import {
   deniedEventsByProfile,
   killSwitchActivity,
   redactionFigures,
+  refusedAttempts,
   topDenyRules,
   type ApprovalLatency,
   type DeniedByProfileRow,
   type DenyRuleRow,
   type KillSwitchRow,
+  type RefusalRow,
 } from "./safety-queries";
 
 export const DECISION_TYPES = ["ALLOW", "ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL", "THROTTLE", "DENY"] as const;
@@ -63,6 +65,8 @@ export interface SafetyDashboard {
     kinds: { kind: string; count: number }[];
   };
   killSwitches: KillSwitchMarker[];
+  /** Refused privileged attempts in the window (access.denied audit entries): the newest, and how many in all. */
+  refusals: { rows: Array<Omit<RefusalRow, "time"> & { time: string }>; total: number };
   /** May the actor open the audit explorer for this scope (links from the charts)? */
   auditLinks: boolean;
 }
@@ -88,7 +92,7 @@ function target(row: KillSwitchRow): string {
 
 export const safetyDashboard: DashboardLoader<SafetyDashboard> = async ({ database, actor, scope, now }) => {
   const sql = database.sql;
-  const [decisionRows, denies, deniedEvents, approvalRows, latency, redacted, switches] = await Promise.all([
+  const [decisionRows, denies, deniedEvents, approvalRows, latency, redacted, switches, refusals] = await Promise.all([
     decisionBuckets(sql, scope),
     topDenyRules(sql, scope),
     deniedEventsByProfile(sql, scope),
@@ -96,6 +100,7 @@ export const safetyDashboard: DashboardLoader<SafetyDashboard> = async ({ databa
     approvalLatency(sql, scope, now),
     redactionFigures(sql, scope),
     killSwitchActivity(sql, scope, now),
+    refusedAttempts(sql, scope),
   ]);
   const { window } = scope;
   const decisionSeries = denseSeries(window, DECISION_TYPES, decisionRows);
@@ -128,6 +133,8 @@ coversScope(scopeFor(actor, "audit.read"), scope.tenants);
     approvals: { series: approvalSeries, totals: totals(APPROVAL_KEYS, approvalSeries), latency },
     redactions: { series: redactionSeries, totals: totals(REDACTION_KEYS, redactionSeries), kinds: redacted.kinds },
     killSwitches: markers,
+    // Who tried what is audit data: listed for those who may read the audit log here; the others see the count.
+    refusals: { total: refusals.total, rows: auditLinks ? refusals.rows.map((r) => ({ ...r, time: r.time.toISOString() })) : [] },
     auditLinks,
   };
 };

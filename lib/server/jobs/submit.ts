@@ -11,7 +11,7 @@ import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Database } from "@/lib/db";
 import { minimumApprovals } from "@/lib/domain/approvals";
-import { canonicalJob, type JobBody } from "@/lib/domain/jobs";
+import { canonicalJob, consoleTagsFor, effectiveRiskTags, type JobBody } from "@/lib/domain/jobs";
 import { applyThrottle, evaluate, failClosed } from "@/lib/domain/policy";
 import type { Evaluation, PolicyInput } from "@/lib/domain/policy/types";
 import type { TierName } from "@/lib/domain/tiers";
@@ -123,8 +123,11 @@ const FENCE_ATTEMPTS = 3;
 async function decideAndStore(database: Database, input: SubmitInput, profile: ProfileRow, attempt: number) {
   const { body, now } = input;
   const { canonical, jobHash } = canonicalJob(body);
+  // The host's tags plus the console's findings (hidden characters): what policy and kill switches match on.
+  const consoleTags = consoleTagsFor(body);
+  const riskTags = effectiveRiskTags({ riskTags: body.riskTags, consoleTags });
   const policyInput: PolicyInput = {
-    topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, riskTags: body.riskTags, labels: body.labels, ring: Number(profile.ring), tier: profile.tier,
+    topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, riskTags, labels: body.labels, ring: Number(profile.ring), tier: profile.tier,
   };
   // Unreadable switches deny the job below (fail safe); a null count never matches the fenced one.
   const seen = await engagedCount(database.sql).catch((error: unknown) => {
@@ -134,7 +137,7 @@ async function decideAndStore(database: Database, input: SubmitInput, profile: P
   // Kill switches first: a covering switch in force denies the job whatever the policy says.
   const killed = await killSwitchDenial(
     database.prisma,
-    { tenantId: profile.tenantId, tenantSlug: profile.tenantSlug, profileId: profile.id, profileSlug: profile.slug, topic: body.topic, riskTags: body.riskTags },
+    { tenantId: profile.tenantId, tenantSlug: profile.tenantSlug, profileId: profile.id, profileSlug: profile.slug, topic: body.topic, riskTags },
     now,
   );
   const evaluated =
@@ -174,17 +177,17 @@ async function decideAndStore(database: Database, input: SubmitInput, profile: P
     const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
     await sql.query(
       `INSERT INTO "Job" ("id", "tenantId", "profileId", "hostId", "keyId", "topic", "riskTags", "labels", "payload", "canonical", "jobHash",
-         "status", "decisionId", "approvalsNeeded", "expiresAt", "resolvedAt", "requester", "requesterIds", "traceId", "receiptId", "createdAt")
+         "status", "decisionId", "approvalsNeeded", "expiresAt", "resolvedAt", "requester", "requesterIds", "traceId", "receiptId", "createdAt", "consoleTags")
        VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, ARRAY(SELECT json_array_elements_text($7::json)), $8::jsonb, $9::jsonb, $10, $11, $12::"JobStatus", $13::uuid, $14, $15, $16,
-         $17, ARRAY(SELECT json_array_elements_text($18::json))::uuid[], $19, $20, $21)`,
+         $17, ARRAY(SELECT json_array_elements_text($18::json))::uuid[], $19, $20, $21, ARRAY(SELECT json_array_elements_text($22::json)))`,
       [jobId, profile.tenantId, profile.id, input.host.id, input.keyId, body.topic, JSON.stringify(body.riskTags), JSON.stringify(body.labels), JSON.stringify(body.payload),
-        canonical, jobHash, status, decisionId, approvalsNeeded, expiresAt, pending ? null : now, requester, JSON.stringify(ids), traceId, receiptId, now],
+        canonical, jobHash, status, decisionId, approvalsNeeded, expiresAt, pending ? null : now, requester, JSON.stringify(ids), traceId, receiptId, now, JSON.stringify(consoleTags)],
     );
     let webhookQueued = false;
     if (pending && webhookUrl && input.notify !== false) {
       const base = env().NEXTAUTH_URL;
       const message = pendingJobMessage({
-        jobId, jobHash, topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, tier: profile.tier, riskTags: body.riskTags,
+        jobId, jobHash, topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, tier: profile.tier, riskTags,
         requester, hostId: input.host.id, reason: evaluation.reason, ruleIds: evaluation.ruleIds, approvalsNeeded,
         expiresAt: expiresAt!.toISOString(), createdAt: now.toISOString(), link: base ? new URL(`/approvals/${jobId}`, base).toString() : null,
       });

@@ -12,6 +12,7 @@ import { ZKillSwitchTarget } from "@/lib/schemas/killswitches";
 import { defineAction, readAs } from "../action";
 import type { RequestActor } from "../actor";
 import { resolveTarget, type ResolvedTarget } from "./target";
+import { effectiveRiskTags } from "@/lib/domain/jobs";
 
 /** Lists are cut at this many entries; `totals` always has the full counts. */
 export const PLAN_LIST_LIMIT = 500;
@@ -74,13 +75,13 @@ async function computePlan(prisma: Db | Tx, actor: Actor, target: ResolvedTarget
         prisma.hostProfile.findMany({ where: { profileId: { in: ids } }, select: { hostId: true }, distinct: ["hostId"], orderBy: { hostId: "asc" } }),
         prisma.job.findMany({
           where: { profileId: { in: ids }, status: "PENDING_APPROVAL", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-          select: { id: true, topic: true, riskTags: true, tenantId: true, profileId: true },
+          select: { id: true, topic: true, riskTags: true, consoleTags: true, tenantId: true, profileId: true },
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         }),
       ])
     : [[], []];
   const sw = { scope: target.scope, tenantId: target.tenantId, profileId: target.profileId, capability: target.capability };
-  const jobs = jobRows.filter((j) => covers(sw, { tenantId: j.tenantId, profileId: j.profileId, topic: j.topic, riskTags: j.riskTags }));
+  const jobs = jobRows.filter((j) => covers(sw, { tenantId: j.tenantId, profileId: j.profileId, topic: j.topic, riskTags: effectiveRiskTags(j) }));
 
   const hosts = hostRows.map((h) => h.hostId);
   return {

@@ -24,6 +24,7 @@ interface Scalars {
   checkpoints: string | number;
   checkpoint_seq: number | null;
   checkpoint_time: Date | string | null;
+  integrity_alarms: string | number;
 }
 
 /** Grouped counts, with every expected key present (0 when SQL found none) and unexpected keys kept after them. */
@@ -62,7 +63,8 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
          (SELECT seq FROM "AuditHead" WHERE id = 1) AS head,
          (SELECT count(*) FROM "AuditCheckpoint") AS checkpoints,
          (SELECT max(seq) FROM "AuditCheckpoint") AS checkpoint_seq,
-         (SELECT max(time) FROM "AuditCheckpoint") AS checkpoint_time`,
+         (SELECT max(time) FROM "AuditCheckpoint") AS checkpoint_time,
+         (SELECT count(*) FROM "IntegrityAlarm") AS integrity_alarms`,
       [now],
     ),
   ]);
@@ -93,6 +95,12 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
       help: "Jobs waiting for approval and not yet expired.",
       type: "gauge",
       samples: [{ value: Number(s.pending) }],
+    },
+    {
+      name: "cellgate_integrity_alarms_total",
+      help: "Jobs found not to match their hash (stored request altered), each counted once when first noticed.",
+      type: "counter",
+      samples: [{ value: Number(s.integrity_alarms) }],
     },
     {
       name: "cellgate_kill_switches_in_force",

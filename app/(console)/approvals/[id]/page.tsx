@@ -11,6 +11,7 @@ import { getJobDetail, type JobDetail } from "@/lib/server/approvals/job-detail"
 import { voteOnJobAction as voteOnJob } from "@/lib/server/approvals/vote";
 import { requireActor, type SessionActor } from "@/lib/server/session";
 import { voteOnJobAction } from "./actions";
+import { HiddenCharsBadge } from "@/components/ui/agent-text";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +28,13 @@ function VotePanel({ job, actor }: { job: JobDetail; actor: SessionActor }) {
   const myVote = job.votes.find((v) => mine.has(v.userId));
   const allowed = mayRun(voteOnJob, actor, { tenantId: job.tenant.id, requesterIds: job.requesterIds });
   let body;
-  if (job.status !== "PENDING_APPROVAL") {
+  if (job.integrity.problems.length > 0) {
+    body = (
+      <p className="text-sm font-medium text-rose-800" data-testid="vote-refused-integrity">
+        No vote can be taken: this job failed its integrity check (see the alarm above).
+      </p>
+    );
+  } else if (job.status !== "PENDING_APPROVAL") {
     body = <p className="text-sm text-slate-600">This job is no longer pending; it can no longer be approved or denied.</p>;
   } else if (myVote) {
     body = <p className="text-sm text-slate-600">You already voted to {myVote.vote} this job.</p>;
@@ -66,6 +73,7 @@ export default async function JobPage({ params }: Props) {
           <JobStatusBadge status={job.status} />
         </span>
         <span className="text-sm text-slate-500">{job.tenant.name}</span>
+        {job.hiddenChars ? <HiddenCharsBadge /> : null}
       </div>
       <div className="grid gap-4 lg:grid-cols-5">
         <div className="space-y-4 lg:col-span-3">
