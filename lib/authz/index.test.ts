@@ -44,6 +44,8 @@ const MEMBER_BASE = {
   "audit.checkpoint": NONE,
   "packet.export": NONE,
   "registry.write": NONE,
+  "canary.promote": NONE,
+  "canary.rollback": NONE,
   "policy.write": NONE,
   "metrics.read": NONE,
   "token.manage": OWN_ONLY,
@@ -55,7 +57,7 @@ const MEMBER_BASE = {
 
 const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
   viewer: { ...MEMBER_BASE },
-  operator: { ...MEMBER_BASE, "registry.write": OWN_ONLY },
+  operator: { ...MEMBER_BASE, "registry.write": OWN_ONLY, "canary.promote": OWN_ONLY, "canary.rollback": OWN_ONLY },
   approver: { ...MEMBER_BASE, "job.approve": OWN_ONLY, "job.read": OWN_ONLY },
   auditor: { ...MEMBER_BASE, "audit.read": OWN_ONLY, "audit.verify": OWN_AND_PLATFORM, "packet.export": OWN_ONLY, "job.read": OWN_ONLY },
   tenant_admin: {
@@ -64,6 +66,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": OWN_ONLY,
     "audit.verify": OWN_AND_PLATFORM,
     "registry.write": OWN_ONLY,
+    "canary.promote": OWN_ONLY,
+    "canary.rollback": OWN_ONLY,
     "job.read": OWN_ONLY,
     "policy.write": OWN_ONLY,
   },
@@ -77,6 +81,8 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.checkpoint": EVERYWHERE,
     "packet.export": EVERYWHERE,
     "registry.write": EVERYWHERE,
+    "canary.promote": EVERYWHERE,
+    "canary.rollback": EVERYWHERE,
     "policy.write": EVERYWHERE,
     "metrics.read": EVERYWHERE,
     "token.manage": EVERYWHERE,
