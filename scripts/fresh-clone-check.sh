@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Proves the README's first command on a fresh clone, run the way a newcomer runs it:
+#
+#   bash scripts/fresh-clone-check.sh      (also the `fresh` phase of scripts/test.sh)
+#
+# 1. The committed HEAD, cloned with --no-local into a new temporary directory,
+#    where the README's first command (`npm start`) runs as written: on a free
+#    port, with none of our variables set and the default data directory
+#    (./.cellgate in the clone). It must answer GET /api/health 200, render the
+#    sign-in form at /signin, print the demo sign-in details, leave
+#    `git status --porcelain` empty, and stop with its process group, leaving
+#    nothing listening.
+# 2. Recovery, in a second clone: the first `npm start` killed (SIGKILL, a
+#    closed terminal) during npm ci, the second interrupted (SIGINT, Ctrl-C)
+#    during next build; the third must build again and serve, with the same
+#    checks.
+#
+# Prints `ok - …` / `not ok - …` per check, then `checks: N passed, N failed`,
+# and exits non-zero on any failure. Uncommitted changes are not part of it.
+# Logs go to .tmp/fresh-clone/; the clones are removed at the end
+# (CELLGATE_FRESH_KEEP=1 keeps them). CELLGATE_FRESH_TIMEOUT: seconds one
+# `npm start` may take to answer (default 900; install and build take about
+# 3 minutes on 2 cores).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+source scripts/lib/common.sh
+
+TIMEOUT="${CELLGATE_FRESH_TIMEOUT:-900}"
+LOGS="$ROOT/.tmp/fresh-clone"
+rm -rf "$LOGS" && mkdir -p "$LOGS"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cellgate-fresh-XXXXXX")"
+APP_PID=""
+APP_PGID=""
+passed=0
+failed=0
+
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
+# quote FILE: its last lines, indented so they never read as a check line
+quote() { tail -n "${2:-25}" "$1" 2>/dev/null | sed 's/^/    | /' >&2; }
+
+finish() {
+  stop_app KILL
+  if [ "${CELLGATE_FRESH_KEEP:-}" = 1 ]; then log "kept the clones in $WORK"; else rm -rf "$WORK"; fi
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+# The environment of a new shell: none of our variables, no npm-run leftovers
+# (npm_*, an outer node_modules/.bin on PATH). NODE_ENV is left as it is.
+ENV_ARGS=()
+for v in $(compgen -e); do
+  case "$v" in CELLGATE_* | NEXTAUTH_* | DATABASE_URL | PORT | npm_* | INIT_CWD | PLAYWRIGHT_*) ENV_ARGS+=(-u "$v") ;; esac
+done
+CLEAN_PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/node_modules/\.bin$' -e '/node-gyp-bin$' | paste -sd: -)"
+
+free_port() {
+  node -e 'const s = require("node:net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+group_alive() { [ -n "$1" ] && kill -0 -- "-$1" 2>/dev/null; }
+
+# http_get URL [BODY_FILE] -> prints the status code (000: no answer)
+http_get() {
+  node -e '
+    const [url, out] = process.argv.slice(1);
+    fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) })
+      .then(async (r) => { const body = await r.text(); if (out) require("node:fs").writeFileSync(out, body); console.log(r.status); })
+      .catch(() => console.log("000"));
+  ' "$1" "${2:-}"
+}
+
+# start_app DIR LOG PORT: the README command in DIR, in a session (and process group) of its own.
+start_app() {
+  local dir="$1" logf="$2" port="$3" i pgid
+  (cd "$dir" && exec env "${ENV_ARGS[@]}" PATH="$CLEAN_PATH" PORT="$port" setsid bash -c "$README_CMD") \
+    >"$logf" 2>&1 </dev/null &
+  APP_PID=$!
+  APP_PGID=""
+  for ((i = 0; i < 100; i++)); do
+    pgid="$(ps -o pgid= -p "$APP_PID" 2>/dev/null | tr -d ' ')"
+    if [ "$pgid" = "$APP_PID" ]; then APP_PGID="$pgid"; return 0; fi
+    sleep 0.05
+  done
+  log "could not see $APP_PID lead its own process group"
+  return 1
+}
+
+# stop_app [SIGNAL]: signals the whole group (default TERM), SIGKILL after 30 s;
+# returns once no process of it is left. STOP_KILLED=1 when SIGKILL was needed.
+stop_app() {
+  local sig="${1:-TERM}" i
+  STOP_KILLED=0
+  [ -n "$APP_PGID" ] || return 0
+  kill "-$sig" -- "-$APP_PGID" 2>/dev/null
+  for ((i = 0; i < 300; i++)); do group_alive "$APP_PGID" || break; sleep 0.1; done
+  if group_alive "$APP_PGID"; then
+    STOP_KILLED=1
+    kill -KILL -- "-$APP_PGID" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do group_alive "$APP_PGID" || break; sleep 0.1; done
+  fi
+  { wait "$APP_PID"; } 2>/dev/null
+  APP_PGID=""
+}
+
+# wait_for PORT LOG: until GET /api/health answers 200 (0), the app exits or time runs out (1).
+wait_for_health() {
+  local port="$1" deadline=$((SECONDS + TIMEOUT))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    [ "$(http_get "http://127.0.0.1:$port/api/health")" = 200 ] && return 0
+    group_alive "$APP_PGID" || return 1
+    sleep 2
+  done
+  return 1
+}
+
+# wait_for_log LOG PATTERN: until the log has a line matching PATTERN (0), the app exits or time runs out (1).
+wait_for_log() {
+  local logf="$1" pattern="$2" deadline=$((SECONDS + TIMEOUT))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    grep -q -- "$pattern" "$logf" 2>/dev/null && return 0
+    group_alive "$APP_PGID" || return 1
+    sleep 0.5
+  done
+  return 1
+}
+
+# clone NAME: the committed HEAD into $WORK/NAME (prints nothing; 1 on failure)
+clone() {
+  local dest="$WORK/$1"
+  git clone --quiet --no-local "$ROOT" "$dest" >>"$LOGS/git.log" 2>&1 || return 1
+  if [ "$(git -C "$dest" rev-parse HEAD)" != "$HEAD_SHA" ]; then
+    git -C "$dest" fetch --quiet origin "$HEAD_SHA" >>"$LOGS/git.log" 2>&1 &&
+      git -C "$dest" checkout --quiet --detach "$HEAD_SHA" >>"$LOGS/git.log" 2>&1 || return 1
+  fi
+}
+
+# serving_checks DIR LOG PORT SINCE LABEL: everything a running first start must show, then stop it.
+serving_checks() {
+  local dir="$1" logf="$2" port="$3" since="$4" label="$5" status body="$LOGS/signin-$port.html" changes
+  if wait_for_health "$port"; then
+    ok "$label: GET /api/health answers 200 ($((SECONDS - since)) s after \`$README_CMD\`)"
+  else
+    not_ok "$label: GET /api/health answers 200 (gave up after $((SECONDS - since)) s)"
+    quote "$logf" 40
+  fi
+  status="$(http_get "http://127.0.0.1:$port/signin" "$body")"
+  if [ "$status" = 200 ] && grep -q '<form' "$body" && grep -q 'name="email"' "$body" &&
+     grep -q 'type="password"' "$body" && grep -q 'Sign in' "$body"; then
+    ok "$label: GET /signin renders the sign-in form (email, password, Sign in)"
+  else
+    not_ok "$label: GET /signin renders the sign-in form (HTTP $status; body in $body)"
+  fi
+  if grep -q 'Demo sign-in' "$logf" && grep -Eq '^  password: [^ ]+' "$logf" && grep -q 'admin@cellgate.demo' "$logf"; then
+    ok "$label: the demo sign-in details (users and password) are printed"
+  else
+    not_ok "$label: the demo sign-in details (users and password) are printed"
+  fi
+  changes="$(git -C "$dir" status --porcelain 2>&1)"
+  if [ -z "$changes" ]; then
+    ok "$label: git status --porcelain in the clone is empty (nothing rewritten)"
+  else
+    not_ok "$label: git status --porcelain in the clone is empty"
+    printf '%s\n' "$changes" | sed 's/^/    | /' >&2
+  fi
+  stop_app TERM
+  if [ "$STOP_KILLED" = 0 ]; then
+    ok "$label: SIGTERM to its process group stops every process of it within 30 s"
+  else
+    not_ok "$label: SIGTERM to its process group stops every process of it within 30 s (needed SIGKILL)"
+  fi
+  if listening "$port"; then not_ok "$label: nothing listens on port $port afterwards"; else ok "$label: nothing listens on port $port afterwards"; fi
+}
+
+require_node
+HEAD_SHA="$(git rev-parse HEAD)"
+if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
+  log "note: uncommitted changes are not part of this check (it clones HEAD ${HEAD_SHA:0:7})"
+fi
+README_CMD=""
+
+# ── 1. a fresh clone, the first command as the README writes it ──
+log "fresh clone: cloning HEAD ${HEAD_SHA:0:7} into $WORK/a…"
+if clone a; then
+  ok "git clone --no-local of HEAD ${HEAD_SHA:0:7} into a new temporary directory"
+  README_CMD="$(awk '/^```/ { if (inside) exit; inside = 1; next } inside && NF { sub(/[[:space:]]+#.*$/, ""); print; exit }' "$WORK/a/README.md")"
+else
+  not_ok "git clone --no-local of HEAD ${HEAD_SHA:0:7} into a new temporary directory"
+  quote "$LOGS/git.log"
+fi
+if [ -n "$README_CMD" ]; then
+  ok "README.md's first command is \`$README_CMD\`"
+  port="$(free_port)"
+  log "fresh clone: \`$README_CMD\` on port $port (log: $LOGS/a-start.log)…"
+  t0=$SECONDS
+  if start_app "$WORK/a" "$LOGS/a-start.log" "$port"; then
+    serving_checks "$WORK/a" "$LOGS/a-start.log" "$port" "$t0" "fresh clone"
+  else
+    not_ok "fresh clone: \`$README_CMD\` starts in a process group of its own"
+  fi
+  [ "${CELLGATE_FRESH_KEEP:-}" = 1 ] || rm -rf "$WORK/a"
+elif [ -d "$WORK/a" ]; then
+  not_ok "README.md has a first command (a fenced code block near its top)"
+fi
+
+# ── 2. recovery: the first start interrupted during npm ci, the second during next build ──
+if [ -n "$README_CMD" ] && clone b; then
+  dir="$WORK/b"
+  log "recovery: \`$README_CMD\` in a second clone, killed during npm ci (log: $LOGS/b1-start.log)…"
+  start_app "$dir" "$LOGS/b1-start.log" "$(free_port)"
+  if wait_for_log "$LOGS/b1-start.log" 'installing dependencies (npm ci' &&
+     { for ((i = 0; i < 120; i++)); do [ -d "$dir/node_modules" ] && break; sleep 0.25; done; sleep 3; group_alive "$APP_PGID"; }; then
+    # SIGKILL: npm gets no chance to roll back, so a partial node_modules stays
+    # (SIGINT makes npm finish its downloads and remove node_modules, ~50 s).
+    stop_app KILL
+    if [ -d "$dir/node_modules" ] && [ ! -e "$dir/$INSTALL_STAMP" ]; then
+      ok "recovery: SIGKILL during the first npm ci leaves a partial node_modules without $INSTALL_STAMP"
+    else
+      not_ok "recovery: SIGKILL during the first npm ci leaves a partial node_modules without $INSTALL_STAMP"
+    fi
+  else
+    not_ok "recovery: the first start reaches npm ci and is still running to be interrupted"
+    quote "$LOGS/b1-start.log"
+    stop_app KILL
+  fi
+
+  log "recovery: \`$README_CMD\` again, interrupted during next build (log: $LOGS/b2-start.log)…"
+  start_app "$dir" "$LOGS/b2-start.log" "$(free_port)"
+  # 10 s into the build: compiling (20-70 s on 2 cores), long before it can finish.
+  if wait_for_log "$LOGS/b2-start.log" 'building the console' && sleep 10 && group_alive "$APP_PGID"; then
+    if grep -q 'installing dependencies (npm ci; no completed install)' "$LOGS/b2-start.log"; then
+      ok "recovery: the second start redoes the killed install (npm ci) before it builds"
+    else
+      not_ok "recovery: the second start redoes the killed install (npm ci) before it builds"
+    fi
+    stop_app INT
+    if [ -d "$dir/.next" ] && [ ! -e "$dir/$BUILD_MARKER" ]; then
+      ok "recovery: SIGINT during next build leaves an unfinished .next without $BUILD_MARKER"
+    else
+      not_ok "recovery: SIGINT during next build leaves an unfinished .next without $BUILD_MARKER"
+    fi
+  else
+    not_ok "recovery: the second start reaches next build and is still running to be interrupted"
+    quote "$LOGS/b2-start.log"
+    stop_app KILL
+  fi
+
+  port="$(free_port)"
+  log "recovery: \`$README_CMD\` a third time, on port $port (log: $LOGS/b3-start.log)…"
+  t0=$SECONDS
+  if start_app "$dir" "$LOGS/b3-start.log" "$port"; then
+    serving_checks "$dir" "$LOGS/b3-start.log" "$port" "$t0" "after interruptions"
+    if grep -q 'removing an unfinished build' "$LOGS/b3-start.log" && grep -q 'building the console' "$LOGS/b3-start.log"; then
+      ok "after interruptions: the third start removed the unfinished build and built again"
+    else
+      not_ok "after interruptions: the third start removed the unfinished build and built again"
+    fi
+  else
+    not_ok "after interruptions: \`$README_CMD\` starts in a process group of its own"
+  fi
+elif [ -n "$README_CMD" ]; then
+  not_ok "recovery: git clone --no-local of HEAD ${HEAD_SHA:0:7} into a second directory"
+  quote "$LOGS/git.log"
+fi
+
+echo "checks: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
