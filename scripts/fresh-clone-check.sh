@@ -37,7 +37,12 @@ failed=0
 
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
 not_ok() { echo "not ok - $*"; failed=$((failed + 1)); }
-# quote FILE: its last lines, indented so they never read as a check line
+# check DESCRIPTION CMD...: one check line, from CMD's exit status
+check() {
+  local desc="$1"; shift
+  if "$@"; then ok "$desc"; else not_ok "$desc"; return 1; fi
+}
+# quote FILE [LINES]: its last lines, indented so they never read as a check line
 quote() { tail -n "${2:-25}" "$1" 2>/dev/null | sed 's/^/    | /' >&2; }
 
 finish() {
@@ -51,12 +56,17 @@ trap 'exit 130' INT TERM
 # (npm_*, an outer node_modules/.bin on PATH). NODE_ENV is left as it is.
 ENV_ARGS=()
 for v in $(compgen -e); do
-  case "$v" in CELLGATE_* | NEXTAUTH_* | DATABASE_URL | PORT | npm_* | INIT_CWD | PLAYWRIGHT_*) ENV_ARGS+=(-u "$v") ;; esac
+  case "$v" in
+    CELLGATE_* | NEXTAUTH_* | DATABASE_URL | PORT | npm_* | INIT_CWD | PLAYWRIGHT_*) ENV_ARGS+=(-u "$v") ;;
+  esac
 done
 CLEAN_PATH="$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/node_modules/\.bin$' -e '/node-gyp-bin$' | paste -sd: -)"
 
 free_port() {
-  node -e 'const s = require("node:net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+  node -e '
+    const server = require("node:net").createServer();
+    server.listen(0, "127.0.0.1", () => { console.log(server.address().port); server.close(); });
+  '
 }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 group_alive() { [ -n "$1" ] && kill -0 -- "-$1" 2>/dev/null; }
@@ -66,7 +76,11 @@ http_get() {
   node -e '
     const [url, out] = process.argv.slice(1);
     fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) })
-      .then(async (r) => { const body = await r.text(); if (out) require("node:fs").writeFileSync(out, body); console.log(r.status); })
+      .then(async (r) => {
+        const body = await r.text();
+        if (out) require("node:fs").writeFileSync(out, body);
+        console.log(r.status);
+      })
       .catch(() => console.log("000"));
   ' "$1" "${2:-}"
 }
@@ -77,6 +91,7 @@ start_app() {
   (cd "$dir" && exec env "${ENV_ARGS[@]}" PATH="$CLEAN_PATH" PORT="$port" setsid bash -c "$README_CMD") \
     >"$logf" 2>&1 </dev/null &
   APP_PID=$!
+  disown "$APP_PID" # no "Killed" job notice; group_alive tells when it is gone
   APP_PGID=""
   for ((i = 0; i < 100; i++)); do
     pgid="$(ps -o pgid= -p "$APP_PID" 2>/dev/null | tr -d ' ')"
@@ -100,11 +115,10 @@ stop_app() {
     kill -KILL -- "-$APP_PGID" 2>/dev/null
     for ((i = 0; i < 50; i++)); do group_alive "$APP_PGID" || break; sleep 0.1; done
   fi
-  { wait "$APP_PID"; } 2>/dev/null
   APP_PGID=""
 }
 
-# wait_for PORT LOG: until GET /api/health answers 200 (0), the app exits or time runs out (1).
+# wait_for_health PORT: until GET /api/health answers 200 (0), the app exits or time runs out (1).
 wait_for_health() {
   local port="$1" deadline=$((SECONDS + TIMEOUT))
   while [ "$SECONDS" -lt "$deadline" ]; do
@@ -115,11 +129,11 @@ wait_for_health() {
   return 1
 }
 
-# wait_for_log LOG PATTERN: until the log has a line matching PATTERN (0), the app exits or time runs out (1).
+# wait_for_log LOG TEXT: until the log has a line with TEXT (0), the app exits or time runs out (1).
 wait_for_log() {
-  local logf="$1" pattern="$2" deadline=$((SECONDS + TIMEOUT))
+  local logf="$1" text="$2" deadline=$((SECONDS + TIMEOUT))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    grep -q -- "$pattern" "$logf" 2>/dev/null && return 0
+    grep -qF -- "$text" "$logf" 2>/dev/null && return 0
     group_alive "$APP_PGID" || return 1
     sleep 0.5
   done
@@ -136,110 +150,114 @@ clone() {
   fi
 }
 
-# serving_checks DIR LOG PORT SINCE LABEL: everything a running first start must show, then stop it.
+# signin_form PORT FILE: GET /signin answers 200 with the form (email, password, submit) server-rendered.
+signin_form() {
+  [ "$(http_get "http://127.0.0.1:$1/signin" "$2")" = 200 ] && grep -q '<form' "$2" && grep -q 'name="email"' "$2" &&
+    grep -q 'type="password"' "$2" && grep -q '>Sign in<' "$2"
+}
+# demo_details LOG: the seed printed the sign-in details (the shared password, the users).
+demo_details() {
+  grep -qF 'Demo sign-in' "$1" && grep -Eq '^  password: [^ ]+' "$1" && grep -qF 'admin@cellgate.demo' "$1"
+}
+# unchanged DIR: `git status --porcelain` is empty (what it lists, when not, goes to stderr).
+unchanged() {
+  local changes
+  changes="$(git -C "$1" status --porcelain 2>&1)"
+  [ -z "$changes" ] || { printf '%s\n' "$changes" | sed 's/^/    | /' >&2; return 1; }
+}
+stopped_cleanly() { stop_app TERM; [ "$STOP_KILLED" = 0 ]; }
+not_listening() { ! listening "$1"; }
+
+# serving_checks DIR LOG PORT SINCE LABEL: what a start that serves must show; then it is stopped.
 serving_checks() {
-  local dir="$1" logf="$2" port="$3" since="$4" label="$5" status body="$LOGS/signin-$port.html" changes
+  local dir="$1" logf="$2" port="$3" since="$4" label="$5"
   if wait_for_health "$port"; then
     ok "$label: GET /api/health answers 200 ($((SECONDS - since)) s after \`$README_CMD\`)"
   else
     not_ok "$label: GET /api/health answers 200 (gave up after $((SECONDS - since)) s)"
     quote "$logf" 40
   fi
-  status="$(http_get "http://127.0.0.1:$port/signin" "$body")"
-  if [ "$status" = 200 ] && grep -q '<form' "$body" && grep -q 'name="email"' "$body" &&
-     grep -q 'type="password"' "$body" && grep -q 'Sign in' "$body"; then
-    ok "$label: GET /signin renders the sign-in form (email, password, Sign in)"
-  else
-    not_ok "$label: GET /signin renders the sign-in form (HTTP $status; body in $body)"
-  fi
-  if grep -q 'Demo sign-in' "$logf" && grep -Eq '^  password: [^ ]+' "$logf" && grep -q 'admin@cellgate.demo' "$logf"; then
-    ok "$label: the demo sign-in details (users and password) are printed"
-  else
-    not_ok "$label: the demo sign-in details (users and password) are printed"
-  fi
-  changes="$(git -C "$dir" status --porcelain 2>&1)"
-  if [ -z "$changes" ]; then
-    ok "$label: git status --porcelain in the clone is empty (nothing rewritten)"
-  else
-    not_ok "$label: git status --porcelain in the clone is empty"
-    printf '%s\n' "$changes" | sed 's/^/    | /' >&2
-  fi
-  stop_app TERM
-  if [ "$STOP_KILLED" = 0 ]; then
-    ok "$label: SIGTERM to its process group stops every process of it within 30 s"
-  else
-    not_ok "$label: SIGTERM to its process group stops every process of it within 30 s (needed SIGKILL)"
-  fi
-  if listening "$port"; then not_ok "$label: nothing listens on port $port afterwards"; else ok "$label: nothing listens on port $port afterwards"; fi
+  check "$label: GET /signin renders the sign-in form (email, password, Sign in)" \
+    signin_form "$port" "$LOGS/signin-$port.html"
+  check "$label: the demo sign-in details (users and password) are printed" demo_details "$logf"
+  check "$label: git status --porcelain in the clone is empty (nothing rewritten)" unchanged "$dir"
+  check "$label: SIGTERM to its process group ends every process of it within 30 s" stopped_cleanly
+  check "$label: nothing listens on port $port afterwards" not_listening "$port"
+}
+
+# readme_first_command FILE: the first line of the first fenced code block, without its comment.
+readme_first_command() {
+  awk '/^```/ { if (inside) exit; inside = 1; next } inside && NF { sub(/[[:space:]]+#.*$/, ""); print; exit }' "$1"
+}
+# interrupt_install: once npm ci has begun to fill node_modules, SIGKILL (npm gets no chance to
+# roll back, so a partial node_modules stays; SIGINT makes npm finish its downloads and remove it).
+interrupt_install() {
+  local dir="$1" logf="$2" i
+  wait_for_log "$logf" 'installing dependencies (npm ci' || return 1
+  for ((i = 0; i < 240; i++)); do [ -d "$dir/node_modules" ] && break; sleep 0.25; done
+  sleep 3
+  group_alive "$APP_PGID" || return 1
+  stop_app KILL
+}
+# interrupt_build: 10 s into next build (compiling: 20-70 s on 2 cores, long before it can finish), SIGINT.
+interrupt_build() {
+  wait_for_log "$2" 'building the console' && sleep 10 && group_alive "$APP_PGID" || return 1
+  stop_app INT
+}
+partial_install() { [ -d "$1/node_modules" ] && [ ! -e "$1/$INSTALL_STAMP" ]; }
+unfinished_build() { [ -d "$1/.next" ] && [ ! -e "$1/$BUILD_MARKER" ]; }
+rebuilds() {
+  wait_for_log "$1" 'building the console (next build; no completed build)' &&
+    grep -qF 'removing an unfinished build (.next)' "$1"
 }
 
 require_node
 HEAD_SHA="$(git rev-parse HEAD)"
+SHORT="${HEAD_SHA:0:7}"
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then
-  log "note: uncommitted changes are not part of this check (it clones HEAD ${HEAD_SHA:0:7})"
+  log "note: uncommitted changes are not part of this check (it clones HEAD $SHORT)"
 fi
-README_CMD=""
 
-# ── 1. a fresh clone, the first command as the README writes it ──
-log "fresh clone: cloning HEAD ${HEAD_SHA:0:7} into $WORK/a…"
-if clone a; then
-  ok "git clone --no-local of HEAD ${HEAD_SHA:0:7} into a new temporary directory"
-  README_CMD="$(awk '/^```/ { if (inside) exit; inside = 1; next } inside && NF { sub(/[[:space:]]+#.*$/, ""); print; exit }' "$WORK/a/README.md")"
-else
-  not_ok "git clone --no-local of HEAD ${HEAD_SHA:0:7} into a new temporary directory"
+# ── 1. a fresh clone, the README's first command as written ──
+log "fresh clone: cloning HEAD $SHORT into $WORK/a…"
+README_CMD=""
+if ! check "git clone --no-local of HEAD $SHORT into a new temporary directory" clone a; then
   quote "$LOGS/git.log"
-fi
-if [ -n "$README_CMD" ]; then
+elif ! README_CMD="$(readme_first_command "$WORK/a/README.md")" || [ -z "$README_CMD" ]; then
+  not_ok "README.md has a first command (the first line of its first code block)"
+else
   ok "README.md's first command is \`$README_CMD\`"
   port="$(free_port)"
   log "fresh clone: \`$README_CMD\` on port $port (log: $LOGS/a-start.log)…"
   t0=$SECONDS
-  if start_app "$WORK/a" "$LOGS/a-start.log" "$port"; then
-    serving_checks "$WORK/a" "$LOGS/a-start.log" "$port" "$t0" "fresh clone"
-  else
-    not_ok "fresh clone: \`$README_CMD\` starts in a process group of its own"
-  fi
+  start_app "$WORK/a" "$LOGS/a-start.log" "$port"
+  serving_checks "$WORK/a" "$LOGS/a-start.log" "$port" "$t0" "fresh clone"
   [ "${CELLGATE_FRESH_KEEP:-}" = 1 ] || rm -rf "$WORK/a"
-elif [ -d "$WORK/a" ]; then
-  not_ok "README.md has a first command (a fenced code block near its top)"
-fi
 
-# ── 2. recovery: the first start interrupted during npm ci, the second during next build ──
-if [ -n "$README_CMD" ] && clone b; then
+  # ── 2. recovery: the first start killed during npm ci, the second interrupted during next build ──
   dir="$WORK/b"
-  log "recovery: \`$README_CMD\` in a second clone, killed during npm ci (log: $LOGS/b1-start.log)…"
+  if ! check "recovery: git clone --no-local of HEAD $SHORT into a second directory" clone b; then
+    quote "$LOGS/git.log"
+    echo "checks: $passed passed, $failed failed"
+    exit 1
+  fi
+  log "recovery: \`$README_CMD\` in the second clone, killed during npm ci (log: $LOGS/b1-start.log)…"
   start_app "$dir" "$LOGS/b1-start.log" "$(free_port)"
-  if wait_for_log "$LOGS/b1-start.log" 'installing dependencies (npm ci' &&
-     { for ((i = 0; i < 120; i++)); do [ -d "$dir/node_modules" ] && break; sleep 0.25; done; sleep 3; group_alive "$APP_PGID"; }; then
-    # SIGKILL: npm gets no chance to roll back, so a partial node_modules stays
-    # (SIGINT makes npm finish its downloads and remove node_modules, ~50 s).
-    stop_app KILL
-    if [ -d "$dir/node_modules" ] && [ ! -e "$dir/$INSTALL_STAMP" ]; then
-      ok "recovery: SIGKILL during the first npm ci leaves a partial node_modules without $INSTALL_STAMP"
-    else
-      not_ok "recovery: SIGKILL during the first npm ci leaves a partial node_modules without $INSTALL_STAMP"
-    fi
+  if interrupt_install "$dir" "$LOGS/b1-start.log"; then
+    check "recovery: SIGKILL during the first npm ci leaves a partial node_modules without $INSTALL_STAMP" \
+      partial_install "$dir"
   else
-    not_ok "recovery: the first start reaches npm ci and is still running to be interrupted"
+    not_ok "recovery: the first start reaches npm ci and is still running to be killed"
     quote "$LOGS/b1-start.log"
     stop_app KILL
   fi
 
   log "recovery: \`$README_CMD\` again, interrupted during next build (log: $LOGS/b2-start.log)…"
   start_app "$dir" "$LOGS/b2-start.log" "$(free_port)"
-  # 10 s into the build: compiling (20-70 s on 2 cores), long before it can finish.
-  if wait_for_log "$LOGS/b2-start.log" 'building the console' && sleep 10 && group_alive "$APP_PGID"; then
-    if grep -q 'installing dependencies (npm ci; no completed install)' "$LOGS/b2-start.log"; then
-      ok "recovery: the second start redoes the killed install (npm ci) before it builds"
-    else
-      not_ok "recovery: the second start redoes the killed install (npm ci) before it builds"
-    fi
-    stop_app INT
-    if [ -d "$dir/.next" ] && [ ! -e "$dir/$BUILD_MARKER" ]; then
-      ok "recovery: SIGINT during next build leaves an unfinished .next without $BUILD_MARKER"
-    else
-      not_ok "recovery: SIGINT during next build leaves an unfinished .next without $BUILD_MARKER"
-    fi
+  if interrupt_build "$dir" "$LOGS/b2-start.log"; then
+    check "recovery: the second start redid the killed install (npm ci) before it built" \
+      grep -qF 'installing dependencies (npm ci; no completed install)' "$LOGS/b2-start.log"
+    check "recovery: SIGINT during next build leaves an unfinished .next without $BUILD_MARKER" unfinished_build "$dir"
   else
     not_ok "recovery: the second start reaches next build and is still running to be interrupted"
     quote "$LOGS/b2-start.log"
@@ -249,19 +267,10 @@ if [ -n "$README_CMD" ] && clone b; then
   port="$(free_port)"
   log "recovery: \`$README_CMD\` a third time, on port $port (log: $LOGS/b3-start.log)…"
   t0=$SECONDS
-  if start_app "$dir" "$LOGS/b3-start.log" "$port"; then
-    serving_checks "$dir" "$LOGS/b3-start.log" "$port" "$t0" "after interruptions"
-    if grep -q 'removing an unfinished build' "$LOGS/b3-start.log" && grep -q 'building the console' "$LOGS/b3-start.log"; then
-      ok "after interruptions: the third start removed the unfinished build and built again"
-    else
-      not_ok "after interruptions: the third start removed the unfinished build and built again"
-    fi
-  else
-    not_ok "after interruptions: \`$README_CMD\` starts in a process group of its own"
-  fi
-elif [ -n "$README_CMD" ]; then
-  not_ok "recovery: git clone --no-local of HEAD ${HEAD_SHA:0:7} into a second directory"
-  quote "$LOGS/git.log"
+  start_app "$dir" "$LOGS/b3-start.log" "$port"
+  check "after interruptions: the third start removes the unfinished build and builds again" \
+    rebuilds "$LOGS/b3-start.log"
+  serving_checks "$dir" "$LOGS/b3-start.log" "$port" "$t0" "after interruptions"
 fi
 
 echo "checks: $passed passed, $failed failed"
