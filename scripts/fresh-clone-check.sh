@@ -102,18 +102,38 @@ start_app() {
   return 1
 }
 
-# stop_app [SIGNAL]: signals the whole group (default TERM), SIGKILL after 30 s;
-# returns once no process of it is left. STOP_KILLED=1 when SIGKILL was needed.
+# strays PGID: processes descended from the group's leader that left the group
+# (next build runs its TypeScript check detached, in a session of its own).
+strays() {
+  ps -e -o pid= -o ppid= -o pgid= | awk -v root="$1" '
+    { kids[$2] = kids[$2] " " $1; group[$1] = $3 }
+    END {
+      queue = root
+      while (queue != "") {
+        n = split(queue, q, " "); queue = ""
+        for (i = 1; i <= n; i++) {
+          m = split(kids[q[i]], k, " ")
+          for (j = 1; j <= m; j++) { queue = queue " " k[j]; if (group[k[j]] != root) print k[j] }
+        }
+      }
+    }'
+}
+any_alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+
+# stop_app [SIGNAL]: signals the whole group and its strays (default TERM), SIGKILL
+# after 30 s; returns once none of them is left. STOP_KILLED=1 when SIGKILL was needed.
 stop_app() {
   local sig="${1:-TERM}" i
+  local -a others=()
   STOP_KILLED=0
   [ -n "$APP_PGID" ] || return 0
-  kill "-$sig" -- "-$APP_PGID" 2>/dev/null
-  for ((i = 0; i < 300; i++)); do group_alive "$APP_PGID" || break; sleep 0.1; done
-  if group_alive "$APP_PGID"; then
+  read -r -a others < <(strays "$APP_PGID" | tr '\n' ' ')
+  kill "-$sig" -- "-$APP_PGID" "${others[@]}" 2>/dev/null
+  for ((i = 0; i < 300; i++)); do group_alive "$APP_PGID" || any_alive "${others[@]}" || break; sleep 0.1; done
+  if group_alive "$APP_PGID" || any_alive "${others[@]}"; then
     STOP_KILLED=1
-    kill -KILL -- "-$APP_PGID" 2>/dev/null
-    for ((i = 0; i < 50; i++)); do group_alive "$APP_PGID" || break; sleep 0.1; done
+    kill -KILL -- "-$APP_PGID" "${others[@]}" 2>/dev/null
+    for ((i = 0; i < 50; i++)); do group_alive "$APP_PGID" || any_alive "${others[@]}" || break; sleep 0.1; done
   fi
   APP_PGID=""
 }
@@ -181,7 +201,7 @@ serving_checks() {
     signin_form "$port" "$LOGS/signin-$port.html"
   check "$label: the demo sign-in details (users and password) are printed" demo_details "$logf"
   check "$label: git status --porcelain in the clone is empty (nothing rewritten)" unchanged "$dir"
-  check "$label: SIGTERM to its process group ends every process of it within 30 s" stopped_cleanly
+  check "$label: SIGTERM ends every process it started (its group and the strays) within 30 s" stopped_cleanly
   check "$label: nothing listens on port $port afterwards" not_listening "$port"
 }
 
