@@ -8,19 +8,23 @@
 # instead of PGlite), NEXTAUTH_SECRET / NEXTAUTH_URL, CELLGATE_DEMO_PASSWORD.
 # CELLGATE_SKIP_INSTALL=1 / CELLGATE_SKIP_BUILD=1 use node_modules / .next as
 # they are (scripts/test.sh installs and builds before it runs this script).
+#
+# Install and build run with NODE_ENV unset (they need devDependencies);
+# NODE_ENV=production holds for migrate, seed and serve. Either step, when
+# interrupted or failed, is redone by the next run (see scripts/lib/common.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
 
 export PORT="${PORT:-3000}"
 export CELLGATE_DATA_DIR="${CELLGATE_DATA_DIR:-./.cellgate}"
-export NODE_ENV=production
+unset NODE_ENV
 
 require_node
 if [ "${CELLGATE_SKIP_INSTALL:-}" = 1 ]; then
   [ -d node_modules ] || die "CELLGATE_SKIP_INSTALL=1 but node_modules is missing"
 else
-  ensure_dependencies
+  ensure_dependencies || die "could not install the dependencies"
 fi
 
 # Session signing secret: generated once into the data directory (mode 0600).
@@ -39,10 +43,12 @@ fi
 export NEXTAUTH_URL="${NEXTAUTH_URL:-http://localhost:$PORT}"
 
 if [ "${CELLGATE_SKIP_BUILD:-}" = 1 ]; then
-  [ -f .next/BUILD_ID ] || die "CELLGATE_SKIP_BUILD=1 but there is no build (.next/BUILD_ID)"
+  build_complete || die "CELLGATE_SKIP_BUILD=1 but there is no completed build ($BUILD_MARKER)"
 else
-  build_if_stale
+  build_if_stale || die "could not build the console"
 fi
+
+export NODE_ENV=production
 
 # Each CLI run opens the database, finishes, and exits (releasing the PGlite
 # lock) before the server opens it.

@@ -6,7 +6,9 @@
 #
 # Phases: typecheck, unit, build, integration (PGlite and a throwaway
 # PostgreSQL cluster; includes the built server end to end), e2e (Playwright
-# on Debian's Chromium against the built app). Prints one summary line,
+# on Debian's Chromium against the built app), fresh (scripts/fresh-clone-check.sh:
+# the committed HEAD cloned afresh, where `npm start` must install, build and
+# serve, and recover from an interrupted first start). Prints one summary line,
 # `tests: N passed, N failed`, and exits non-zero on any failure. A phase that
 # fails without reporting tests (typecheck, build, a runner that crashed)
 # counts as one failure in that line.
@@ -15,7 +17,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
 export CI="${CI:-true}"
 
-ALL_PHASES=(typecheck unit build integration e2e)
+ALL_PHASES=(typecheck unit build integration e2e fresh)
 if [ "$#" -gt 0 ]; then PHASES=("$@"); else PHASES=("${ALL_PHASES[@]}"); fi
 for p in "${PHASES[@]}"; do
   [[ " ${ALL_PHASES[*]} " == *" $p "* ]] || die "unknown phase '$p' (phases: ${ALL_PHASES[*]})"
@@ -47,7 +49,13 @@ count_json() {
   ' "$1" "$2"
 }
 
-# run_phase NAME REPORT_KIND REPORT_FILE CMD... ; REPORT_KIND is none|vitest|playwright
+# count_checks FILE -> "passed failed skipped status" from `ok - …` / `not ok - …` lines.
+count_checks() {
+  if [ ! -f "$1" ]; then echo "0 0 0 missing"; return; fi
+  echo "$(grep -c '^ok - ' "$1") $(grep -c '^not ok - ' "$1") 0 ok"
+}
+
+# run_phase NAME REPORT_KIND REPORT_FILE CMD... ; REPORT_KIND is none|vitest|playwright|checks
 run_phase() {
   local name="$1" kind="$2" report="$3"; shift 3
   log "── $name ──"
@@ -56,7 +64,8 @@ run_phase() {
   status=$?
   timings+=("$name $((SECONDS - start))s")
   local p=0 f=0 k=0 found=ok
-  if [ "$kind" != none ]; then read -r p f k found < <(count_json "$report" "$kind"); fi
+  if [ "$kind" = checks ]; then read -r p f k found < <(count_checks "$report")
+  elif [ "$kind" != none ]; then read -r p f k found < <(count_json "$report" "$kind"); fi
   passed=$((passed + p))
   failed=$((failed + f))
   if [ "$status" -ne 0 ]; then
@@ -85,7 +94,7 @@ if wants unit; then
 fi
 if wants build; then
   run_phase build none - build_if_stale || build_ok=0
-elif [ ! -f .next/BUILD_ID ]; then
+elif ! build_complete; then
   build_ok=0
 fi
 if wants integration; then
@@ -101,6 +110,12 @@ if wants e2e; then
     failed_phases+=("e2e (no build)")
     failed=$((failed + 1))
   fi
+fi
+
+if wants fresh; then
+  # Its own clones, installs and builds: independent of this checkout's node_modules and .next.
+  fresh_clone_check() { bash scripts/fresh-clone-check.sh 2>&1 | tee "$REPORTS/fresh.log"; }
+  run_phase fresh checks "$REPORTS/fresh.log" fresh_clone_check
 fi
 
 log "── summary ──"

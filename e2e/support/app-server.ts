@@ -31,8 +31,9 @@ export interface StartOptions {
 }
 
 export function assertBuilt(): void {
-  if (!fs.existsSync(path.join(REPO_ROOT, ".next", "BUILD_ID"))) {
-    throw new Error("The console is not built (.next/BUILD_ID missing): run `npx next build` or `bash scripts/test.sh build`.");
+  // The marker scripts/lib/common.sh writes once `next build` has run to the end.
+  if (!fs.existsSync(path.join(REPO_ROOT, ".next", "cellgate-build-complete"))) {
+    throw new Error("The console is not built (no .next/cellgate-build-complete): run `bash scripts/test.sh build`.");
   }
 }
 

@@ -3,7 +3,7 @@
  * cluster: signed ingest, directives pinned and verified, and the fault
  * test — PostgreSQL stops mid-stream → the console answers 503 and the agent
  * spools → PostgreSQL restarts → every event is stored exactly once.
- * Needs `.next/BUILD_ID` (scripts/test.sh builds before this phase).
+ * Needs a completed build (scripts/test.sh builds before this phase).
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";

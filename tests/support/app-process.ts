@@ -2,7 +2,7 @@
  * The BUILT console as a child process for integration tests, on a given
  * PostgreSQL database (DATABASE_URL) or embedded data directory
  * (CELLGATE_DATA_DIR). Reuses e2e/support/app-server.ts; waits for
- * /api/health (200, or the status asked for). Needs `.next/BUILD_ID`
+ * /api/health (200, or the status asked for). Needs a completed build
  * (scripts/test.sh builds before the integration phase).
  */
 import fs from "node:fs";
