@@ -79,12 +79,14 @@ describe("the gate table", () => {
 });
 
 describe("gateRulesHash", () => {
-  it("is stable and differs by target, tier and SLO", () => {
+  it("is stable and differs by target, tier and (for promoted only) SLO", () => {
     const h = gateRulesHash("promoted", "L2", 0.01);
     expect(h).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(gateRulesHash("promoted", "L2", 0.01)).toBe(h);
     expect(gateRulesHash("limited", "L2", 0.01)).not.toBe(h);
     expect(gateRulesHash("promoted", "L3", 0.01)).not.toBe(h);
     expect(gateRulesHash("promoted", "L2", 0.02)).not.toBe(h);
+    expect(gateRulesHash("limited", "L2", 0.02)).toBe(gateRulesHash("limited", "L2", 0.01));
+    expect(() => gateRulesHash("promoted", "L2", Number.NaN)).not.toThrow();
   });
 });

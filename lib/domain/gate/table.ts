@@ -117,16 +117,20 @@ export const GATE_RULES_VERSION = "cellgate.gate/v1";
 
 /**
  * The hash of the rules one evaluation applied: the table row, the rollback
- * limit and the SLO. An approval bound to it is void when the rules change.
+ * limit and (only where canary traffic is judged) the SLO. An approval bound
+ * to it is void when the rules change.
  */
 export function gateRulesHash(target: PromotionTarget, tier: TierName, sloErrorRate: number): string {
+  const requirement = GATE_TABLE[target][tier];
+  const judgesTraffic = requirement.canaryMinRequests !== null;
   return `sha256:${canonicalHash({
     version: GATE_RULES_VERSION,
     target,
     tier,
-    requirement: GATE_TABLE[target][tier],
+    requirement,
     rollbackLimitSec: ROLLBACK_LIMIT_SEC,
-    canaryTrafficStage: CANARY_TRAFFIC_STAGE,
-    sloErrorRate,
+    canaryTrafficStage: judgesTraffic ? CANARY_TRAFFIC_STAGE : null,
+    // A non-finite SLO is refused by the canary check; it must not break hashing.
+    sloErrorRate: judgesTraffic && Number.isFinite(sloErrorRate) ? sloErrorRate : null,
   })}`;
 }
