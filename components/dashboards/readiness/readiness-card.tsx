@@ -2,17 +2,12 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { shortHash } from "@/components/ui/format";
 import { TierBadge } from "@/components/ui/status";
-import { formatDuration } from "@/lib/domain/evidence";
+import { formatAge, formatDuration } from "@/lib/domain/evidence";
 import { CONTROLS } from "@/lib/domain/tiers";
 import type { ReadinessCard as Card } from "@/lib/server/dashboards/readiness";
 
-/** "3 h", "2 days": the age of a piece of evidence, from seconds. */
-export function ageText(ageSec: number): string {
-  if (ageSec < 60) return `${ageSec} s`;
-  if (ageSec < 3600) return `${Math.round(ageSec / 60)} min`;
-  if (ageSec < 48 * 3600) return `${Math.round(ageSec / 3600)} h`;
-  return `${Math.round(ageSec / 86_400)} days`;
-}
+/** The age of a piece of evidence, from seconds (one formatter for every page). */
+export const ageText = formatAge;
 
 function Drill({ drill }: { drill: Card["drill"] }) {
   if (!drill) return <span className="text-slate-500">never drilled</span>;
