@@ -65,7 +65,8 @@ describe("itemStatus", () => {
 describe("formatAgeLimit", () => {
   it("writes the tier limits as the table states them", () => {
     expect(formatAgeLimit(24 * H)).toBe("24 h");
-    expect(formatAgeLimit(72 * H)).toBe("3 days");
+    expect(formatAgeLimit(72 * H)).toBe("72 h");
+    expect(formatAgeLimit(48 * H)).toBe("48 h");
     expect(formatAgeLimit(7 * 86_400)).toBe("7 days");
     expect(formatAgeLimit(90)).toBe("1 min 30 s");
   });

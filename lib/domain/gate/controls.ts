@@ -74,7 +74,7 @@ export function itemLabel(item: EvidenceItem): string {
 
 /** "24 h", "72 h", "7 days". */
 export function formatAgeLimit(sec: number): string {
-  return sec >= 48 * 3600 && sec % 86_400 === 0 ? `${sec / 86_400} days` : sec % 3600 === 0 ? `${sec / 3600} h` : formatDuration(sec);
+  return sec > 72 * 3600 && sec % 86_400 === 0 ? `${sec / 86_400} days` : sec % 3600 === 0 ? `${sec / 3600} h` : formatDuration(sec);
 }
 
 function ageOf(at: Date, now: Date): number {
