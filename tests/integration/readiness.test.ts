@@ -123,6 +123,24 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     const rolled = column(b, "rolled_back").cards[0]!;
     expect(rolled).toMatchObject({ slug: slugs.rolled, tier: "L3", gaps: ["slo"] });
     expect(rolled.drill).toMatchObject({ durationSec: 412, ageSec: 7200, state: "fail", observedAt: ago(7200).toISOString() });
+    expect(rolled.notEvidenced.map((n) => n.control)).toEqual(["tested_rollback", "slo"]);
+  });
+
+  it("never calls a card's controls all evidenced beside a failing or stale backing item", async () => {
+    const b = (await board(member))!;
+    const card = (slug: string) => b.columns.flatMap((c) => c.cards).find((c) => c.slug === slug)!;
+    const triage = card(slugs.triage!);
+    expect(triage.gaps).toEqual([]); // every control attested: ranked with the complete ones
+    expect(triage.notEvidenced).toEqual([
+      { control: "no_secrets", why: "Secrets not logged: failing (observed 5 h ago) — an API-key pattern was found in app.log" },
+    ]);
+    expect(card(slugs.deploy!).notEvidenced).toEqual([
+      { control: "default_deny_egress", why: "Evidence older than 7 days: Egress policy enforced observed 8 days ago" },
+    ]);
+    expect(card(slugs.ready!).notEvidenced).toEqual([]);
+    expect(card(slugs.bare!).notEvidenced.map((n) => [n.control, n.why])).toEqual(
+      requiredControls("L0").map((c) => [c, "no evidence recorded"]),
+    );
   });
 
   it("counts every tenant for a platform admin, and a chosen tenant only", async () => {
