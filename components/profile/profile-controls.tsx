@@ -1,47 +1,51 @@
-import { CONTROLS, TIER_LABELS, requiredControls, type ControlName } from "@/lib/domain/tiers";
+import { formatAgeLimit } from "@/lib/domain/gate";
+import { TIER_LABELS } from "@/lib/domain/tiers";
 import type { ProfileDetail } from "@/lib/server/profiles";
 import { formatTime, shortHash } from "@/components/ui/format";
 import { Badge } from "@/components/ui/badge";
 import { Section } from "@/components/ui/section";
 import { TableHead } from "@/components/ui/table-head";
 
-function controlLabel(name: string): string {
-  return (CONTROLS as Record<string, string>)[name] ?? name;
-}
-
+/**
+ * The tier's controls: "complete" only when every required control is
+ * attested and none of the evidence items backing it is failing or stale
+ * (lib/domain/gate controlStatus); each control not evidenced says why.
+ */
 export function ProfileControls({ profile }: { profile: ProfileDetail }) {
-  const required = requiredControls(profile.tier);
-  const evidence = new Map(profile.controls.map((c) => [c.control, c]));
-  const extra = profile.controls.filter((c) => !required.includes(c.control as ControlName));
+  const report = profile.controlReport;
+  const required = report.controls.length;
+  const missing = report.notEvidenced.length;
+  const tier = TIER_LABELS[profile.tier];
+  const limit = formatAgeLimit(report.maxEvidenceAgeSec);
   return (
     <Section
       id="controls"
       title="Tier controls"
       description={
-        profile.gaps.length === 0
-          ? `All ${required.length} controls required by ${TIER_LABELS[profile.tier]} have evidence.`
-          : `${profile.gaps.length} of ${required.length} controls required by ${TIER_LABELS[profile.tier]} lack evidence.`
+        report.complete
+          ? `All ${required} controls required by ${tier} are evidenced; none rests on failing evidence or evidence older than ${limit}.`
+          : `${missing} of ${required} controls required by ${tier} are not evidenced (no evidence, or evidence failing or older than ${limit}).`
       }
-      actions={profile.gaps.length > 0 ? <Badge tone="red">{profile.gaps.length} missing</Badge> : <Badge tone="green">complete</Badge>}
+      actions={report.complete ? <Badge tone="green">complete</Badge> : <Badge tone="red">{`${missing} not evidenced`}</Badge>}
     >
       <table className="w-full text-left text-sm">
         <TableHead columns={["Control", "Status", "Evidence"]} />
         <tbody className="divide-y divide-slate-100">
-          {required.map((control) => {
-            const have = evidence.get(control);
-            return (
-              <tr key={control} className={have ? "" : "bg-rose-50/60"}>
-                <td className="py-1.5 pr-3 text-slate-900">{controlLabel(control)}</td>
-                <td className="py-1.5 pr-3">{have ? <Badge tone="green">present</Badge> : <Badge tone="red">missing</Badge>}</td>
-                <td className="py-1.5 text-xs text-slate-600">{have ? `${formatTime(have.evidencedAt)} · ${have.source}` : "—"}</td>
-              </tr>
-            );
-          })}
-          {extra.map((c) => (
-            <tr key={c.control}>
-              <td className="py-1.5 pr-3 text-slate-600">{controlLabel(c.control)}</td>
+          {report.controls.map((c) => (
+            <tr key={c.control} data-control={c.control} data-evidenced={c.evidenced ? "true" : "false"} className={c.evidenced ? "" : "bg-rose-50/60"}>
+              <td className="py-1.5 pr-3 text-slate-900">{c.label}</td>
+              <td className="py-1.5 pr-3">{c.evidenced ? <Badge tone="green">evidenced</Badge> : <Badge tone="red">not evidenced</Badge>}</td>
+              <td className="py-1.5 text-xs text-slate-600">
+                {c.attestation ? `${formatTime(c.attestation.evidencedAt)} · ${c.attestation.source ?? ""}` : "—"}
+                {c.why ? <span className="block text-rose-800">{c.why}</span> : null}
+              </td>
+            </tr>
+          ))}
+          {report.beyondTier.map((c) => (
+            <tr key={c.control} data-control={c.control}>
+              <td className="py-1.5 pr-3 text-slate-600">{c.label}</td>
               <td className="py-1.5 pr-3"><Badge>beyond tier</Badge></td>
-              <td className="py-1.5 text-xs text-slate-600">{`${formatTime(c.evidencedAt)} · ${c.source}`}</td>
+              <td className="py-1.5 text-xs text-slate-600">{c.attestation ? `${formatTime(c.attestation.evidencedAt)} · ${c.attestation.source ?? ""}` : "—"}</td>
             </tr>
           ))}
         </tbody>

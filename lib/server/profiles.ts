@@ -9,7 +9,9 @@ import { scopedWhere } from "@/lib/authz/where";
 import { db } from "@/lib/db";
 import { pageCount, type RegistryQuery, type SortDir, type SortKey } from "@/lib/domain/registry-query";
 import type { AuditRecord } from "@/lib/domain/audit/chain";
-import { controlGaps, type ControlName, type TierName } from "@/lib/domain/tiers";
+import { evidenceChecklist } from "@/lib/domain/evidence";
+import { controlStatus, type ControlReport } from "@/lib/domain/gate";
+import type { ControlName, TierName } from "@/lib/domain/tiers";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { ZRevokeHostKeyInput } from "@/lib/schemas/host-keys";
 import { defineAction } from "./action";
@@ -152,13 +154,16 @@ export interface ProfileDetail {
     keys: { id: string; status: "active" | "revoked"; createdAt: Date; revokedAt: Date | null; revokedReason: string | null }[];
   }[];
   controls: { control: string; evidencedAt: Date; source: string }[];
+  /** Required controls not evidenced (no attestation, or a backing item failing or stale), in tier order. */
   gaps: ControlName[];
+  /** Each required control (and each attested beyond the tier) judged by lib/domain/gate controlStatus. */
+  controlReport: ControlReport;
   /** null when the actor may not read the audit log in this tenant. */
   audit: Pick<AuditRecord, "seq" | "time" | "actorType" | "actorId" | "action" | "resource" | "decision" | "hash">[] | null;
 }
 
 /** One profile, or null when it does not exist or the actor may not see it. */
-export async function getProfile(actor: Actor, slug: string): Promise<ProfileDetail | null> {
+export async function getProfile(actor: Actor, slug: string, now = new Date()): Promise<ProfileDetail | null> {
   const prisma = await db();
   await refreshHealthThrottled(prisma);
   const profile = await prisma.profile.findFirst({
@@ -166,6 +171,7 @@ export async function getProfile(actor: Actor, slug: string): Promise<ProfileDet
     include: {
       tenant: { select: { id: true, slug: true, name: true } },
       controls: { orderBy: { control: "asc" } },
+      evidence: { select: { item: true, passed: true, observedAt: true, detail: true } },
       hosts: {
         orderBy: { hostId: "asc" },
         include: { host: { include: { keys: { orderBy: [{ status: "asc" }, { createdAt: "desc" }] } } } },
@@ -173,6 +179,8 @@ export async function getProfile(actor: Actor, slug: string): Promise<ProfileDet
     },
   });
   if (!profile) return null;
+  const checklist = evidenceChecklist(profile.evidence, now, { intendedDigest: profile.artifactDigest });
+  const controlReport = controlStatus(profile.tier, profile.controls, checklist, now);
 
   const audit = inScope(scopeFor(actor, "audit.read"), profile.tenantId)
     ? await prisma.auditEntry.findMany({
@@ -228,7 +236,8 @@ export async function getProfile(actor: Actor, slug: string): Promise<ProfileDet
       })),
     })),
     controls: profile.controls.map((c) => ({ control: c.control, evidencedAt: c.evidencedAt, source: c.source })),
-    gaps: controlGaps(profile.tier, profile.controls.map((c) => c.control)),
+    gaps: controlReport.notEvidenced.map((c) => c.control as ControlName),
+    controlReport,
     audit,
   };
 }

@@ -4,6 +4,7 @@ import type { Actor } from "@/lib/authz";
 import { setDatabase } from "@/lib/db";
 import { demoActivity } from "@/lib/domain/dashboards/demo-activity";
 import { seedDemo } from "@/lib/server/demo-seed";
+import { getReadinessDetail } from "@/lib/server/dashboards/readiness-detail";
 import { getProfileEvidence } from "@/lib/server/evidence";
 import { getProfileTimeline } from "@/lib/server/events";
 import { refreshHealth } from "@/lib/server/health-refresh";
@@ -56,6 +57,17 @@ describe.each(BACKENDS)("demo ingest history on %s", (backend) => {
     expect(globex.total).toBeGreaterThan(0);
     expect(globex.rows.every((r) => r.hostId.startsWith("globex-"))).toBe(true);
     expect(await database.prisma.costRecord.count()).toBeGreaterThan(0);
+  });
+
+  it("never calls acme-ticket-triage's controls complete next to its failing \"Secrets not logged\"", async () => {
+    const detail = (await getReadinessDetail(database.prisma, acmeViewer, "acme-ticket-triage"))!;
+    expect(detail.controls.filter((c) => c.required).every((c) => c.have !== null)).toBe(true); // all 12 attested
+    expect(detail.complete).toBe(false);
+    expect(detail.gaps).toEqual(["no_secrets"]);
+    expect(detail.controls.find((c) => c.control === "no_secrets")!.why).toMatch(/^Secrets not logged: failing \(observed \d+ h ago\) — an API-key pattern was found in app\.log$/);
+    const profile = (await getProfile(acmeViewer, "acme-ticket-triage"))!;
+    expect(profile.controlReport.complete).toBe(false);
+    expect(profile.gaps).toEqual(["no_secrets"]);
   });
 
   it("keeps the seeded health consistent with the heartbeats it wrote", async () => {

@@ -196,6 +196,21 @@ describe.each(BACKENDS)("registry reads on %s", (backend) => {
     expect(detail!.gaps).toEqual(
       requiredControls("L2").filter((c) => !["digest_pinning", "teardown", "auth"].includes(c)),
     );
+    expect(detail!.controlReport.complete).toBe(false);
+    expect(detail!.controlReport.notEvidenced.map((c) => c.control)).toEqual(detail!.gaps);
+    expect(detail!.controlReport.controls.find((c) => c.control === "auth")).toMatchObject({ evidenced: true, why: null });
+    expect(detail!.controlReport.controls.find((c) => c.control === "scoped_tokens")).toMatchObject({ evidenced: false, why: "no evidence recorded" });
+
+    // An attested control backed by a failing item is not evidenced, and says why.
+    await database.prisma.profileEvidence.create({
+      data: { profileId: profile.id, item: "intended_digest", passed: false, observedAt: new Date(Date.now() - 2 * 3600_000), detail: { reason: "digest drift" } },
+    });
+    const failing = (await getProfile(viewerA, target.slug))!;
+    expect(failing.gaps[0]).toBe("digest_pinning");
+    expect(failing.controlReport.controls.find((c) => c.control === "digest_pinning")).toMatchObject({
+      evidenced: false,
+      why: "Intended digest running: failing (observed 2 h ago) — digest drift",
+    });
     expect(detail!.audit).toBeNull(); // a viewer may not read the audit log
     expect((await getProfile(actorIn(a.tenant.id, "auditor"), target.slug))!.audit).toEqual([]);
 

@@ -63,6 +63,20 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     await make("bare", acme.id, "L0", "limited"); // no controls: 4 gaps
     const deploy = await make("deploy", acme.id, "L1", "deploy_only");
     await controls(deploy.id, "L1");
+    // Passed, but eight days ago: older than L1's seven days.
+    await prisma.profileEvidence.create({ data: { profileId: deploy.id, item: "egress_enforced", passed: true, observedAt: ago(8 * 86_400), detail: {} } });
+    // acme-ticket-triage's story: every L2 control attested, "Secrets not logged" failing, no canary evidence.
+    const triage = await make("triage", acme.id, "L2", "promoted");
+    await controls(triage.id, "L2");
+    await prisma.profileEvidence.createMany({
+      data: ["intended_digest", "cross_profile_read_denied", "denied_tools_absent", "egress_enforced", "secrets_not_logged", "rollback_proven"].map((item, i) => ({
+        profileId: triage.id,
+        item,
+        passed: item !== "secrets_not_logged",
+        observedAt: ago(3600 * (i + 1)),
+        detail: item === "rollback_proven" ? { durationSec: 196 } : item === "secrets_not_logged" ? { reason: "an API-key pattern was found in app.log" } : {},
+      })),
+    });
     const rolled = await make("rolled", acme.id, "L3", "rolled_back");
     await controls(rolled.id, "L3", ["slo"]);
     await prisma.profileControl.create({ data: { profileId: rolled.id, control: "tenant_isolation", evidencedAt: ago(10), source: "beyond" } });
@@ -81,8 +95,8 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
   it("puts every stage in a column, with exact totals and short counts over the member's tenant only", async () => {
     const b = (await board(member))!;
     expect(b.columns.map((c) => c.stage)).toEqual([...CANARY_STAGES]);
-    expect(b.columns.map((c) => [c.total, c.short])).toEqual([[1, 0], [0, 0], [3, 2], [0, 0], [1, 1]]);
-    expect(b.total).toBe(5);
+    expect(b.columns.map((c) => [c.total, c.short])).toEqual([[1, 0], [0, 0], [3, 2], [1, 0], [1, 1]]);
+    expect(b.total).toBe(6);
     expect(b.short).toBe(3);
     const shown = b.columns.flatMap((c) => c.cards.map((card) => card.slug));
     expect(shown).not.toContain(slugs.foreign);
@@ -109,6 +123,24 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     const rolled = column(b, "rolled_back").cards[0]!;
     expect(rolled).toMatchObject({ slug: slugs.rolled, tier: "L3", gaps: ["slo"] });
     expect(rolled.drill).toMatchObject({ durationSec: 412, ageSec: 7200, state: "fail", observedAt: ago(7200).toISOString() });
+    expect(rolled.notEvidenced.map((n) => n.control)).toEqual(["tested_rollback", "slo"]);
+  });
+
+  it("never calls a card's controls all evidenced beside a failing or stale backing item", async () => {
+    const b = (await board(member))!;
+    const card = (slug: string) => b.columns.flatMap((c) => c.cards).find((c) => c.slug === slug)!;
+    const triage = card(slugs.triage!);
+    expect(triage.gaps).toEqual([]); // every control attested: ranked with the complete ones
+    expect(triage.notEvidenced).toEqual([
+      { control: "no_secrets", why: "Secrets not logged: failing (observed 5 h ago) — an API-key pattern was found in app.log" },
+    ]);
+    expect(card(slugs.deploy!).notEvidenced).toEqual([
+      { control: "default_deny_egress", why: "Evidence older than 7 days: Egress policy enforced observed 8 days ago" },
+    ]);
+    expect(card(slugs.ready!).notEvidenced).toEqual([]);
+    expect(card(slugs.bare!).notEvidenced.map((n) => [n.control, n.why])).toEqual(
+      requiredControls("L0").map((c) => [c, "no evidence recorded"]),
+    );
   });
 
   it("counts every tenant for a platform admin, and a chosen tenant only", async () => {
@@ -154,15 +186,19 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
       const d = (await getReadinessDetail(database.prisma, member, slugs.rolled!, NOW))!;
       expect(d.tier).toBe("L3");
       expect(d.requiredCount).toBe(15);
-      expect(d.gaps).toEqual(["slo"]);
+      // slo has no attestation; tested_rollback is attested but its drill took 6 min 52 s.
+      expect(d.gaps).toEqual(["tested_rollback", "slo"]);
+      expect(d.complete).toBe(false);
       const required = d.controls.filter((c) => c.required);
       expect(required.map((c) => c.control)).toEqual(requiredControls("L3"));
       const slo = required.find((c) => c.control === "slo")!;
-      expect(slo.have).toBeNull();
+      expect(slo).toMatchObject({ have: null, evidenced: false, why: "no evidence recorded" });
       const rollback = required.find((c) => c.control === "tested_rollback")!;
       expect(rollback.have).toMatchObject({ ageSec: 86_400, source: "evidence/tested_rollback.json" });
+      expect(rollback).toMatchObject({ evidenced: false, why: "Rollback drill: took 6 min 52 s (limit 5 min), observed 2 h ago" });
       expect(rollback.backedBy).toEqual([{ item: "rollback_proven", label: "Rollback proven (< 5 min)", state: "fail" }]);
-      expect(d.controls.filter((c) => !c.required).map((c) => [c.control, c.have?.ageSec])).toEqual([["tenant_isolation", 10]]);
+      expect(required.filter((c) => c.evidenced)).toHaveLength(13);
+      expect(d.controls.filter((c) => !c.required).map((c) => [c.control, c.have?.ageSec, c.evidenced])).toEqual([["tenant_isolation", 10, true]]);
       expect(d.checklist.counts).toEqual({ pass: 0, fail: 1, missing: 6 });
     });
 
@@ -171,6 +207,41 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
       expect(d.checklist.ready).toBe(true);
       expect(d.checklist.entries.map((e) => e.ageSec)).toEqual([600, 1200, 1800, 2400, 3000, 3600, 4200]);
       expect(d.gaps).toEqual([]);
+      expect(d.complete).toBe(true);
+      expect(d.maxEvidenceAgeSec).toBe(72 * 3600);
+      expect(d.controls.every((c) => c.evidenced && c.why === null)).toBe(true);
+    });
+
+    it("is not complete when every control is attested but a backing item fails (acme-ticket-triage)", async () => {
+      const d = (await getReadinessDetail(database.prisma, member, slugs.triage!, NOW))!;
+      expect(d.controls.filter((c) => c.required).every((c) => c.have !== null)).toBe(true);
+      expect(d.complete).toBe(false);
+      expect(d.gaps).toEqual(["no_secrets"]);
+      const secrets = d.controls.find((c) => c.control === "no_secrets")!;
+      expect(secrets).toMatchObject({
+        evidenced: false,
+        why: "Secrets not logged: failing (observed 5 h ago) — an API-key pattern was found in app.log",
+        backedBy: [{ item: "secrets_not_logged", label: "Secrets not logged", state: "fail" }],
+      });
+      // A backing item never observed (canary survived) does not void an attestation.
+      expect(d.checklist.counts).toEqual({ pass: 5, fail: 1, missing: 1 });
+    });
+
+    it("is not complete when a backing item passed longer ago than the tier allows", async () => {
+      const d = (await getReadinessDetail(database.prisma, member, slugs.deploy!, NOW))!;
+      expect(d.tier).toBe("L1");
+      expect(d.gaps).toEqual(["default_deny_egress"]);
+      expect(d.complete).toBe(false);
+      const egress = d.controls.find((c) => c.control === "default_deny_egress")!;
+      expect(egress).toMatchObject({ evidenced: false, why: "Evidence older than 7 days: Egress policy enforced observed 8 days ago" });
+      expect(egress.backedBy).toEqual([{ item: "egress_enforced", label: "Egress policy enforced", state: "stale" }]);
+    });
+
+    it("names each required control not evidenced once, whatever the reason", async () => {
+      const d = (await getReadinessDetail(database.prisma, member, slugs.twoGaps!, NOW))!;
+      expect(d.gaps).toEqual(["default_deny_egress", "human_approval_writes", "scoped_tokens"]);
+      expect(d.controls.find((c) => c.control === "default_deny_egress")!.why).toBe("Egress policy enforced: failing (observed 30 s ago) — reached 1.2.3.4:443");
+      expect(d.controls.filter((c) => c.required && !c.evidenced).map((c) => c.control)).toEqual(d.gaps);
     });
 
     it("is null for another tenant's profile and for an unknown one", async () => {

@@ -2,17 +2,12 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { shortHash } from "@/components/ui/format";
 import { TierBadge } from "@/components/ui/status";
-import { formatDuration } from "@/lib/domain/evidence";
+import { formatAge, formatDuration } from "@/lib/domain/evidence";
 import { CONTROLS } from "@/lib/domain/tiers";
 import type { ReadinessCard as Card } from "@/lib/server/dashboards/readiness";
 
-/** "3 h", "2 days": the age of a piece of evidence, from seconds. */
-export function ageText(ageSec: number): string {
-  if (ageSec < 60) return `${ageSec} s`;
-  if (ageSec < 3600) return `${Math.round(ageSec / 60)} min`;
-  if (ageSec < 48 * 3600) return `${Math.round(ageSec / 3600)} h`;
-  return `${Math.round(ageSec / 86_400)} days`;
-}
+/** The age of a piece of evidence, from seconds (one formatter for every page). */
+export const ageText = formatAge;
 
 function Drill({ drill }: { drill: Card["drill"] }) {
   if (!drill) return <span className="text-slate-500">never drilled</span>;
@@ -30,12 +25,13 @@ function Drill({ drill }: { drill: Card["drill"] }) {
 
 export function ReadinessCard({ card, showTenant }: { card: Card; showTenant: boolean }) {
   const short = card.gaps.length > 0;
+  const flagged = card.notEvidenced.length > 0;
   const evidenceTone = card.evidence.pass === card.evidence.total ? "green" : card.evidence.fail > 0 ? "red" : "slate";
   return (
     <li
       data-slug={card.slug}
       data-short={short ? "true" : "false"}
-      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${short ? "border-rose-300" : "border-slate-200"}`}
+      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${flagged ? "border-rose-300" : "border-slate-200"}`}
     >
       <div className="flex items-start justify-between gap-2">
         <Link href={`/readiness/${card.slug}`} className="min-w-0 break-all text-sm font-medium text-indigo-700 hover:underline">
@@ -64,13 +60,17 @@ export function ReadinessCard({ card, showTenant }: { card: Card; showTenant: bo
           {card.evidence.fail ? <span className="ml-1 text-rose-700">{card.evidence.fail} failed</span> : null}
         </dd>
         <dt className="text-slate-500">Controls</dt>
-        <dd>
-          {short ? (
-            <span title={card.gaps.map((g) => CONTROLS[g]).join(", ")}>
-              <span className="font-medium text-rose-700">{`${card.gaps.length} of ${card.requiredControls} missing`}</span>
+        <dd data-evidenced={card.notEvidenced.length ? "false" : "true"}>
+          {card.notEvidenced.length ? (
+            <span title={card.notEvidenced.map((n) => `${CONTROLS[n.control]}: ${n.why}`).join("\n")}>
+              <span className="font-medium text-rose-700">
+                {card.gaps.length === card.notEvidenced.length
+                  ? `${card.gaps.length} of ${card.requiredControls} missing`
+                  : `${card.notEvidenced.length} of ${card.requiredControls} not evidenced`}
+              </span>
               <span className="block text-slate-600">
-                {card.gaps.slice(0, 2).map((g) => CONTROLS[g]).join(", ")}
-                {card.gaps.length > 2 ? `, +${card.gaps.length - 2} more` : ""}
+                {card.notEvidenced.slice(0, 2).map((n) => CONTROLS[n.control]).join(", ")}
+                {card.notEvidenced.length > 2 ? `, +${card.notEvidenced.length - 2} more` : ""}
               </span>
             </span>
           ) : (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CONTROLS } from "@/lib/domain/tiers";
-import { EVIDENCE_INFO, EVIDENCE_ITEMS, ROLLBACK_LIMIT_SEC, evidenceChecklist, formatDuration, isEvidenceItem, type EvidenceRow } from ".";
+import { EVIDENCE_INFO, EVIDENCE_ITEMS, ROLLBACK_LIMIT_SEC, evidenceChecklist, formatAge, formatDuration, isEvidenceItem, type EvidenceRow } from ".";
 
 const now = new Date("2026-11-22T12:00:00Z");
 const ago = (sec: number) => new Date(now.getTime() - sec * 1000);
@@ -79,5 +79,15 @@ describe("formatDuration", () => {
     expect(formatDuration(200)).toBe("3 min 20 s");
     expect(formatDuration(300)).toBe("5 min");
     expect(formatDuration(7500)).toBe("2 h 5 min");
+  });
+});
+
+describe("formatAge", () => {
+  it("rounds an age to seconds, minutes, hours (under two days) or days", () => {
+    expect(formatAge(45)).toBe("45 s");
+    expect(formatAge(150)).toBe("3 min");
+    expect(formatAge(2 * 3600 + 600)).toBe("2 h");
+    expect(formatAge(47 * 3600)).toBe("47 h");
+    expect(formatAge(3 * 86_400)).toBe("3 days");
   });
 });

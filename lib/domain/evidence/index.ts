@@ -158,3 +158,11 @@ export function formatDuration(totalSec: number): string {
   const hours = Math.floor(minutes / 60);
   return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
 }
+
+/** "45 s", "12 min", "3 h", "4 days": how long ago an observation was, from seconds. */
+export function formatAge(ageSec: number): string {
+  if (ageSec < 60) return `${ageSec} s`;
+  if (ageSec < 3600) return `${Math.round(ageSec / 60)} min`;
+  if (ageSec < 48 * 3600) return `${Math.round(ageSec / 3600)} h`;
+  return `${Math.round(ageSec / 86_400)} days`;
+}

@@ -1,25 +1,31 @@
 import "server-only";
 /**
  * One profile's readiness: the seven production-ready evidence items with the
- * age of each observation, and the controls its tier requires against those
- * it has evidence for, each control cross-referenced to the evidence items
- * that back it. Read through the actor's tenants: another tenant's profile is
- * exactly as absent as one that does not exist.
+ * age of each observation, and the controls its tier requires, each judged
+ * by lib/domain/gate controlStatus (evidenced only when attested and no
+ * backing item is failing or stale) and cross-referenced to those items.
+ * Read through the actor's tenants: another tenant's profile is exactly as
+ * absent as one that does not exist.
  */
 import { scopeFor, type Actor } from "@/lib/authz";
 import { scopedWhere } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
-import { evidenceChecklist, type Checklist, type EvidenceItem, type EvidenceState } from "@/lib/domain/evidence";
-import { CONTROLS, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
+import { EVIDENCE_INFO, evidenceChecklist, type Checklist, type EvidenceItem } from "@/lib/domain/evidence";
+import { controlStatus, type ControlStatus, type FreshState } from "@/lib/domain/gate";
+import type { CanaryStageName, ControlName, TierName } from "@/lib/domain/tiers";
 
 export interface ControlRow {
   control: string;
   label: string;
   required: boolean;
-  /** Evidence the profile has for this control (null: missing). */
+  /** The attestation the profile has for this control (null: none). */
   have: { evidencedAt: Date; ageSec: number; source: string } | null;
-  /** Production-ready items that back this control, with their current state. */
-  backedBy: { item: EvidenceItem; label: string; state: EvidenceState }[];
+  /** Attested and no backing item failing or stale (lib/domain/gate controlStatus). */
+  evidenced: boolean;
+  /** Why not, in plain words (null when evidenced). */
+  why: string | null;
+  /** Production-ready items that back this control, with their state for this tier (stale included). */
+  backedBy: { item: EvidenceItem; label: string; state: FreshState }[];
 }
 
 export interface ReadinessDetail {
@@ -30,14 +36,30 @@ export interface ReadinessDetail {
   artifactDigest: string;
   rollback: { endpoint: string; manifestDigest: string };
   checklist: Checklist;
+  /** Evidence older than this (seconds) no longer counts for the tier. */
+  maxEvidenceAgeSec: number;
   /** Required controls in tier order, then any evidenced beyond the tier. */
   controls: ControlRow[];
   requiredCount: number;
+  /** Required controls not evidenced, in tier order: no attestation, or a backing item failing or stale. */
   gaps: ControlName[];
+  /** True only when every required control is evidenced by passing, fresh evidence. */
+  complete: boolean;
 }
 
-function controlLabel(name: string): string {
-  return (CONTROLS as Record<string, string>)[name] ?? name;
+const labelOf = (item: EvidenceItem) => EVIDENCE_INFO[item].label;
+
+function controlRow(c: ControlStatus): ControlRow {
+  return {
+    control: c.control,
+    label: c.label,
+    required: c.required,
+    have: c.attestation ? { evidencedAt: c.attestation.evidencedAt, ageSec: c.attestation.ageSec, source: c.attestation.source ?? "" } : null,
+    evidenced: c.evidenced,
+    why: c.why,
+    // The checklist's label, as the checklist beside the matrix names the item.
+    backedBy: c.backedBy.map((b) => ({ item: b.item, label: labelOf(b.item), state: b.state })),
+  };
 }
 
 export async function getReadinessDetail(prisma: Db, actor: Actor, slug: string, now = new Date()): Promise<ReadinessDetail | null> {
@@ -57,21 +79,7 @@ export async function getReadinessDetail(prisma: Db, actor: Actor, slug: string,
   });
   if (!profile) return null;
   const checklist = evidenceChecklist(profile.evidence, now, { intendedDigest: profile.artifactDigest });
-  const required = requiredControls(profile.tier);
-  const have = new Map(profile.controls.map((c) => [c.control, c]));
-  const row = (control: string, isRequired: boolean): ControlRow => {
-    const evidenced = have.get(control);
-    return {
-      control,
-      label: controlLabel(control),
-      required: isRequired,
-      have: evidenced
-        ? { evidencedAt: evidenced.evidencedAt, ageSec: Math.max(0, Math.floor((now.getTime() - evidenced.evidencedAt.getTime()) / 1000)), source: evidenced.source }
-        : null,
-      backedBy: checklist.entries.filter((e) => (e.controls as string[]).includes(control)).map((e) => ({ item: e.item, label: e.label, state: e.state })),
-    };
-  };
-  const extra = profile.controls.map((c) => c.control).filter((c) => !(required as string[]).includes(c));
+  const report = controlStatus(profile.tier, profile.controls, checklist, now);
   return {
     slug: profile.slug,
     tenant: profile.tenant,
@@ -80,8 +88,10 @@ export async function getReadinessDetail(prisma: Db, actor: Actor, slug: string,
     artifactDigest: profile.artifactDigest,
     rollback: { endpoint: profile.rollbackEndpoint, manifestDigest: profile.rollbackManifestDigest },
     checklist,
-    controls: [...required.map((c) => row(c, true)), ...extra.map((c) => row(c, false))],
-    requiredCount: required.length,
-    gaps: required.filter((c) => !have.has(c)),
+    maxEvidenceAgeSec: report.maxEvidenceAgeSec,
+    controls: [...report.controls, ...report.beyondTier].map(controlRow),
+    requiredCount: report.controls.length,
+    gaps: report.notEvidenced.map((c) => c.control as ControlName),
+    complete: report.complete,
   };
 }

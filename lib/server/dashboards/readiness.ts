@@ -4,11 +4,14 @@ import "server-only";
  * 1 read-only, 2 limited, promoted, rolled back), each card with its
  * rollback target, last rollback drill, evidence checklist count and tier
  * control gaps; within a column the profiles short of their tier's controls
- * come first. Built for 10,000 profiles: gaps are counted, columns ranked and
+ * (no attestation) come first. Each shown card also names the controls not
+ * evidenced because a backing item is failing or stale, so a card never says
+ * "all evidenced" beside a failing item. Built for 10,000 profiles: gaps are counted, columns ranked and
  * capped in SQL (window functions), and only the shown cards' evidence rows
  * are read.
  */
 import { evidenceChecklist, type EvidenceState } from "@/lib/domain/evidence";
+import { controlStatus } from "@/lib/domain/gate";
 import { CANARY_STAGES, TIERS, controlGaps, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
 import { CARDS_ONE_STAGE, CARDS_PER_COLUMN } from "./readiness-query";
 import type { DashboardLoader } from "./load";
@@ -24,8 +27,13 @@ export interface ReadinessCard {
   drill: { durationSec: number | null; observedAt: string; ageSec: number; state: EvidenceState; reason: string | null } | null;
   evidence: Record<EvidenceState, number> & { total: number };
   requiredControls: number;
-  /** Required controls without evidence, in tier order. */
+  /** Required controls without an attestation, in tier order (what ranks the column). */
   gaps: ControlName[];
+  /**
+   * Required controls not evidenced, in tier order: the gaps, plus those whose
+   * backing evidence item is failing or stale (lib/domain/gate controlStatus).
+   */
+  notEvidenced: { control: ControlName; why: string }[];
 }
 
 export interface ReadinessColumn {
@@ -122,8 +130,8 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
             `SELECT "profileId", item, passed, "observedAt", detail FROM "ProfileEvidence" WHERE "profileId" = ANY($1::uuid[])`,
             [ids],
           ),
-          database.sql.query<{ profileId: string; control: string }>(
-            `SELECT "profileId", control FROM "ProfileControl" WHERE "profileId" = ANY($1::uuid[])`,
+          database.sql.query<{ profileId: string; control: string; evidencedAt: Date }>(
+            `SELECT "profileId", control, "evidencedAt" FROM "ProfileControl" WHERE "profileId" = ANY($1::uuid[])`,
             [ids],
           ),
         ])
@@ -145,6 +153,8 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
         { intendedDigest: row.artifactDigest },
       );
       const drill = checklist.entries.find((e) => e.item === "rollback_proven");
+      const attested = (controlsOf.get(row.id) ?? []).map((c) => ({ control: c.control, evidencedAt: new Date(c.evidencedAt) }));
+      const report = controlStatus(row.tier, attested, checklist, now);
       column.cards.push({
         slug: row.slug,
         tenant: row.tenant,
@@ -157,7 +167,8 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
             : null,
         evidence: { ...checklist.counts, total: checklist.entries.length },
         requiredControls: Number(row.required),
-        gaps: controlGaps(row.tier, (controlsOf.get(row.id) ?? []).map((c) => c.control)),
+        gaps: controlGaps(row.tier, attested.map((c) => c.control)),
+        notEvidenced: report.notEvidenced.map((c) => ({ control: c.control as ControlName, why: c.why ?? "" })),
       });
     }
     const columns = [...byStage.values()];
