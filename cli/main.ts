@@ -10,6 +10,7 @@ import { demoCommand } from "./commands/demo";
 import { hostCommand } from "./commands/host";
 import { loginCommand, logoutCommand } from "./commands/login";
 import { policyCommand } from "./commands/policy";
+import { profileCommand } from "./commands/profile";
 import { registryCommand } from "./commands/registry";
 
 const HELP = `
@@ -23,6 +24,7 @@ Commands:
   registry sync FILE [--apply]                  sync the registry from a YAML manifest, through the console
   host add|rotate|revoke HOST …                 register hosts, rotate and revoke keys, through the console
   policy test|apply FILE [--apply]              run policy tests; plan or activate a policy document
+  profile promote|rollback SLUG …               the canary gate: ask to promote one stage, or roll back
   audit verify [--checkpoint FILE]              verify the audit chain and every signed checkpoint
   audit verify --database-url URL …             the same, read-only, straight from a (replica) database
   audit checkpoint [--apply]                    take a signed checkpoint now
@@ -31,7 +33,7 @@ Commands:
   agent keygen|send|run|job …                   the reference host agent (signed ingest, jobs, directives)
 
 Commands that change something print their plan and change nothing without --apply.
-registry, host, policy and audit talk to the console you logged in to (cellgate login),
+registry, host, policy, profile and audit talk to the console you logged in to (cellgate login),
 or to CELLGATE_URL with CELLGATE_TOKEN; db, demo and admin use the database directly.
 Exit codes: 0 ok, 1 failure, 2 usage error.
 `;
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   registry: registryCommand,
   host: hostCommand,
   policy: policyCommand,
+  profile: profileCommand,
   audit: auditCommand,
   agent: agentCommand,
   packet: (argv) => import("./commands/packet").then((m) => m.packetCommand(argv)),

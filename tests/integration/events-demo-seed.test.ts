@@ -70,6 +70,22 @@ describe.each(BACKENDS)("demo ingest history on %s", (backend) => {
     expect(profile.gaps).toEqual(["no_secrets"]);
   });
 
+  it("holds the gate in the demo: no limited or promoted profile has a failing demoting item; each demoted one says why", async () => {
+    const prisma = database.prisma;
+    const failing = await prisma.profileEvidence.findMany({
+      where: { passed: false, item: { in: ["secrets_not_logged", "egress_enforced", "cross_profile_read_denied", "intended_digest"] } },
+      select: { profileId: true, item: true },
+    });
+    expect(failing.length).toBeGreaterThan(0);
+    const profiles = await prisma.profile.findMany({ where: { id: { in: failing.map((f) => f.profileId) } }, select: { id: true, slug: true, canaryStage: true } });
+    for (const p of profiles) expect(["deploy_only", "read_only", "rolled_back"], p.slug).toContain(p.canaryStage);
+    const demotions = await prisma.stageChange.findMany({ where: { kind: "demotion" } });
+    for (const d of demotions) {
+      expect(d.reason).toMatch(/failing: /);
+      expect(await prisma.receipt.count({ where: { id: d.receiptId, action: "canary.demote" } })).toBe(1);
+    }
+  });
+
   it("keeps the seeded health consistent with the heartbeats it wrote", async () => {
     const before = await database.prisma.profile.findMany({ select: { slug: true, health: true }, orderBy: { slug: "asc" } });
     await refreshHealth(database.prisma, new Date());

@@ -45,6 +45,9 @@ export interface IntegrityProblem {
   message: string;
 }
 
+/** Receipts that submit a job: a host's (job.submit), the console's own governance jobs (canary.promote). */
+export const SUBMIT_ACTIONS: ReadonlySet<string> = new Set(["job.submit", "canary.promote"]);
+
 /** The requestHash a job.submit receipt records for this job. */
 export function submitRequestHash(jobHash: string, keyId: string): string {
   return canonicalHash({ jobHash, keyId });
@@ -112,7 +115,7 @@ export function checkJobIntegrity(job: StoredJobFacts, witnesses: IntegrityWitne
     if (hashAuditEntry(entry) !== entry.hash) {
       problems.push({ check: "submit-receipt", message: `audit entry #${entry.seq} (the submit receipt) was altered: its hash no longer recomputes` });
     }
-    if (entry.action !== "job.submit" || entry.resource !== `job:${job.id}`) {
+    if (!SUBMIT_ACTIONS.has(entry.action) || entry.resource !== `job:${job.id}`) {
       problems.push({ check: "submit-receipt", message: `the job's receipt points at audit entry #${entry.seq}, which is not this job's submission` });
     } else if (entry.requestHash !== submitRequestHash(job.jobHash, job.keyId)) {
       problems.push({ check: "submit-receipt", message: `the host was answered a different job hash or key (audit entry #${entry.seq})` });

@@ -22,6 +22,7 @@ import { defineAction } from "../action";
 import { AppError } from "../errors";
 import { INTEGRITY_VOTE_REFUSAL, jobIntegrity, raiseIntegrityAlarm, type IntegrityJob } from "./integrity";
 import { jobTenants } from "./queue";
+import { assertPromotionStands, isGovernanceJob, refuseStalePromotion, settlePromotion } from "../canary/approval";
 
 interface LockedJob {
   id: string;
@@ -64,16 +65,16 @@ async function refuseUnderKillSwitch(tx: Tx, job: LockedJob): Promise<void> {
   );
 }
 
-/** Throws the integrity refusal when the job no longer matches its hash (after `onAlarm`, if given). */
+/** The job row; throws the integrity refusal instead when it no longer matches its hash (after `onAlarm`, if given). */
 async function refuseUnlessIntact(
   prisma: Db | Tx,
   jobId: string,
   onAlarm?: (job: IntegrityJob, problems: IntegrityProblem[]) => Promise<void>,
-): Promise<void> {
+): Promise<IntegrityJob | null> {
   const row = await prisma.job.findUnique({ where: { id: jobId } });
-  if (!row) return;
+  if (!row) return null;
   const problems = await jobIntegrity(prisma, row);
-  if (problems.length === 0) return;
+  if (problems.length === 0) return row;
   await onAlarm?.(row, problems);
   throw new AppError("conflict", INTEGRITY_VOTE_REFUSAL);
 }
@@ -105,13 +106,17 @@ export const voteOnJobAction = defineAction({
   resource: async (input, tx, actor): Promise<JobResource | null> => lockJob(tx, actor, input.jobId),
   // The integrity recheck, before the vote's transaction: a mismatch raises the alarm (its own transaction) and refuses.
   async prepare(_input, actor, job, { database }) {
-    await refuseUnlessIntact(database.prisma, job.id, async (row, problems) => {
+    const row = await refuseUnlessIntact(database.prisma, job.id, async (row, problems) => {
       await raiseIntegrityAlarm(database.prisma, row, problems, { type: "user", id: actor.userId });
     });
+    // A promotion whose evidence changed since the request is void (recorded), and the vote refused saying why.
+    if (row && isGovernanceJob(row.topic)) await refuseStalePromotion(database.prisma, row);
   },
   async run(tx, input, actor, job, { receiptId }): Promise<VoteResult> {
     // … and again under the row lock, so nothing changed in between is voted on.
-    await refuseUnlessIntact(tx, job.id);
+    const row = await refuseUnlessIntact(tx, job.id);
+    const governance = row !== null && isGovernanceJob(row.topic);
+    if (governance) await assertPromotionStands(tx, job.id);
     const votes = await tx.jobVote.findMany({ where: { jobId: job.id }, select: { userId: true, vote: true } });
     const outcome = castVote({
       job,
@@ -135,6 +140,8 @@ export const voteOnJobAction = defineAction({
       });
       if (updated.count !== 1) throw new AppError("conflict", "This job was decided by someone else a moment ago; nothing was changed.");
     }
+    // The approval completing a promotion's quorum moves the stage in this same transaction.
+    if (governance) await settlePromotion(tx, job.id, outcome.status, actor, receiptId);
     return {
       jobId: job.id,
       vote: input.vote,

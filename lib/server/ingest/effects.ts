@@ -5,8 +5,11 @@ import "server-only";
  * redelivered batch changes nothing twice. "Latest wins" everywhere: an
  * event older than what the profile already shows does not roll it back.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { computeHealth } from "@/lib/domain/ingest";
+import { env } from "@/lib/env";
+import { writeReceipt } from "../audit";
+import { enqueueWebhook } from "../webhooks/outbox";
 import type { RawSql } from "@/lib/sql";
 
 /** The ingest transaction's connection (RawSql.transaction). */
@@ -154,7 +157,78 @@ async function applyUnitStates(sql: EffectsSql, events: StoredEvent[]): Promise<
   }
 }
 
-async function applyEvidence(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
+/** Failing evidence of these items takes a limited or promoted profile out of the canary at once. */
+export const DEMOTING_ITEMS: ReadonlySet<string> = new Set(["secrets_not_logged", "egress_enforced", "cross_profile_read_denied", "intended_digest"]);
+const DEMOTABLE_STAGES = new Set(["limited", "promoted"]);
+
+/**
+ * The gate holds after promotion: a fresh failing observation of a demoting
+ * item (secrets logged, egress not enforced, cross-profile read allowed, a
+ * running digest other than the registered one) moves a limited or promoted
+ * profile to rolled_back, with a StageChange, a system receipt, its pending
+ * promotions void and a webhook message — in the ingest transaction.
+ */
+export async function demoteOnFailure(
+  sql: EffectsSql,
+  e: { profileId: string; tenantId: string; eventId: string },
+  observation: { item: string; passed: boolean; detail: Record<string, unknown> },
+  now: Date,
+): Promise<void> {
+  const { item, passed, detail } = observation;
+  if (!DEMOTING_ITEMS.has(item)) return;
+  const [profile] = await sql.query<{ slug: string; stage: string; artifactDigest: string }>(
+    `SELECT "slug", "canaryStage"::text AS "stage", "artifactDigest" FROM "Profile" WHERE "id" = $1::uuid FOR UPDATE`,
+    [e.profileId],
+  );
+  if (!profile || !DEMOTABLE_STAGES.has(profile.stage)) return;
+  const drift = item === "intended_digest" && passed && typeof detail.digest === "string" && detail.digest !== profile.artifactDigest;
+  if (passed && !drift) return;
+  const said = [detail.reason, detail.detail].find((v): v is string => typeof v === "string" && v.trim() !== "");
+  const why = drift ? `running ${String(detail.digest)}, not the registered digest` : (said?.slice(0, 200) ?? "reported failing");
+  const reason = `${item} failing: ${why}`;
+  const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
+  await sql.query(`UPDATE "Profile" SET "canaryStage" = 'rolled_back' WHERE "id" = $1::uuid`, [e.profileId]);
+  const voided = await sql.query<{ id: string; jobId: string }>(
+    `UPDATE "PromotionRequest" SET "status" = 'void', "voidReason" = $2, "resolvedAt" = $3::timestamptz
+      WHERE "profileId" = $1::uuid AND "status" = 'pending' RETURNING "id", "jobId"`,
+    [e.profileId, `automatically demoted: ${reason}`, now.toISOString()],
+  );
+  if (voided.length > 0) {
+    await sql.query(
+      `UPDATE "Job" SET "status" = 'REJECTED', "resolvedAt" = $2::timestamptz WHERE "id" = ANY($1::text[]) AND "status" = 'PENDING_APPROVAL'`,
+      [`{${voided.map((v) => v.jobId).join(",")}}`, now.toISOString()],
+    );
+  }
+  await sql.query(
+    `INSERT INTO "StageChange" ("id", "profileId", "tenantId", "fromStage", "toStage", "kind", "actorType", "actorId", "reason", "snapshot", "receiptId", "at")
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::"CanaryStage", 'rolled_back', 'demotion', 'system', 'gate', $5, $6::jsonb, $7, $8::timestamptz)`,
+    [randomUUID(), e.profileId, e.tenantId, profile.stage, reason, JSON.stringify({ item, passed, event: e.eventId, detail }), receiptId, now.toISOString()],
+  );
+  await writeReceipt(sql, {
+    id: receiptId,
+    action: "canary.demote",
+    actor: { type: "system", id: "gate" },
+    scope: { type: "profile", id: e.profileId },
+    tenantId: e.tenantId,
+    profileId: e.profileId,
+    decision: "ROLLED_BACK",
+    request: { profile: profile.slug, item, event: e.eventId },
+    result: { from: profile.stage, to: "rolled_back", voided: voided.map((v) => v.id) },
+    summary: { profile: profile.slug, from: profile.stage, to: "rolled_back", item, reason },
+  });
+  const url = env().CELLGATE_WEBHOOK_URL;
+  if (url) {
+    const text = `Automatic demotion: ${profile.slug} rolled back from ${profile.stage} (${reason})`;
+    await enqueueWebhook(sql, {
+      event: "canary.demoted",
+      url,
+      now,
+      payload: { type: "canary.demoted", timestamp: now.toISOString(), data: { profile: profile.slug, from: profile.stage, to: "rolled_back", item, reason, receipt: receiptId }, text, blocks: [{ type: "section", text: { type: "mrkdwn", text } }] },
+    });
+  }
+}
+
+async function applyEvidence(sql: EffectsSql, events: StoredEvent[], now: Date): Promise<void> {
   for (const e of events) {
     const item = str(e.attributes.item);
     const passed = e.attributes.passed;
@@ -169,14 +243,17 @@ async function applyEvidence(sql: EffectsSql, events: StoredEvent[]): Promise<vo
         : nested === undefined
           ? rest
           : { ...rest, detail: nested };
-    await sql.query(
+    const stored = await sql.query<{ profileId: string }>(
       `INSERT INTO "ProfileEvidence" ("profileId", "item", "passed", "observedAt", "detail", "eventId")
        VALUES ($1::uuid, $2, $3::boolean, $4::timestamptz, $5::jsonb, $6::uuid)
        ON CONFLICT ("profileId", "item") DO UPDATE
          SET "passed" = EXCLUDED."passed", "observedAt" = EXCLUDED."observedAt", "detail" = EXCLUDED."detail", "eventId" = EXCLUDED."eventId"
-         WHERE "ProfileEvidence"."observedAt" <= EXCLUDED."observedAt"`,
+         WHERE "ProfileEvidence"."observedAt" <= EXCLUDED."observedAt"
+       RETURNING "profileId"::text AS "profileId"`,
       [e.profileId, item, passed, observedAt.toISOString(), JSON.stringify(detail), e.rowId],
     );
+    // Only the observation that became the profile's newest can demote it.
+    if (stored.length > 0) await demoteOnFailure(sql, { profileId: e.profileId, tenantId: e.tenantId, eventId: e.eventId }, { item, passed, detail: detail as Record<string, unknown> }, now);
   }
 }
 
@@ -218,6 +295,6 @@ export async function applyEffects(
   const ofType = (...types: string[]) => inserted.filter((e) => types.includes(e.type));
   if (!options.heartbeatsApplied) await applyHeartbeats(sql, ofType("health.heartbeat"), now);
   await applyUnitStates(sql, ofType("service.start", "service.stop"));
-  await applyEvidence(sql, ofType("canary.evidence"));
+  await applyEvidence(sql, ofType("canary.evidence"), now);
   await applyCosts(sql, ofType("cost.usage"));
 }

@@ -16,7 +16,10 @@ import { getProfileEvidence } from "@/lib/server/evidence";
 import { getProfileTimeline, parseTimelineQuery } from "@/lib/server/events";
 import { getProfile, revokeHostKeyAction as revokeHostKey, type ProfileDetail } from "@/lib/server/profiles";
 import { requireActor } from "@/lib/server/session";
-import { revokeHostKeyAction } from "./actions";
+import { requestPromotionAction, revokeHostKeyAction, rollbackAction } from "./actions";
+import { CanaryGate } from "@/components/profile/canary-gate";
+import { requestPromotionAction as requestPromotion, rollbackAction as rollback } from "@/lib/server/canary/actions";
+import { getCanaryView } from "@/lib/server/canary/read";
 
 export const dynamic = "force-dynamic";
 
@@ -51,15 +54,18 @@ export default async function ProfilePage({ params, searchParams }: Props) {
   const slug = decodeURIComponent((await params).slug);
   const profile = await getProfile(actor, slug);
   if (!profile) notFound();
-  const [timeline, evidence] = await Promise.all([
+  const [timeline, evidence, canary] = await Promise.all([
     getProfileTimeline(actor, slug, parseTimelineQuery(await searchParams)),
     getProfileEvidence(actor, slug),
+    getCanaryView(actor, { id: profile.id, slug: profile.slug, canaryStage: profile.canaryStage }),
   ]);
   if (!timeline || !evidence) notFound();
   const now = new Date();
 
   // Shown only to those the server would also allow; a view-as session is read-only.
   const mayRevoke = mayRun(revokeHostKey, actor, { tenantId: profile.tenant.id });
+  const mayPromote = mayRun(requestPromotion, actor, { tenantId: profile.tenant.id });
+  const mayRollback = mayRun(rollback, actor, { tenantId: profile.tenant.id });
 
   return (
     <>
@@ -85,6 +91,15 @@ export default async function ProfilePage({ params, searchParams }: Props) {
             Readiness: controls required by {profile.tier} against the evidence
           </Link>
         </div>
+      </div>
+      <div className="mt-4">
+        <CanaryGate
+          slug={profile.slug}
+          view={canary}
+          rollbackTarget={profile.rollbackEndpoint || "the registered target"}
+          promote={mayPromote ? requestPromotionAction : undefined}
+          rollback={mayRollback ? rollbackAction : undefined}
+        />
       </div>
       <div className="mt-4">
         <EventTimeline slug={profile.slug} timeline={timeline} />
