@@ -1,9 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useActionState, useId, useState } from "react";
+import { useActionState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import type { PromotionOutcome, RollbackResult } from "@/lib/server/canary/actions";
-import { ConfirmCancel, FieldAlert } from "@/components/ui/form-controls";
+import { FieldAlert } from "@/components/ui/form-controls";
+import { ReasonForm } from "@/components/ui/reason-form";
 import { ReceiptNote } from "@/components/ui/receipt-note";
 
 type Action<T> = (prev: unknown, formData: FormData) => Promise<ActionResult<T>>;
@@ -53,50 +54,19 @@ export function PromoteForm({ profileSlug, to, action }: { profileSlug: string; 
 
 /** "Roll back": a reason, then the stage moves to rolled_back at once (no approval). */
 export function RollbackForm({ profileSlug, target, action }: { profileSlug: string; target: string; action: Action<RollbackResult> }) {
-  const [open, setOpen] = useState(false);
-  const [state, formAction, pending] = useActionState(action, null);
-  const reasonId = useId();
-  const errorId = useId();
-  if (state?.ok) {
-    return (
-      <p role="status" className="text-sm text-emerald-800">
-        Rolled back to {state.data.target.endpoint}. <ReceiptNote receipt={state.receipt} />
-      </p>
-    );
-  }
-  if (!open) {
-    return (
-      <button
-        type="button"
-        onClick={() => setOpen(true)}
-        className="min-h-11 rounded-md border border-rose-300 bg-white px-3 py-2 text-sm font-medium text-rose-700 hover:bg-rose-50"
-      >
-        Roll back
-      </button>
-    );
-  }
-  const reasonError = state && !state.ok ? state.error.fieldErrors?.reason?.[0] : undefined;
-  const formError = state && !state.ok && !reasonError ? state.error.message : undefined;
   return (
-    <form action={formAction} className="space-y-2 rounded-md border border-rose-200 bg-rose-50/50 p-3" aria-label="Roll back">
-      <input type="hidden" name="profileSlug" value={profileSlug} />
-      <label htmlFor={reasonId} className="block text-xs font-medium text-slate-700">
-        Reason for rolling back (required)
-      </label>
-      <textarea
-        id={reasonId}
-        name="reason"
-        required
-        maxLength={500}
-        rows={2}
-        autoFocus
-        aria-invalid={reasonError ? true : undefined}
-        aria-describedby={reasonError || formError ? errorId : undefined}
-        className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
-      />
-      <FieldAlert id={errorId} message={reasonError ?? formError} />
-      <p className="text-xs text-slate-600">The stage moves to rolled_back now, to {target}. Any promotion waiting for approval is void.</p>
-      <ConfirmCancel pending={pending} label="Confirm rollback" pendingLabel="Rolling back…" tone="danger" onCancel={() => setOpen(false)} />
-    </form>
+    <ReasonForm
+      action={action}
+      fields={{ profileSlug }}
+      opener="Roll back"
+      openerClassName="min-h-11 rounded-md border border-rose-300 bg-white px-3 py-2 text-sm font-medium text-rose-700 hover:bg-rose-50"
+      formLabel="Roll back"
+      formClassName="space-y-2 rounded-md border border-rose-200 bg-rose-50/50 p-3"
+      reasonLabel="Reason for rolling back (required)"
+      hint={`The stage moves to rolled_back now, to ${target}. Any promotion waiting for approval is void.`}
+      confirm={{ label: "Confirm rollback", pending: "Rolling back…" }}
+      tone="danger"
+      done={(data) => `Rolled back to ${data.target.endpoint}.`}
+    />
   );
 }
