@@ -41,6 +41,22 @@ export function CanaryGate({
           <span className="text-slate-500">(fully promoted)</span>
         )}
       </p>
+      {view.drifts.length > 0 ? (
+        <div role="alert" className="mb-3 rounded-md border border-rose-300 bg-rose-50 p-2 text-sm text-rose-950" data-testid="tool-drift">
+          <p className="font-medium">Tool drift: this profile&apos;s risky jobs are denied (reads still run)</p>
+          <ul className="mt-1 list-disc pl-5">
+            {view.drifts.map((d) => (
+              <li key={d.tool}>
+                <span className="font-mono text-xs">
+                  <AgentText text={d.tool} />
+                </span>{" "}
+                <AgentText text={d.why} />, reported {formatTime(d.detectedAt)}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-1 text-xs">It lifts when the registry lists the tool with that schema hash, or the host reports the registered hash again.</p>
+        </div>
+      ) : null}
       {plan ? (
         <>
           <p className={`text-sm font-medium ${plan.gate.passed ? "text-emerald-800" : "text-rose-800"}`} data-testid="gate-verdict">

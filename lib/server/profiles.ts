@@ -242,7 +242,7 @@ export async function getProfile(actor: Actor, slug: string, now = new Date()): 
   };
 }
 
-function parseTools(value: unknown): { name: string; schemaHash: string }[] {
+export function parseTools(value: unknown): { name: string; schemaHash: string }[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((t) =>
     t && typeof t === "object" && typeof (t as { name?: unknown }).name === "string"

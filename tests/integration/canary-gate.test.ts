@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as ingest } from "@/app/api/v1/ingest/route";
+import { POST as submitJob } from "@/app/api/v1/jobs/route";
 import { setDatabase, type Db } from "@/lib/db";
 import { EVIDENCE_ITEMS } from "@/lib/domain/evidence";
 import { requiredControls, type TierName } from "@/lib/domain/tiers";
@@ -19,6 +20,7 @@ import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/data
 import { createProfile, createTenant, TEST_DIGEST } from "../support/factories";
 import { createActor } from "../support/job-factory";
 import { batch, createTestHost, sign } from "../support/signed-client";
+import { createJobsHost, jobBody, signedCall, toRequest } from "./jobs-support";
 
 describe.each(BACKENDS)("the canary gate on %s", (backend) => {
   let database: TestDatabase;
@@ -197,6 +199,34 @@ describe.each(BACKENDS)("the canary gate on %s", (backend) => {
     expect(change).toMatchObject({ kind: "demotion", fromStage: "promoted", toStage: "rolled_back", actorType: "system", reason: "secrets_not_logged failing: an API key pattern in app.log" });
     const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: change.receiptId } });
     expect(receipt).toMatchObject({ action: "canary.demote", actorType: "system", scopeId: row.id });
+  });
+
+  it("denies a drifting profile's risky jobs with drift:<tool> until the registry catches up or the host reports the registered hash", async () => {
+    const host = await createJobsHost(prisma);
+    const slug = host.profiles[0]!;
+    const H = (c: string) => `sha256:${c.repeat(64)}`;
+    await prisma.profile.update({ where: { slug }, data: { tools: [{ name: "update_ticket", schemaHash: H("a") }] } });
+    const report = async (attributes: Record<string, unknown>) => {
+      const signed = sign({ url: "http://console.test/api/v1/ingest", body: batch([{ type: "tool.allowed", profile: slug, attributes }]), host });
+      expect((await ingest(new Request(signed.url, { method: "POST", headers: signed.headers, body: signed.body }))).status).toBe(202);
+    };
+    const submit = async (topic: string) =>
+      (await submitJob(toRequest(signedCall("POST", "http://console.test/api/v1/jobs", host, JSON.stringify(jobBody(host, { topic })))))).json();
+
+    expect((await submit("job.bridge.write.update_ticket")).status).toBe("PENDING_APPROVAL");
+    await report({ tool: "update_ticket", schemaHash: H("c") });
+    await report({ tool: "shell_exec" });
+    const denied = await submit("job.bridge.write.update_ticket");
+    expect(denied).toMatchObject({ status: "DENIED", decision: { ruleIds: ["drift:shell_exec", "drift:update_ticket"] } });
+    expect(denied.decision.reason).toContain(`update_ticket schema hash ${H("c")} (registered ${H("a")})`);
+    expect(denied.decision.reason).toContain("shell_exec not in the registry");
+    expect((await submit("job.bridge.read.ticket")).status).toBe("ALLOWED");
+
+    // The host reports the registered hash again; the registry lists the other tool: drift lifts.
+    await report({ tool: "update_ticket", schemaHash: H("a") });
+    expect((await submit("job.bridge.write.update_ticket")).decision.ruleIds).toEqual(["drift:shell_exec"]);
+    await prisma.profile.update({ where: { slug }, data: { tools: [{ name: "update_ticket", schemaHash: H("a") }, { name: "shell_exec", schemaHash: "" }] } });
+    expect((await submit("job.bridge.write.update_ticket")).status).toBe("PENDING_APPROVAL");
   });
 
   it("rolls back without approval to the registered target, voiding a pending promotion; refuses without a target", async () => {

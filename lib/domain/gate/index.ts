@@ -9,3 +9,4 @@ export * from "./table";
 export * from "./controls";
 export * from "./snapshot";
 export * from "./evaluate";
+export * from "./drift";

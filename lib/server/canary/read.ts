@@ -5,11 +5,12 @@ import "server-only";
  * newest first, with who moved it and the receipt.
  */
 import { db, type Db } from "@/lib/db";
-import { nextStage } from "@/lib/domain/gate";
+import { nextStage, type Drift } from "@/lib/domain/gate";
 import type { CanaryStageName } from "@/lib/domain/tiers";
 import { readAs } from "../action";
 import type { RequestActor } from "../actor";
 import { planPromotionAction, type PromotionPlan } from "./actions";
+import { profileDrifts } from "./drift";
 
 export interface StageHistoryRow {
   id: string;
@@ -25,6 +26,8 @@ export interface StageHistoryRow {
 
 export interface CanaryView {
   stage: CanaryStageName;
+  /** Tool drift in force: the profile's risky jobs are denied meanwhile. */
+  drifts: Drift[];
   next: string | null;
   plan: PromotionPlan | null;
   history: StageHistoryRow[];
@@ -33,15 +36,18 @@ export interface CanaryView {
 export async function getCanaryView(actor: RequestActor, profile: { id: string; slug: string; canaryStage: CanaryStageName }, options: { prisma?: Db } = {}): Promise<CanaryView> {
   const prisma = options.prisma ?? (await db());
   const next = nextStage(profile.canaryStage);
-  const [plan, changes] = await Promise.all([
+  const sql = { query: <T>(text: string, params: unknown[] = []) => prisma.$queryRawUnsafe<T[]>(text, ...params) };
+  const [plan, changes, drifts] = await Promise.all([
     next ? readAs(planPromotionAction.definition, { actor, prisma }, { profileSlug: profile.slug, to: next }) : Promise.resolve(null),
     prisma.stageChange.findMany({ where: { profileId: profile.id }, orderBy: { at: "desc" }, take: 50 }),
+    profileDrifts(sql, profile.id),
   ]);
   const userIds = [...new Set(changes.filter((c) => c.actorType === "user").map((c) => c.actorId))];
   const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } });
   const email = new Map(users.map((u) => [u.id, u.email]));
   return {
     stage: profile.canaryStage,
+    drifts,
     next,
     plan,
     history: changes.map((c) => ({

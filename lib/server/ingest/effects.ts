@@ -257,6 +257,23 @@ async function applyEvidence(sql: EffectsSql, events: StoredEvent[], now: Date):
   }
 }
 
+/** The newest `tool.allowed` report per profile and tool (drift is judged against the registry when a job is decided). */
+async function applyToolReports(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
+  for (const e of events) {
+    const tool = str(e.attributes.tool);
+    if (!tool) continue;
+    const hash = str(e.attributes.schemaHash) ?? null;
+    await sql.query(
+      `INSERT INTO "ToolReport" ("profileId", "tool", "reportedHash", "detectedAt", "eventId")
+       VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::uuid)
+       ON CONFLICT ("profileId", "tool") DO UPDATE
+         SET "reportedHash" = EXCLUDED."reportedHash", "detectedAt" = EXCLUDED."detectedAt", "eventId" = EXCLUDED."eventId"
+         WHERE "ToolReport"."detectedAt" <= EXCLUDED."detectedAt"`,
+      [e.profileId, tool.slice(0, 256), hash, e.occurredAt.toISOString(), e.rowId],
+    );
+  }
+}
+
 async function applyCosts(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
   const rows = events.flatMap((e) => {
     const model = str(e.attributes.model);
@@ -297,4 +314,5 @@ export async function applyEffects(
   await applyUnitStates(sql, ofType("service.start", "service.stop"));
   await applyEvidence(sql, ofType("canary.evidence"), now);
   await applyCosts(sql, ofType("cost.usage"));
+  await applyToolReports(sql, ofType("tool.allowed"));
 }

@@ -25,6 +25,7 @@ import { compiledPolicyFor } from "@/lib/server/policies/load";
 import { problemType, type ProblemBody } from "@/lib/server/problem";
 import { pendingJobMessage } from "@/lib/server/webhooks/payload";
 import { enqueueWebhook } from "@/lib/server/webhooks/outbox";
+import { driftDenial } from "../canary/drift";
 import { countThrottles, deciding } from "./throttle";
 import { requesterIds, requesterOf } from "./requester";
 import { statusFor, type SubmittedJobView } from "./view";
@@ -140,8 +141,11 @@ async function decideAndStore(database: Database, input: SubmitInput, profile: P
     { tenantId: profile.tenantId, tenantSlug: profile.tenantSlug, profileId: profile.id, profileSlug: profile.slug, topic: body.topic, riskTags },
     now,
   );
+  // Then tool drift: a profile exposing tools the registry does not know runs reads only.
+  const drifted = killed ? null : await driftDenial(database.sql, profile.id, body.topic);
   const evaluated =
     killed ??
+    drifted ??
     (attempt > FENCE_ATTEMPTS ? killSwitchUnsettled(FENCE_ATTEMPTS) : await evaluateFor(database, profile, policyInput));
   const jobId = newJobId();
   const decisionId = randomUUID();

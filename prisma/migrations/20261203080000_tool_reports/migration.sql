@@ -1,0 +1,10 @@
+-- CreateTable
+CREATE TABLE "ToolReport" (
+    "profileId" UUID NOT NULL,
+    "tool" TEXT NOT NULL,
+    "reportedHash" TEXT,
+    "detectedAt" TIMESTAMPTZ(3) NOT NULL,
+    "eventId" UUID NOT NULL,
+
+    CONSTRAINT "ToolReport_pkey" PRIMARY KEY ("profileId","tool")
+);
