@@ -18,7 +18,7 @@ Usage:
   cellgate agent send --url URL --key FILE --key-id ID --profile SLUG --type TYPE [--attr k=v…] [--events-file JSON]
   cellgate agent run --url URL --key FILE --key-id ID --profile SLUG… --spool DIR [--events JSONL]
                      [--heartbeat-sec 30] [--directives-sec N] [--directives-out FILE]
-                     [--platform-key B64] [--max-seconds N]
+                     [--platform-key B64] [--on-rollback CMD] [--max-seconds N]
   cellgate agent job --url URL --key FILE --key-id ID --topic TOPIC --profile SLUG [--tenant SLUG]
                      [--risk-tag TAG…] [--label k=v…] [--payload JSON|@file] [--wait SEC]
                      [--directives FILE]
@@ -29,8 +29,11 @@ send    signs and posts events to POST /api/v1/ingest; prints the answer; exit 1
         when the console refuses them.
 run     sends heartbeats, forwards events appended to the JSONL file through a
         durable spool, fetches and verifies the signed directives and writes
-        them to --directives-out ("mode": "normal" | "stop-risky"). Stops on
-        SIGTERM/SIGINT (or after --max-seconds); unsent events stay spooled.
+        them to --directives-out ("mode": "normal" | "stop-risky"). With
+        --on-rollback CMD, a rollback directive is carried out by running CMD
+        (sh -c, with CELLGATE_ROLLBACK_ID/_PROFILE/_ENDPOINT/_MANIFEST_DIGEST)
+        and, on exit 0, reported as rollback.executed with its duration. Stops
+        on SIGTERM/SIGINT (or after --max-seconds); unsent events stay spooled.
 job     submits a job to POST /api/v1/jobs (docs/jobs.md), checks the answered
         jobHash equals its own hash of the job, and polls until the status is
         final or --wait seconds (default 300) pass. Prints status and reason;
@@ -172,6 +175,7 @@ async function run(argv: string[]): Promise<void> {
     "directives-sec": { type: "string" },
     "directives-out": { type: "string" },
     "platform-key": { type: "string" },
+    "on-rollback": { type: "string" },
     "max-seconds": { type: "string" },
   } as const;
   const parsed = parse(argv, options, AGENT_HELP, { min: 0, max: 0 });
@@ -185,6 +189,7 @@ async function run(argv: string[]): Promise<void> {
   process.once("SIGINT", stop);
   const events = stringOpt(parsed, "events");
   const out = stringOpt(parsed, "directives-out");
+  if (stringOpt(parsed, "on-rollback") && !out) throw new UsageError("--on-rollback needs --directives-out (rollbacks arrive in the signed directives)", AGENT_HELP);
   const summary = await runAgent({
     ...creds,
     profiles,
@@ -194,6 +199,7 @@ async function run(argv: string[]): Promise<void> {
     directivesSec: positiveInt(parsed, "directives-sec"),
     directivesOut: out ? userPath(out) : undefined,
     platformKey: stringOpt(parsed, "platform-key"),
+    onRollback: stringOpt(parsed, "on-rollback"),
     maxSeconds: positiveInt(parsed, "max-seconds"),
     signal: controller.signal,
   });

@@ -7,6 +7,7 @@ import type { ActionResult } from "@/lib/server/action";
 import type { PromotionOutcome, RollbackResult } from "@/lib/server/canary/actions";
 import type { CanaryView } from "@/lib/server/canary/read";
 import { PromoteForm, RollbackForm } from "./canary-forms";
+import { formatDuration } from "@/lib/domain/evidence";
 
 type Action<T> = (prev: unknown, formData: FormData) => Promise<ActionResult<T>>;
 
@@ -116,6 +117,18 @@ export function CanaryGate({
               <span className="block text-xs text-slate-600">
                 <AgentText text={h.reason} /> · receipt <code className="font-mono">{h.receiptId}</code>
               </span>
+              {h.to === "rolled_back" ? (
+                <span className="block text-xs" data-testid="rollback-execution">
+                  {h.executedAt ? (
+                    <span className="text-emerald-800">
+                      Carried out by the host {formatTime(h.executedAt)}
+                      {h.executionSec !== null ? ` in ${formatDuration(h.executionSec)}` : ""}, {formatDuration((h.executedAt.getTime() - h.at.getTime()) / 1000)} after the request.
+                    </span>
+                  ) : (
+                    <span className="text-amber-800">Sent to the host in its signed directives; not reported carried out yet.</span>
+                  )}
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -22,6 +22,10 @@ export const ZDirectives = z.object({
       policyVersion: z.string().nullable().optional(),
       /** True: a policy in force for this profile cannot be loaded, so the console denies its jobs. */
       policyFailClosed: z.boolean().optional(),
+      /** A rollback to carry out, then report as `rollback.executed` with `rollback: id`. */
+      rollback: z
+        .object({ id: z.string(), endpoint: z.string(), manifestDigest: z.string(), requestedAt: z.string(), reason: z.string() })
+        .optional(),
     }),
   ),
   killSwitches: z.array(

@@ -9,6 +9,7 @@
  * the directives file current. Stops on the abort signal (SIGTERM) or after
  * maxSeconds; everything not yet acknowledged stays in the spool.
  */
+import { spawn } from "node:child_process";
 import { randomUUID, type KeyObject } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,7 +19,7 @@ import { type AgentDirectives, directivesState, type PinnedKey, verifyDirectives
 import { AgentConfigError } from "./key-file";
 import { loadCursor, readEvents, saveCursor } from "./event-source";
 import { resolvePin } from "./pin";
-import { type AgentEvent, Spool } from "./spool";
+import { type AgentEvent, Spool, writeFileAtomic } from "./spool";
 
 export const MAX_BATCH_EVENTS = 500;
 export const MAX_BATCH_BYTES = 900 * 1024;
@@ -37,6 +38,13 @@ export interface RunConfig {
   directivesOut?: string;
   /** Raw platform public key, base64; else pinned on first use. */
   platformKey?: string;
+  /**
+   * Shell command that carries out a rollback directive (run with
+   * CELLGATE_ROLLBACK_ID, _PROFILE, _ENDPOINT and _MANIFEST_DIGEST set); on
+   * exit 0 the agent reports `rollback.executed` with the time it took. Each
+   * directive is carried out once (remembered in the spool directory).
+   */
+  onRollback?: string;
   maxSeconds?: number;
   pollMs?: number;
   backoff?: BackoffOptions;
@@ -52,6 +60,18 @@ export interface RunSummary {
   retries: number;
   spooled: number;
   directivesMode: "normal" | "stop-risky" | null;
+  rollbacks: number;
+}
+
+export const ROLLBACKS_DONE_FILE = "rollbacks-done.json";
+
+/** Runs `command` with /bin/sh, the extra environment added; resolves with its exit code (its output goes to our stderr: stdout carries the summary). */
+function runCommand(command: string, env: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn("/bin/sh", ["-c", command], { env: { ...process.env, ...env }, stdio: ["ignore", 2, 2] });
+    child.on("error", () => resolve(127));
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -77,7 +97,9 @@ export async function runAgent(config: RunConfig): Promise<RunSummary> {
   const spool = Spool.open(config.spoolDir);
   if (spool.droppedPartialBytes > 0) log(`spool: dropped a partial last line (${spool.droppedPartialBytes} bytes) left by a crash`);
   if (spool.size > 0) log(`spool: ${spool.size} event(s) waiting from an earlier run`);
-  const summary: RunSummary = { delivered: 0, duplicates: 0, rejected: 0, heartbeats: 0, retries: 0, spooled: 0, directivesMode: null };
+  const summary: RunSummary = { delivered: 0, duplicates: 0, rejected: 0, heartbeats: 0, retries: 0, spooled: 0, directivesMode: null, rollbacks: 0 };
+  const doneFile = path.join(config.spoolDir, ROLLBACKS_DONE_FILE);
+  const rollbacksDone = new Set<string>(fs.existsSync(doneFile) ? (JSON.parse(fs.readFileSync(doneFile, "utf8")) as string[]) : []);
   const defaultProfile = config.profiles.length === 1 ? config.profiles[0] : undefined;
   const deadline = config.maxSeconds !== undefined ? Date.now() + config.maxSeconds * 1000 : Infinity;
   const directivesMs = (config.directivesSec ?? config.heartbeatSec) * 1000;
@@ -150,9 +172,45 @@ export async function runAgent(config: RunConfig): Promise<RunSummary> {
     if (check.ok) {
       lastVerified = check.directives;
       refusal = null;
+      await carryOutRollbacks(check.directives);
     } else {
       refusal = `directives refused (${check.check}): ${check.reason}`;
       log(refusal);
+    }
+  };
+
+  /** Rollback directives (verified, platform-signed) not carried out yet: run the command, then report it. */
+  const carryOutRollbacks = async (directives: AgentDirectives) => {
+    if (!config.onRollback) return;
+    for (const profile of directives.profiles) {
+      const rollback = profile.rollback;
+      if (!rollback || rollbacksDone.has(rollback.id) || !config.profiles.includes(profile.slug)) continue;
+      log(`rollback directive ${rollback.id} for ${profile.slug}: rolling back to ${rollback.endpoint}`);
+      const started = Date.now();
+      const code = await runCommand(config.onRollback, {
+        CELLGATE_ROLLBACK_ID: rollback.id,
+        CELLGATE_ROLLBACK_PROFILE: profile.slug,
+        CELLGATE_ROLLBACK_ENDPOINT: rollback.endpoint,
+        CELLGATE_ROLLBACK_MANIFEST_DIGEST: rollback.manifestDigest,
+      });
+      const durationSec = (Date.now() - started) / 1000;
+      if (code !== 0) {
+        log(`rollback command exited ${code}; the directive stays pending and is tried again at the next directives`);
+        continue;
+      }
+      summary.spooled += spool.append([
+        {
+          id: randomUUID(),
+          type: "rollback.executed",
+          profile: profile.slug,
+          occurredAt: new Date().toISOString(),
+          attributes: { rollback: rollback.id, target: rollback.endpoint.slice(0, 256), durationSec },
+        },
+      ]);
+      rollbacksDone.add(rollback.id);
+      writeFileAtomic(doneFile, JSON.stringify([...rollbacksDone]));
+      summary.rollbacks += 1;
+      log(`rollback ${rollback.id} carried out in ${durationSec.toFixed(1)} s; reported as rollback.executed`);
     }
   };
 

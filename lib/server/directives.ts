@@ -39,7 +39,14 @@ export interface KillSwitchDirective {
 export interface Directives {
   host: string;
   /** Each bound profile with the combined hash of the policy versions in force for it. */
-  profiles: Array<{ slug: string; tenant: string; policyVersion: string | null; policyFailClosed: boolean }>;
+  profiles: Array<{
+    slug: string;
+    tenant: string;
+    policyVersion: string | null;
+    policyFailClosed: boolean;
+    /** A rollback the host has not reported carried out: roll back to this target, then report `rollback.executed` naming `id`. */
+    rollback?: RollbackDirective;
+  }>;
   killSwitches: KillSwitchDirective[];
   /**
    * One hash over the profiles' policy versions: it changes whenever a policy
@@ -48,6 +55,15 @@ export interface Directives {
   policyVersion: string | null;
   issuedAt: string;
   expiresAt: string;
+}
+
+export interface RollbackDirective {
+  /** The stage change (rollback or automatic demotion) to carry out; named back in `rollback.executed`. */
+  id: string;
+  endpoint: string;
+  manifestDigest: string;
+  requestedAt: string;
+  reason: string;
 }
 
 /** Components the platform signature covers (the `;req` ones bind it to the host's request). */
@@ -61,18 +77,39 @@ export async function loadDirectives(
 ): Promise<Directives> {
   const rows = await prisma.profile.findMany({
     where: { id: { in: host.profileIds }, hosts: { some: { hostId: host.id } } },
-    select: { id: true, slug: true, tenantId: true, tenant: { select: { slug: true } } },
+    select: {
+      id: true, slug: true, tenantId: true, canaryStage: true, rollbackEndpoint: true, rollbackManifestDigest: true, tenant: { select: { slug: true } },
+    },
     orderBy: { slug: "asc" },
   });
+  // The newest rollback or demotion of each rolled-back profile, while the host has not reported it carried out.
+  const rolledBack = rows.filter((p) => p.canaryStage === "rolled_back").map((p) => p.id);
+  const pendingRollbacks = rolledBack.length
+    ? await prisma.stageChange.findMany({ where: { profileId: { in: rolledBack }, toStage: "rolled_back" }, orderBy: { at: "desc" } })
+    : [];
+  const rollbackOf = new Map<string, (typeof pendingRollbacks)[number]>();
+  for (const change of pendingRollbacks) if (!rollbackOf.has(change.profileId)) rollbackOf.set(change.profileId, change);
   const profiles = await Promise.all(
     rows.map(async (p) => {
       const set = await loadPolicySet(prisma, p);
       const applied = set.versions.length > 0;
+      const change = rollbackOf.get(p.id);
       return {
         slug: p.slug,
         tenant: p.tenant.slug,
         policyVersion: applied ? combinedPolicyHash(set) : null,
         policyFailClosed: Boolean(set.failure),
+        ...(change && !change.executedAt
+          ? {
+              rollback: {
+                id: change.id,
+                endpoint: p.rollbackEndpoint,
+                manifestDigest: p.rollbackManifestDigest,
+                requestedAt: change.at.toISOString(),
+                reason: change.reason,
+              },
+            }
+          : {}),
       };
     }),
   );

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DirectivesFile } from "@/lib/agent/directives";
 import { stableEventId } from "@/lib/agent/event-source";
@@ -197,6 +197,40 @@ describe("agent run: directives", () => {
 });
 
 describe("agent signatures", () => {
+  it("carries out a signed rollback directive once with --on-rollback and reports rollback.executed with its duration", async () => {
+    const dir = tempDir();
+    const marker = path.join(dir, "rolled-back.txt");
+    const rollback = { id: randomUUID(), endpoint: "https://deploy.internal/bot@v41", manifestDigest: `sha256:${"b".repeat(64)}`, requestedAt: new Date().toISOString(), reason: "error budget burnt" };
+    console_.mode.rollback = rollback;
+    const reported = () => [...console_.received.values()].filter((e) => e.type === "rollback.executed");
+    const before = reported().length;
+    try {
+      // A failing command reports nothing and leaves the directive pending.
+      const failing = await runUntil(
+        config(dir, { directivesOut: path.join(dir, "d.json"), directivesSec: 1, platformKey: console_.platform.publicKeyBase64, onRollback: "exit 3", maxSeconds: 3 }),
+        () => false,
+      );
+      expect(failing.rollbacks).toBe(0);
+      expect(reported().length).toBe(before);
+
+      const command = `sleep 0.3; printf '%s %s %s' "$CELLGATE_ROLLBACK_PROFILE" "$CELLGATE_ROLLBACK_ENDPOINT" "$CELLGATE_ROLLBACK_ID" >> '${marker}'`;
+      const cfg = config(dir, { directivesOut: path.join(dir, "d.json"), directivesSec: 1, platformKey: console_.platform.publicKeyBase64, onRollback: command });
+      const summary = await runUntil(cfg, () => reported().length > before);
+      expect(summary.rollbacks).toBe(1);
+      expect(fs.readFileSync(marker, "utf8")).toBe(`acme-bot ${rollback.endpoint} ${rollback.id}`);
+      const event = reported().at(-1)!;
+      expect(event).toMatchObject({ profile: "acme-bot", attributes: { rollback: rollback.id, target: rollback.endpoint } });
+      expect((event.attributes as { durationSec: number }).durationSec).toBeGreaterThanOrEqual(0.3);
+
+      // The same directive again (the console has not yet seen the report): carried out once only.
+      const again = await runUntil({ ...cfg, maxSeconds: 3 }, () => false);
+      expect(again.rollbacks).toBe(0);
+      expect(fs.readFileSync(marker, "utf8")).toBe(`acme-bot ${rollback.endpoint} ${rollback.id}`);
+    } finally {
+      console_.mode.rollback = null;
+    }
+  });
+
   it("every request the agent signed also verified under http-message-signatures", () => {
     expect(console_.interop.checked).toBeGreaterThan(10);
     expect(console_.interop.errors).toEqual([]);

@@ -24,6 +24,8 @@ export interface StandInMode {
   rateLimit: number;
   retryAfterSec: number;
   directives: "ok" | "tamper" | "wrong-key" | "expired";
+  /** A rollback directive for every profile, or none. */
+  rollback: { id: string; endpoint: string; manifestDigest: string; requestedAt: string; reason: string } | null;
 }
 
 export interface StandIn {
@@ -51,7 +53,7 @@ export async function startStandIn(host: { keyId: string; publicKeyBase64: strin
   const hostPublic = publicKeyFromRaw(host.publicKeyBase64);
   const state: Omit<StandIn, "url" | "close"> = {
     platform,
-    mode: { fail503: 0, ackLost: 0, rateLimit: 0, retryAfterSec: 1, directives: "ok" },
+    mode: { fail503: 0, ackLost: 0, rateLimit: 0, retryAfterSec: 1, directives: "ok", rollback: null },
     received: new Map(),
     arrivals: new Map(),
     log: [],
@@ -112,7 +114,7 @@ export async function startStandIn(host: { keyId: string; publicKeyBase64: strin
       const issued = new Date(Math.floor(now.getTime() / 1000) * 1000 - (state.mode.directives === "expired" ? 100_000 : 0));
       const directives = {
         host: host.id,
-        profiles: host.profiles.map((slug) => ({ slug, tenant: "acme", policyVersion: null, policyFailClosed: false })),
+        profiles: host.profiles.map((slug) => ({ slug, tenant: "acme", policyVersion: null, policyFailClosed: false, ...(state.mode.rollback ? { rollback: state.mode.rollback } : {}) })),
         killSwitches: [],
         policyVersion: null,
         issuedAt: issued.toISOString(),

@@ -15,6 +15,7 @@ import { requiredControls, type TierName } from "@/lib/domain/tiers";
 import { planPromotionAction, requestPromotionAction, rollbackAction } from "@/lib/server/canary/actions";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
 import { getJobDetail } from "@/lib/server/approvals/job-detail";
+import { loadDirectives } from "@/lib/server/directives";
 import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant, TEST_DIGEST } from "../support/factories";
@@ -227,6 +228,29 @@ describe.each(BACKENDS)("the canary gate on %s", (backend) => {
     expect((await submit("job.bridge.write.update_ticket")).decision.ruleIds).toEqual(["drift:shell_exec"]);
     await prisma.profile.update({ where: { slug }, data: { tools: [{ name: "update_ticket", schemaHash: H("a") }, { name: "shell_exec", schemaHash: "" }] } });
     expect((await submit("job.bridge.write.update_ticket")).status).toBe("PENDING_APPROVAL");
+  });
+
+  it("sends a rollback to the host in its signed directives until the host reports it carried out, and records how long it took", async () => {
+    const host = await createTestHost(prisma, { profiles: 1 });
+    const slug = host.profiles[0]!;
+    const profile = await prisma.profile.update({ where: { slug }, data: { canaryStage: "limited" } });
+    const admin = await createActor(prisma, profile.tenantId, "tenant_admin");
+    const rolled = await run(rollbackAction, admin, { profileSlug: slug, reason: "p99 latency tripled" });
+    if (!rolled.ok) throw new Error(JSON.stringify(rolled));
+    const directives = () => loadDirectives(prisma, { id: host.hostId, profileIds: [profile.id] }, new Date(), 60);
+    const first = (await directives()).profiles[0]!;
+    expect(first.rollback).toMatchObject({ id: rolled.data.stageChangeId, endpoint: profile.rollbackEndpoint, manifestDigest: profile.rollbackManifestDigest, reason: "p99 latency tripled" });
+
+    const signed = sign({
+      url: "http://console.test/api/v1/ingest",
+      body: batch([{ type: "rollback.executed", profile: slug, attributes: { rollback: rolled.data.stageChangeId, target: profile.rollbackEndpoint, durationSec: 42.5 } }]),
+      host,
+    });
+    expect((await ingest(new Request(signed.url, { method: "POST", headers: signed.headers, body: signed.body }))).status).toBe(202);
+    const change = await prisma.stageChange.findUniqueOrThrow({ where: { id: rolled.data.stageChangeId } });
+    expect(change.executionSec).toBe(42.5);
+    expect(change.executedAt).toBeInstanceOf(Date);
+    expect((await directives()).profiles[0]!.rollback).toBeUndefined();
   });
 
   it("rolls back without approval to the registered target, voiding a pending promotion; refuses without a target", async () => {

@@ -74,7 +74,12 @@ export const ZSecretLoadedAttributes = z.looseObject({
   ref: z.string().regex(SECRET_REF_PATTERN, "must be a secret://<store>/<path> reference"),
 });
 export const ZAlignmentAttributes = z.looseObject({ passed: z.boolean().optional() });
-export const ZRollbackAttributes = z.looseObject({ target: text(256).optional(), durationSec: durationSec.optional() });
+export const ZRollbackAttributes = z.looseObject({
+  target: text(256).optional(),
+  durationSec: durationSec.optional(),
+  /** The rollback directive carried out (its `id`): the console records the execution on that stage change. */
+  rollback: z.uuid("must be the id of a rollback directive").optional(),
+});
 export const ZPolicyDecisionAttributes = z.looseObject({ decision: text(64), rule: text(256).optional() });
 
 /** Attribute schema per known event type. */

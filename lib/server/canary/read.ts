@@ -22,6 +22,9 @@ export interface StageHistoryRow {
   reason: string;
   receiptId: string;
   snapshotHash: string | null;
+  /** Rollbacks and demotions: when the host reported carrying it out, and how long it took. */
+  executedAt: Date | null;
+  executionSec: number | null;
 }
 
 export interface CanaryView {
@@ -60,6 +63,8 @@ export async function getCanaryView(actor: RequestActor, profile: { id: string; 
       reason: c.reason,
       receiptId: c.receiptId,
       snapshotHash: c.snapshotHash,
+      executedAt: c.executedAt,
+      executionSec: c.executionSec,
     })),
   };
 }

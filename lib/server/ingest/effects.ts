@@ -274,6 +274,19 @@ async function applyToolReports(sql: EffectsSql, events: StoredEvent[]): Promise
   }
 }
 
+/** A host reporting a rollback directive carried out: its time and duration go on that stage change (once). */
+async function applyRollbacksExecuted(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
+  for (const e of events) {
+    const id = str(e.attributes.rollback);
+    if (!id) continue;
+    await sql.query(
+      `UPDATE "StageChange" SET "executedAt" = $3::timestamptz, "executionSec" = $4
+        WHERE "id" = $1::uuid AND "profileId" = $2::uuid AND "executedAt" IS NULL`,
+      [id, e.profileId, e.occurredAt.toISOString(), num(e.attributes.durationSec) ?? null],
+    );
+  }
+}
+
 async function applyCosts(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
   const rows = events.flatMap((e) => {
     const model = str(e.attributes.model);
@@ -315,4 +328,5 @@ export async function applyEffects(
   await applyEvidence(sql, ofType("canary.evidence"), now);
   await applyCosts(sql, ofType("cost.usage"));
   await applyToolReports(sql, ofType("tool.allowed"));
+  await applyRollbacksExecuted(sql, ofType("rollback.executed"));
 }

@@ -8,3 +8,7 @@ CREATE TABLE "ToolReport" (
 
     CONSTRAINT "ToolReport_pkey" PRIMARY KEY ("profileId","tool")
 );
+
+-- AlterTable
+ALTER TABLE "StageChange" ADD COLUMN     "executedAt" TIMESTAMPTZ(3),
+ADD COLUMN     "executionSec" DOUBLE PRECISION;
