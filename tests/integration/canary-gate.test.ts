@@ -228,6 +228,19 @@ describe.each(BACKENDS)("the canary gate on %s", (backend) => {
     expect((await submit("job.bridge.write.update_ticket")).decision.ruleIds).toEqual(["drift:shell_exec"]);
     await prisma.profile.update({ where: { slug }, data: { tools: [{ name: "update_ticket", schemaHash: H("a") }, { name: "shell_exec", schemaHash: "" }] } });
     expect((await submit("job.bridge.write.update_ticket")).status).toBe("PENDING_APPROVAL");
+
+    // Several reports of one tool in a batch: the newest counts, whatever their order in the batch.
+    const t = Date.now();
+    const mixed = sign({
+      url: "http://console.test/api/v1/ingest",
+      body: batch([
+        { type: "tool.allowed", profile: slug, occurredAt: new Date(t + 2000).toISOString(), attributes: { tool: "update_ticket", schemaHash: H("d") } },
+        { type: "tool.allowed", profile: slug, occurredAt: new Date(t + 1000).toISOString(), attributes: { tool: "update_ticket", schemaHash: H("a") } },
+      ]),
+      host,
+    });
+    expect((await ingest(new Request(mixed.url, { method: "POST", headers: mixed.headers, body: mixed.body }))).status).toBe(202);
+    expect((await submit("job.bridge.write.update_ticket")).decision.ruleIds).toEqual(["drift:update_ticket"]);
   });
 
   it("sends a rollback to the host in its signed directives until the host reports it carried out, and records how long it took", async () => {

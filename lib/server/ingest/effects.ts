@@ -259,19 +259,27 @@ async function applyEvidence(sql: EffectsSql, events: StoredEvent[], now: Date):
 
 /** The newest `tool.allowed` report per profile and tool (drift is judged against the registry when a job is decided). */
 async function applyToolReports(sql: EffectsSql, events: StoredEvent[]): Promise<void> {
+  // The newest report per (profile, tool) in the batch, then one statement: a batch of tool events is the common case.
+  const newest = new Map<string, { profileId: string; tool: string; reportedHash: string | null; detectedAt: string; eventId: string; at: number }>();
   for (const e of events) {
-    const tool = str(e.attributes.tool);
+    const tool = str(e.attributes.tool)?.slice(0, 256);
     if (!tool) continue;
-    const hash = str(e.attributes.schemaHash) ?? null;
-    await sql.query(
-      `INSERT INTO "ToolReport" ("profileId", "tool", "reportedHash", "detectedAt", "eventId")
-       VALUES ($1::uuid, $2, $3, $4::timestamptz, $5::uuid)
-       ON CONFLICT ("profileId", "tool") DO UPDATE
-         SET "reportedHash" = EXCLUDED."reportedHash", "detectedAt" = EXCLUDED."detectedAt", "eventId" = EXCLUDED."eventId"
-         WHERE "ToolReport"."detectedAt" <= EXCLUDED."detectedAt"`,
-      [e.profileId, tool.slice(0, 256), hash, e.occurredAt.toISOString(), e.rowId],
-    );
+    const key = `${e.profileId}\u0000${tool}`;
+    const at = e.occurredAt.getTime();
+    const seen = newest.get(key);
+    if (seen && seen.at > at) continue;
+    newest.set(key, { profileId: e.profileId, tool, reportedHash: str(e.attributes.schemaHash) ?? null, detectedAt: e.occurredAt.toISOString(), eventId: e.rowId, at });
   }
+  if (newest.size === 0) return;
+  await sql.query(
+    `INSERT INTO "ToolReport" ("profileId", "tool", "reportedHash", "detectedAt", "eventId")
+     SELECT r."profileId", r."tool", r."reportedHash", r."detectedAt", r."eventId"
+       FROM json_to_recordset($1::json) AS r("profileId" uuid, "tool" text, "reportedHash" text, "detectedAt" timestamptz, "eventId" uuid)
+     ON CONFLICT ("profileId", "tool") DO UPDATE
+       SET "reportedHash" = EXCLUDED."reportedHash", "detectedAt" = EXCLUDED."detectedAt", "eventId" = EXCLUDED."eventId"
+       WHERE "ToolReport"."detectedAt" <= EXCLUDED."detectedAt"`,
+    [JSON.stringify([...newest.values()].map(({ at: _at, ...row }) => row))],
+  );
 }
 
 /** A host reporting a rollback directive carried out: its time and duration go on that stage change (once). */
