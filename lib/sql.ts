@@ -73,3 +73,8 @@ export function postgresSql(pool: Pool): RawSql {
     },
   };
 }
+
+/** A Prisma client or transaction seen as RawSql's `query`, for raw-SQL helpers called from Prisma code. */
+export function prismaQuery(prisma: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }): Pick<RawSql, "query"> {
+  return { query: <T>(text: string, params: unknown[] = []) => prisma.$queryRawUnsafe<T[]>(text, ...params) };
+}

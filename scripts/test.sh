@@ -6,9 +6,10 @@
 #
 # Phases: typecheck, unit, build, integration (PGlite and a throwaway
 # PostgreSQL cluster; includes the built server end to end), e2e (Playwright
-# on Debian's Chromium against the built app), fresh (scripts/fresh-clone-check.sh:
-# the committed HEAD cloned afresh, where `npm start` must install, build and
-# serve, and recover from an interrupted first start). Prints one summary line,
+# on Debian's Chromium against the built app), fresh (scripts/fresh-clone-check.sh
+# does `git clone --no-local` of the committed HEAD into an empty temporary
+# directory and runs the README's first command, `npm start`, there: it must
+# install, build and serve, and recover from an interrupted first start). Prints one summary line,
 # `tests: N passed, N failed`, and exits non-zero on any failure. A phase that
 # fails without reporting tests (typecheck, build, a runner that crashed)
 # counts as one failure in that line.

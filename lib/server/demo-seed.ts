@@ -31,6 +31,7 @@ import { hashPassword } from "@/lib/server/passwords";
 import { applyPlan, planReceipt } from "@/lib/server/registry/apply-plan";
 import { loadRegistryState, stateQueryFor } from "@/lib/server/registry/load-state";
 import { demoteOnFailure } from "./ingest/effects";
+import { prismaQuery } from "@/lib/sql";
 
 export interface DemoUser {
   email: string;
@@ -238,7 +239,7 @@ async function seedDemoEvents(tx: Tx, receiptId: string, now: number): Promise<v
     await tx.profile.update({ where: { id: p.id }, data: history.profile });
     await tx.profileEvidence.createMany({ data: history.evidence.map((e) => ({ profileId: p.id, ...e, detail: e.detail as object })) });
     // The gate holds in the demo too: a limited or promoted profile with failing evidence is demoted, as ingest would.
-    const sql = { query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params) };
+    const sql = prismaQuery(tx);
     for (const e of history.evidence) {
       await demoteOnFailure(sql, { profileId: p.id, tenantId: p.tenantId, eventId: e.eventId }, e, new Date(now));
     }

@@ -14,6 +14,7 @@ import { env } from "@/lib/env";
 import { appendAudit, type AuditActor } from "../audit";
 import { enqueueWebhook } from "../webhooks/outbox";
 import { kickWebhooks } from "../webhooks/ticker";
+import { prismaQuery } from "@/lib/sql";
 
 export interface IntegrityJob {
   id: string;
@@ -103,7 +104,7 @@ export async function raiseIntegrityAlarm(
       const link = base ? new URL(`/approvals/${job.id}`, base).toString() : null;
       const text = `Integrity alarm: job ${job.id} no longer matches its hash; votes are refused.`;
       await enqueueWebhook(
-        { query: <T>(text: string, params?: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...(params ?? [])) },
+        prismaQuery(tx),
         {
           event: INTEGRITY_ALARM_EVENT,
           url: webhookUrl,

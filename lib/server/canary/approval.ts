@@ -13,7 +13,7 @@ import "server-only";
 import type { Db, Tx } from "@/lib/db";
 import { AppError } from "../errors";
 import { appendAudit } from "../audit";
-import { PROMOTION_TOPIC, voidPendingPromotions } from "./actions";
+import { PROMOTION_TOPIC, unmetText, voidPendingPromotions } from "./actions";
 import { evaluateProfileGate, GATE_PROFILE_SELECT } from "./facts";
 
 export function isGovernanceJob(topic: string): boolean {
@@ -33,7 +33,7 @@ async function staleness(prisma: Db | Tx, jobId: string, now: Date): Promise<Sta
   const profile = await prisma.profile.findUniqueOrThrow({ where: { id: request.profileId }, select: GATE_PROFILE_SELECT });
   if (profile.canaryStage !== request.fromStage) return { requestId: request.id, why: `the profile moved to ${profile.canaryStage} since the request` };
   const gate = await evaluateProfileGate(prisma, profile, request.toStage, now);
-  if (!gate.passed) return { requestId: request.id, why: `the gate no longer passes:\n${gate.unmet.map((i) => `- ${i.detail}`).join("\n")}` };
+  if (!gate.passed) return { requestId: request.id, why: `the gate no longer passes:\n${unmetText(gate)}` };
   if (gate.snapshotHash !== request.snapshotHash) return { requestId: request.id, why: "the evidence changed since the request (its snapshot hash differs); ask for a new promotion" };
   return null;
 }

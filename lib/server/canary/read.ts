@@ -11,6 +11,7 @@ import { readAs } from "../action";
 import type { RequestActor } from "../actor";
 import { planPromotionAction, type PromotionPlan } from "./actions";
 import { profileDrifts } from "./drift";
+import { prismaQuery } from "@/lib/sql";
 
 export interface StageHistoryRow {
   id: string;
@@ -39,7 +40,7 @@ export interface CanaryView {
 export async function getCanaryView(actor: RequestActor, profile: { id: string; slug: string; canaryStage: CanaryStageName }, options: { prisma?: Db } = {}): Promise<CanaryView> {
   const prisma = options.prisma ?? (await db());
   const next = nextStage(profile.canaryStage);
-  const sql = { query: <T>(text: string, params: unknown[] = []) => prisma.$queryRawUnsafe<T[]>(text, ...params) };
+  const sql = prismaQuery(prisma);
   const [plan, changes, drifts] = await Promise.all([
     next ? readAs(planPromotionAction.definition, { actor, prisma }, { profileSlug: profile.slug, to: next }) : Promise.resolve(null),
     prisma.stageChange.findMany({ where: { profileId: profile.id }, orderBy: { at: "desc" }, take: 50 }),
