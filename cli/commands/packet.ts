@@ -93,7 +93,7 @@ function describe(s: PacketSummary): string {
     `  checkpoint:   ${cp ? `log size ${cp.seq}, tree root ${cp.treeRoot}, taken ${cp.time}` : "invalid"}`,
     `  entries:      ${entries}`,
     `  earlier checkpoints: ${s.earlierCheckpoints}`,
-    `  records:      ${s.records.decisions} decisions, ${s.records.approvals} approvals, ${s.records.killSwitches} kill-switch records, ${s.policies} policy versions`,
+    `  records:      ${s.records.decisions} decisions, ${s.records.approvals} approvals, ${s.records.killSwitches} kill-switch records, ${s.records.stageChanges} stage changes, ${s.policies} policy versions`,
     "",
   ].join("\n");
 }

@@ -20,6 +20,7 @@ import { appendAudit, type AuditInput } from "@/lib/server/audit";
 import { takeCheckpoint, type StoredCheckpoint } from "@/lib/server/checkpoints";
 import { AppError } from "@/lib/server/errors";
 import { parseExportPacket } from "@/lib/schemas/packets";
+import { rollbackAction } from "@/lib/server/canary/actions";
 import { earlierCheckpoints, exportPacket, MAX_EARLIER_CHECKPOINTS, PacketExportError, packetFileName } from "@/lib/server/packets";
 import { resetPlatformKeyCache } from "@/lib/server/platform-key";
 import type { SessionActor } from "@/lib/server/session";
@@ -108,6 +109,13 @@ describe.each(BACKENDS)("evidence packet export on %s", (backend) => {
     await policy(db, "platform", "platform", null, null);
     await policy(db, "tenant", `tenant:${acme.id}`, acme.id, null);
     secrets.push((await policy(db, "tenant", `tenant:${globex.id}`, globex.id, null)).hash);
+    // A rollback in each tenant, through the real action: acme's is in acme's packets, globex's never is.
+    const rolled = await rollbackAction.execute({ actor: tenantAdmin, prisma }, { profileSlug: triage.slug, reason: "error rate doubled" });
+    expect(rolled.ok).toBe(true);
+    const globexAdmin = await createActor(prisma, globex.id, "tenant_admin");
+    const globexReason = randomSlug("globex-rollback");
+    secrets.push(globexReason);
+    expect((await rollbackAction.execute({ actor: globexAdmin, prisma }, { profileSlug: runner.slug, reason: globexReason })).ok).toBe(true);
   });
 
   afterAll(async () => {
@@ -126,18 +134,23 @@ describe.each(BACKENDS)("evidence packet export on %s", (backend) => {
     expect(result.ok).toBe(true);
 
     const acmeSeqs = (await db.prisma.auditEntry.findMany({ where: { tenantId: acme.id, seq: { lte: packet.checkpoint.seq } }, orderBy: { seq: "asc" } })).map((e) => e.seq);
-    // acme's entries appended above, and its job's submit receipt (tests/support/job-factory.ts writes one like the jobs API).
-    expect(acmeSeqs).toHaveLength(4);
+    // acme's entries appended above, its job's submit receipt (tests/support/job-factory.ts writes one like the jobs API), the rollback.
+    expect(acmeSeqs).toHaveLength(5);
     expect(jsonLines(packet.bytes, "entries.jsonl").map((e) => e.seq)).toEqual(acmeSeqs);
     expect(result.summary).toMatchObject({
       scope: { tenant: { id: acme.id, slug: acme.slug }, profile: null, from: from.toISOString(), to: to.toISOString() },
       pinned: true,
-      entries: { count: 4 },
+      entries: { count: 5 },
       earlierCheckpoints: 1,
-      records: { decisions: 1, approvals: 1, killSwitches: 3 },
+      records: { decisions: 1, approvals: 1, killSwitches: 3, stageChanges: 1 },
       policies: 2,
     });
     expect(jsonLines(packet.bytes, "approvals.jsonl")[0]).toMatchObject({ tenantId: acme.id, votes: [{ userId: auditor.userId, vote: "approve" }] });
+    // The stage history: the rollback, citing the receipt whose entry is in the packet.
+    const [change] = jsonLines(packet.bytes, "stage-changes.jsonl");
+    expect(change).toMatchObject({ profileId: triage.id, kind: "rollback", toStage: "rolled_back", actorId: tenantAdmin.userId, reason: "error rate doubled" });
+    const entry = jsonLines(packet.bytes, "entries.jsonl").find((e) => (e.data as { receipt?: string }).receipt === change!.receiptId);
+    expect(entry).toMatchObject({ action: "canary.rollback", profileId: triage.id });
     const registry = JSON.parse(member(packet.bytes, "registry.json")) as { profiles: Array<{ slug: string }> };
     expect(registry.profiles.map((p) => p.slug).sort()).toEqual([triage.slug, other.slug].sort());
 
@@ -170,6 +183,7 @@ describe.each(BACKENDS)("evidence packet export on %s", (backend) => {
     const switches = jsonLines(packet.bytes, "kill-switches.jsonl");
     expect(switches.map((s) => s.scope).sort()).toEqual(["global", "profile", "tenant"]);
     expect(jsonLines(packet.bytes, "approvals.jsonl")).toEqual([]); // the approved job is triage's
+    expect(jsonLines(packet.bytes, "stage-changes.jsonl")).toEqual([]); // so is the rollback
     expect(text(packet.bytes)).not.toContain(triage.id);
     expect(packet.fileName).toContain(`-${acme.slug}-${other.slug}-`);
   });

@@ -50,6 +50,8 @@ export interface PacketInput {
   decisions: readonly unknown[];
   approvals: readonly unknown[];
   killSwitches: readonly unknown[];
+  /** The scope's canary stage changes whose receipts' entries are in `entries`. */
+  stageChanges: readonly unknown[];
   policies: readonly PolicyDocument[];
   registry: unknown;
   privateKey: KeyObject | Uint8Array;
@@ -110,6 +112,7 @@ export function buildPacket(input: PacketInput): Uint8Array {
     { name: MEMBERS.decisions, data: jsonl(input.decisions) },
     { name: MEMBERS.approvals, data: jsonl(input.approvals) },
     { name: MEMBERS.killSwitches, data: jsonl(input.killSwitches) },
+    { name: MEMBERS.stageChanges, data: jsonl(input.stageChanges) },
     { name: MEMBERS.registry, data: json(input.registry ?? null) },
   ];
   const policies: PolicyRef[] = input.policies.map((p, i) => {
@@ -127,7 +130,12 @@ export function buildPacket(input: PacketInput): Uint8Array {
     scope: scope.data,
     checkpoint: { ...input.checkpoint },
     entries: { count: input.entries.length, firstSeq: input.entries[0]?.seq ?? null, lastSeq: input.entries.at(-1)?.seq ?? null },
-    records: { decisions: input.decisions.length, approvals: input.approvals.length, killSwitches: input.killSwitches.length },
+    records: {
+      decisions: input.decisions.length,
+      approvals: input.approvals.length,
+      killSwitches: input.killSwitches.length,
+      stageChanges: input.stageChanges.length,
+    },
     policies,
     members: members.map((m) => ({ name: m.name, size: m.data.length, sha256: sha256Hex(m.data) })),
   };

@@ -17,6 +17,7 @@ export const MEMBERS = {
   decisions: "decisions.jsonl",
   approvals: "approvals.jsonl",
   killSwitches: "kill-switches.jsonl",
+  stageChanges: "stage-changes.jsonl",
   registry: "registry.json",
 } as const;
 
@@ -36,7 +37,12 @@ export const REQUIRED_MEMBERS = [
 export const policyMember = (n: number) => `policies/${n}.yaml`;
 export const POLICY_MEMBER = /^policies\/[1-9][0-9]*\.yaml$/;
 
-export const RECORD_MEMBERS = { decisions: MEMBERS.decisions, approvals: MEMBERS.approvals, killSwitches: MEMBERS.killSwitches } as const;
+export const RECORD_MEMBERS = {
+  decisions: MEMBERS.decisions,
+  approvals: MEMBERS.approvals,
+  killSwitches: MEMBERS.killSwitches,
+  stageChanges: MEMBERS.stageChanges,
+} as const;
 export type RecordKind = keyof typeof RECORD_MEMBERS;
 
 const HEX64 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits");
@@ -76,7 +82,11 @@ export const ZManifest = z
     /** The signed checkpoint every inclusion proof is checked against. */
     checkpoint: z.record(z.string(), z.unknown()),
     entries: z.object({ count: COUNT, firstSeq: COUNT.nullable(), lastSeq: COUNT.nullable() }).strict(),
-    records: z.object({ decisions: COUNT, approvals: COUNT, killSwitches: COUNT }).strict(),
+    /**
+     * stageChanges: packets made before the canary gate existed have no
+     * stage-changes.jsonl and do not declare it; when declared, it is required.
+     */
+    records: z.object({ decisions: COUNT, approvals: COUNT, killSwitches: COUNT, stageChanges: COUNT.optional() }).strict(),
     policies: z.array(ZPolicyRef),
     members: z.array(ZMemberRef),
   })

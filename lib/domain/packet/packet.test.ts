@@ -1,5 +1,6 @@
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { canonicalize } from "../canonical-json";
 import { rawPublicKey, rawPublicKeyBase64 } from "../http-signatures/ed25519-keys";
 import { buildPacket, MEMBERS, readTar, verifyPacket, writeTar, type PacketVerification } from "./index";
 import { sampleCheckpoint, sampleLog, samplePacket, samplePacketInput } from "./sample";
@@ -32,12 +33,12 @@ describe("evidence packets: a good packet", () => {
       checkpoint: { seq: 40, treeRoot: log.tree.root(40) },
       earlierCheckpoints: 1,
       entries: { count: own.length, firstSeq: own[0]!.seq, lastSeq: own.at(-1)!.seq },
-      records: { decisions: 1, approvals: 1, killSwitches: 1 },
+      records: { decisions: 1, approvals: 1, killSwitches: 1, stageChanges: 1 },
       policies: 2,
     });
     expect(readTar(packet).map((m) => m.name)).toEqual([
       "manifest.json", "manifest.sig", "platform-key.json", "checkpoints.json", "entries.jsonl", "proofs.jsonl",
-      "decisions.jsonl", "approvals.jsonl", "kill-switches.jsonl", "registry.json", "policies/1.yaml", "policies/2.yaml",
+      "decisions.jsonl", "approvals.jsonl", "kill-switches.jsonl", "stage-changes.jsonl", "registry.json", "policies/1.yaml", "policies/2.yaml",
     ]);
   });
 
@@ -168,5 +169,44 @@ describe("evidence packets: tampering", () => {
     const missing = verifyPacket(edit(packet, (ms) => ms.filter((m) => m.name !== MEMBERS.approvals)));
     expect(missing.failures).toEqual([{ member: MEMBERS.approvals, message: "is listed in the manifest but missing from the packet" }]);
     expect(verifyPacket(new Uint8Array(1000)).failures[0]?.message).toMatch(/not a well-formed packet archive/);
+  });
+});
+
+describe("evidence packets: the canary stage history", () => {
+  const input = samplePacketInput(log, key);
+  const change = input.stageChanges[0] as Record<string, unknown>;
+  const withChanges = (stageChanges: unknown[]) => buildPacket({ ...input, stageChanges });
+
+  it("verifies stage changes whose receipts have their audit entries in the packet", () => {
+    expect(verifyPacket(withChanges([change])).failures).toEqual([]);
+    expect(verifyPacket(withChanges([])).summary?.records.stageChanges).toBe(0);
+  });
+
+  it("fails a stage change citing a receipt the packet does not hold, or one about another profile", () => {
+    const unproven = verifyPacket(withChanges([{ ...change, receiptId: "rcpt_invented" }]));
+    expect(unproven.failures).toEqual([{ member: MEMBERS.stageChanges, message: "line 1 cites receipt rcpt_invented, which has no audit entry in the packet" }]);
+    const tenant = log.tenants[0]!;
+    const moved = verifyPacket(withChanges([{ ...change, profileId: change.profileId === `${tenant.id}-p0` ? `${tenant.id}-p1` : `${tenant.id}-p0` }]));
+    expect(moved.failures).toEqual([{ member: MEMBERS.stageChanges, message: `line 1 cites receipt ${String(change.receiptId)}, whose audit entry is about another profile` }]);
+    const foreign = verifyPacket(withChanges([{ ...change, tenantId: log.tenants[1]!.id }]));
+    expect(foreign.failures.map((f) => f.message)).toContain("line 1 belongs to another tenant, outside the packet's scope");
+  });
+
+  it("requires stage-changes.jsonl once the manifest declares it, and still verifies a packet from before the gate", () => {
+    const dropped = verifyPacket(edit(packet, (ms) => ms.filter((m) => m.name !== MEMBERS.stageChanges)));
+    expect(dropped.failures).toEqual([{ member: MEMBERS.stageChanges, message: "is listed in the manifest but missing from the packet" }]);
+
+    // A packet as the console wrote it before stage changes existed: no member, no count — re-signed, it verifies.
+    const old = edit(packet, (ms) => {
+      const manifest = JSON.parse(Buffer.from(ms[0]!.data).toString("utf8")) as { records: Record<string, number>; members: { name: string }[] };
+      delete manifest.records.stageChanges;
+      manifest.members = manifest.members.filter((m) => m.name !== MEMBERS.stageChanges);
+      const bytes = Buffer.from(canonicalize(manifest), "utf8");
+      const sig = Buffer.from(`${sign(null, bytes, key).toString("base64")}\n`, "ascii");
+      return [{ name: MEMBERS.manifest, data: bytes }, { name: MEMBERS.signature, data: sig }, ...ms.slice(2).filter((m) => m.name !== MEMBERS.stageChanges)];
+    });
+    const result = verifyPacket(old);
+    expect(result.failures).toEqual([]);
+    expect(result.summary?.records.stageChanges).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ export function sampleLog(size: number, tenantCount = 3, start = new Date("2026-
       requestHash: sha256Hex(`request ${seq}`),
       resultHash: null,
       traceId: `trace-${seq}`,
-      data: { note: `entry ${seq} «ünïcode»`, n: seq, nested: { ok: seq % 2 === 0 } },
+      data: { receipt: `rcpt_sample_${seq}`, note: `entry ${seq} «ünïcode»`, n: seq, nested: { ok: seq % 2 === 0 } },
       prevHash,
     };
     const hash = hashAuditEntry(fields);
@@ -76,6 +76,11 @@ export function samplePacketInput(log: SampleLog, key: KeyObject, options: { ten
   const checkpoint = sampleCheckpoint(log, seq, key);
   const proofs = proofsFor(log.tree, checkpoint, entries.map((e) => e.seq));
   const earlierSeq = Math.floor(seq / 2);
+  // A rollback recorded by the scope's last entry: the stage history rests on a receipt in the packet.
+  const last = entries.at(-1);
+  const stageChanges = last
+    ? [{ id: randomUUID(), tenantId: tenant.id, profileId: last.profileId, fromStage: "limited", toStage: "rolled_back", kind: "rollback", receiptId: `rcpt_sample_${last.seq}`, at: new Date(last.time).toISOString() }]
+    : [];
   return {
     scope: { tenant, profile, from: log.start.toISOString(), to: new Date(log.start.getTime() + (seq + 10) * 1000).toISOString() },
     createdAt: new Date(log.start.getTime() + (seq + 20) * 1000).toISOString(),
@@ -87,6 +92,7 @@ export function samplePacketInput(log: SampleLog, key: KeyObject, options: { ten
     decisions: [{ id: randomUUID(), tenantId: tenant.id, profileId: profile?.id ?? null, decision: "DENY", ruleIds: ["platform/no-shell"], reason: "shell denied" }],
     approvals: [{ jobId: "job-1", tenantId: tenant.id, votes: [{ userId: randomUUID(), vote: "approve", note: "ok" }] }],
     killSwitches: [{ id: randomUUID(), scope: "global", tenantId: null, reason: "drill", engagedAt: log.start.toISOString() }],
+    stageChanges,
     policies: [samplePolicy(null, 1), samplePolicy(tenant.id, 2)],
     registry: { tenant: tenant.slug, profiles: [{ slug: `${tenant.slug}-p0`, tier: "L2" }] },
     privateKey: key,

@@ -1,7 +1,9 @@
 /**
- * decisions / approvals / kill-switches (JSON Lines of objects), policies/<n>.yaml
- * and registry.json: well-formed, counted as the manifest declares, and —
- * wherever a record names a tenant or profile — inside the packet's scope.
+ * decisions / approvals / kill-switches / stage-changes (JSON Lines of
+ * objects), policies/<n>.yaml and registry.json: well-formed, counted as the
+ * manifest declares, and — wherever a record names a tenant or profile —
+ * inside the packet's scope. Every stage change cites a receipt whose audit
+ * entry is in the packet (same profile), so the history rests on the log.
  */
 import { sha256Hex } from "../hash";
 import { isRecord, parseCanonical, parseJsonMember, splitLines, type VerifyContext } from "./context";
@@ -17,25 +19,53 @@ function outOfScope(ctx: VerifyContext, record: Record<string, unknown>): string
   return null;
 }
 
+/** receipt id → the profileId of its audit entry, from entries.jsonl (lines verifyEntries rejects are skipped here). */
+function entryReceipts(ctx: VerifyContext): Map<string, unknown> {
+  const receipts = new Map<string, unknown>();
+  const data = ctx.files.get(MEMBERS.entries);
+  for (const line of (data && splitLines(data)) || []) {
+    const parsed = parseCanonical(line);
+    if (!parsed.ok || !isRecord(parsed.value) || !isRecord(parsed.value.data)) continue;
+    const receipt = parsed.value.data.receipt;
+    if (typeof receipt === "string") receipts.set(receipt, parsed.value.profileId);
+  }
+  return receipts;
+}
+
+function checkStageChange(record: Record<string, unknown>, receipts: Map<string, unknown>): string | null {
+  if (typeof record.receiptId !== "string") return "has no receiptId";
+  if (!receipts.has(record.receiptId)) return `cites receipt ${record.receiptId}, which has no audit entry in the packet`;
+  if (receipts.get(record.receiptId) !== record.profileId) return `cites receipt ${record.receiptId}, whose audit entry is about another profile`;
+  return null;
+}
+
 export function verifyRecords(ctx: VerifyContext): RecordCounts {
-  const counts: RecordCounts = { decisions: 0, approvals: 0, killSwitches: 0 };
+  const counts: RecordCounts = { decisions: 0, approvals: 0, killSwitches: 0, stageChanges: 0 };
+  let receipts: Map<string, unknown> | undefined;
   for (const kind of Object.keys(RECORD_MEMBERS) as RecordKind[]) {
     const member = RECORD_MEMBERS[kind];
     const data = ctx.files.get(member);
-    if (!data) continue;
+    const declared = ctx.manifest.records[kind];
+    if (!data) continue; // checkMembers names a required or listed member that is missing
+    if (declared === undefined) {
+      ctx.fail(member, "is in the packet but the manifest declares no count for it");
+      continue;
+    }
     const lines = splitLines(data);
     if (!lines) {
       ctx.fail(member, "is not UTF-8 JSON Lines (every line ends with a newline)");
       continue;
     }
     counts[kind] = lines.length;
-    if (lines.length !== ctx.manifest.records[kind]) ctx.fail(member, `holds ${lines.length} records but the manifest declares ${ctx.manifest.records[kind]}`);
+    if (lines.length !== declared) ctx.fail(member, `holds ${lines.length} records but the manifest declares ${declared}`);
     lines.forEach((line, i) => {
       const parsed = parseCanonical(line);
       if (!parsed.ok) return ctx.fail(member, `line ${i + 1} ${parsed.reason}`);
       if (!isRecord(parsed.value)) return ctx.fail(member, `line ${i + 1} is not a JSON object`);
       const scope = outOfScope(ctx, parsed.value);
       if (scope) ctx.fail(member, `line ${i + 1} ${scope}, outside the packet's scope`);
+      const unproven = kind === "stageChanges" ? checkStageChange(parsed.value, (receipts ??= entryReceipts(ctx))) : null;
+      if (unproven) ctx.fail(member, `line ${i + 1} ${unproven}`);
     });
   }
   return counts;

@@ -164,5 +164,7 @@ function checkMembers(manifest: Manifest, files: Map<string, Uint8Array>, failur
       failures.push({ member: name, message: "is in the packet but not listed in the manifest" });
     }
   }
-  for (const name of REQUIRED_MEMBERS) if (!listed.has(name)) failures.push({ member: name, message: "is required but not listed in the manifest" });
+  // stage-changes.jsonl is required once the manifest declares its count (packets from before the gate have neither).
+  const required = manifest.records.stageChanges === undefined ? REQUIRED_MEMBERS : [...REQUIRED_MEMBERS, MEMBERS.stageChanges];
+  for (const name of required) if (!listed.has(name)) failures.push({ member: name, message: "is required but not listed in the manifest" });
 }

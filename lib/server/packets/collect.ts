@@ -12,6 +12,8 @@ import "server-only";
  * - policies: every version in force at some time in the range (the one in
  *   force at `from`, and those activated before `to`) at the platform, the
  *   tenant and the scope's profile level(s);
+ * - stage changes: the scope's canary promotions, rollbacks and demotions
+ *   whose receipts' audit entries are among the packet's entries;
  * - registry: a snapshot of the scope's profiles and the hosts bound to them.
  */
 import type { ChainEntry } from "@/lib/domain/audit/chain";
@@ -126,6 +128,29 @@ export async function scopedKillSwitches(prisma: Db, scope: PacketScopeIds): Pro
     orderBy: [{ engagedAt: "asc" }, { id: "asc" }],
   });
   return rows.map(plain);
+}
+
+/** A stage change's time and its receipt's entry time differ by the transaction's length at most; this is ample. */
+const STAGE_CHANGE_SLACK_MS = 5 * 60_000;
+
+/**
+ * The scope's stage changes whose receipt has its audit entry in `entries`
+ * (so the packet proves each one), oldest first.
+ */
+export async function scopedStageChanges(prisma: Db, scope: PacketScopeIds, entries: readonly ChainEntry[]): Promise<unknown[]> {
+  const receipts = new Set<string>();
+  for (const e of entries) {
+    const receipt = (e.data as { receipt?: unknown } | null)?.receipt;
+    if (typeof receipt === "string") receipts.add(receipt);
+  }
+  const rows = await prisma.stageChange.findMany({
+    where: {
+      ...owned(scope),
+      at: { gte: new Date(scope.from.getTime() - STAGE_CHANGE_SLACK_MS), lt: new Date(scope.to.getTime() + STAGE_CHANGE_SLACK_MS) },
+    },
+    orderBy: [{ at: "asc" }, { id: "asc" }],
+  });
+  return rows.filter((r) => receipts.has(r.receiptId)).map(plain);
 }
 
 const LEVEL_ORDER: Record<string, number> = { platform: 0, tenant: 1, profile: 2 };

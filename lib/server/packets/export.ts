@@ -36,6 +36,7 @@ import {
   scopedEntries,
   scopedKillSwitches,
   scopedPolicies,
+  scopedStageChanges,
   type PacketScopeIds,
 } from "./collect";
 
@@ -189,10 +190,11 @@ async function buildPacketFile(database: Database, scope: PacketScopeIds, now: D
   );
 
   const prisma = database.prisma;
-  const [decisions, approvals, killSwitches, policies, registry] = await Promise.all([
+  const [decisions, approvals, killSwitches, stageChanges, policies, registry] = await Promise.all([
     scopedDecisions(prisma, scope),
     scopedApprovals(prisma, scope),
     scopedKillSwitches(prisma, scope),
+    scopedStageChanges(prisma, scope, entries),
     scopedPolicies(prisma, scope),
     registrySnapshot(prisma, scope, now),
   ]);
@@ -213,6 +215,7 @@ async function buildPacketFile(database: Database, scope: PacketScopeIds, now: D
     decisions,
     approvals,
     killSwitches,
+    stageChanges,
     policies,
     registry,
     privateKey: key.privateKey,
