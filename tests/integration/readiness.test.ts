@@ -82,6 +82,14 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     await prisma.profileControl.create({ data: { profileId: rolled.id, control: "tenant_isolation", evidencedAt: ago(10), source: "beyond" } });
     await prisma.profileEvidence.create({ data: { profileId: rolled.id, item: "rollback_proven", passed: true, observedAt: ago(7200), detail: { durationSec: 412 } } });
     await make("foreign", globex.id, "L2", "limited"); // another tenant, no controls
+    // rolled's history: rolled back an hour ago; twoGaps' host reports a tool the registry does not list.
+    await prisma.stageChange.create({
+      data: {
+        profileId: rolled.id, tenantId: acme.id, fromStage: "limited", toStage: "rolled_back", kind: "rollback", actorType: "user",
+        actorId: "someone", reason: "latency", snapshot: {}, receiptId: "rcpt_readiness", at: ago(3600),
+      },
+    });
+    await prisma.toolReport.create({ data: { profileId: twoGaps.id, tool: "shell.exec", reportedHash: `sha256:${"ab".repeat(32)}`, detectedAt: ago(120), eventId: crypto.randomUUID() } });
 
     admin = { userId: "admin", platformAdmin: true, memberships: [] };
     member = { userId: "member", platformAdmin: false, memberships: [{ tenantId: acme.id, role: "viewer" }] };
@@ -124,6 +132,14 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     expect(rolled).toMatchObject({ slug: slugs.rolled, tier: "L3", gaps: ["slo"] });
     expect(rolled.drill).toMatchObject({ durationSec: 412, ageSec: 7200, state: "fail", observedAt: ago(7200).toISOString() });
     expect(rolled.notEvidenced.map((n) => n.control)).toEqual(["tested_rollback", "slo"]);
+  });
+
+  it("says when each card last changed stage, and names tool drift blocking its risky jobs", async () => {
+    const b = (await board(member))!;
+    expect(column(b, "rolled_back").cards[0]!.stageSince).toBe(ago(3600).toISOString());
+    const limited = column(b, "limited").cards;
+    expect(limited.find((c) => c.slug === slugs.ready)!).toMatchObject({ stageSince: null, drifts: [] });
+    expect(limited.find((c) => c.slug === slugs.twoGaps)!.drifts).toEqual([{ tool: "shell.exec", why: expect.stringMatching(/not in the registry/) }]);
   });
 
   it("never calls a card's controls all evidenced beside a failing or stale backing item", async () => {

@@ -23,6 +23,7 @@ export default async function ReadinessPage({ searchParams }: Props) {
   if (problems.length === 0 && canonical !== receivedQueryString(raw)) redirect(`/readiness${canonical}`);
   const board = await getReadinessBoard(actor, query);
   if (!board) notFound();
+  const now = new Date();
   const showTenant = !query.tenant && (actor.platformAdmin || actor.tenants.length > 1);
   return (
     <>
@@ -31,7 +32,7 @@ export default async function ReadinessPage({ searchParams }: Props) {
         description={
           <>
             Profiles by canary stage, with rollback targets and the last rollback drill; profiles short of their tier&apos;s controls come
-            first. Open a card for its evidence and controls.{" "}
+            first. Open a card for its evidence, controls and the gate to the next stage.{" "}
             <Link href="/" className="text-indigo-700 hover:underline">
               Overview
             </Link>
@@ -45,7 +46,7 @@ export default async function ReadinessPage({ searchParams }: Props) {
       {board.total === 0 && !query.stage ? (
         <EmptyState title="No profiles here yet">Profiles appear once the registry lists them for your tenants.</EmptyState>
       ) : (
-        <FleetBoard board={board} tenant={query.tenant} showTenant={showTenant} />
+        <FleetBoard board={board} tenant={query.tenant} showTenant={showTenant} now={now} />
       )}
     </>
   );

@@ -9,7 +9,7 @@ import { ReadinessCard } from "./readiness-card";
  * controls first, capped, with a link to the registry filtered to the stage
  * when there are more than shown.
  */
-export function FleetBoard({ board, tenant, showTenant }: { board: ReadinessBoard; tenant?: string; showTenant: boolean }) {
+export function FleetBoard({ board, tenant, showTenant, now }: { board: ReadinessBoard; tenant?: string; showTenant: boolean; now: Date }) {
   const wide = board.columns.length > 1;
   return (
     <div className={wide ? "grid gap-3 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5" : ""}>
@@ -32,7 +32,7 @@ export function FleetBoard({ board, tenant, showTenant }: { board: ReadinessBoar
             ) : (
               <ul className={wide ? "space-y-2" : "grid gap-2 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"} aria-label={`${CANARY_LABELS[column.stage]} profiles`}>
                 {column.cards.map((card) => (
-                  <ReadinessCard key={card.slug} card={card} showTenant={showTenant} />
+                  <ReadinessCard key={card.slug} card={card} showTenant={showTenant} now={now} />
                 ))}
               </ul>
             )}

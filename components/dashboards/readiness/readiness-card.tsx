@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { AgentText } from "@/components/ui/agent-text";
 import { Badge } from "@/components/ui/badge";
 import { shortHash } from "@/components/ui/format";
 import { TierBadge } from "@/components/ui/status";
@@ -23,7 +24,7 @@ function Drill({ drill }: { drill: Card["drill"] }) {
   );
 }
 
-export function ReadinessCard({ card, showTenant }: { card: Card; showTenant: boolean }) {
+export function ReadinessCard({ card, showTenant, now }: { card: Card; showTenant: boolean; now: Date }) {
   const short = card.gaps.length > 0;
   const flagged = card.notEvidenced.length > 0;
   const evidenceTone = card.evidence.pass === card.evidence.total ? "green" : card.evidence.fail > 0 ? "red" : "slate";
@@ -31,7 +32,7 @@ export function ReadinessCard({ card, showTenant }: { card: Card; showTenant: bo
     <li
       data-slug={card.slug}
       data-short={short ? "true" : "false"}
-      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${flagged ? "border-rose-300" : "border-slate-200"}`}
+      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${flagged || card.drifts.length ? "border-rose-300" : "border-slate-200"}`}
     >
       <div className="flex items-start justify-between gap-2">
         <Link href={`/readiness/${card.slug}`} className="min-w-0 break-all text-sm font-medium text-indigo-700 hover:underline">
@@ -41,6 +42,32 @@ export function ReadinessCard({ card, showTenant }: { card: Card; showTenant: bo
       </div>
       {showTenant ? <p className="text-slate-500">{card.tenant}</p> : null}
       <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-2 gap-y-1">
+        <dt className="text-slate-500">Stage</dt>
+        <dd data-testid="stage-since">
+          {card.stageSince ? (
+            <>
+              {"moved "}
+              <time dateTime={card.stageSince}>{ageText(Math.max(0, (now.getTime() - Date.parse(card.stageSince)) / 1000))} ago</time>
+            </>
+          ) : (
+            <span className="text-slate-500">as registered</span>
+          )}
+          {" · "}
+          <Link href={`/profiles/${card.slug}#stage-history`} className="text-indigo-700 hover:underline">
+            history
+          </Link>
+        </dd>
+        {card.drifts.length ? (
+          <>
+            <dt className="text-rose-700">Tool drift</dt>
+            <dd className="min-w-0 text-rose-700" data-testid="card-drift" title={card.drifts.map((d) => `${d.tool}: ${d.why}`).join("\n")}>
+              <span className="font-medium">risky jobs denied</span>
+              <span className="block truncate font-mono">
+                <AgentText text={card.drifts.map((d) => d.tool).join(", ")} />
+              </span>
+            </dd>
+          </>
+        ) : null}
         <dt className="text-slate-500">Rollback</dt>
         <dd className="min-w-0">
           <span className="block truncate" title={card.rollback.endpoint}>

@@ -181,7 +181,7 @@ export const requestPromotionAction = defineAction({
           result: { gateSnapshotHash: result.gate.snapshotHash, unmet: result.gate.unmet.map((i) => i.id) },
           summary: { profile: profile.slug, from: result.gate.from, to: result.gate.to, gate: "refused", unmet: result.gate.unmet.map((i) => i.detail) },
         },
-  revalidate: (input) => [`/profiles/${input.profileSlug}`, "/approvals", "/readiness"],
+  revalidate: (input) => [`/profiles/${input.profileSlug}`, `/readiness/${input.profileSlug}`, "/approvals", "/readiness"],
 });
 
 export interface RollbackResult {
@@ -225,7 +225,7 @@ export const rollbackAction = defineAction({
     result,
     summary: { profile: profile.slug, from: result.from, to: result.to, endpoint: result.target.endpoint, reason: input.reason, voided: result.voided.length },
   }),
-  revalidate: (input) => [`/profiles/${input.profileSlug}`, "/approvals", "/readiness"],
+  revalidate: (input) => [`/profiles/${input.profileSlug}`, `/readiness/${input.profileSlug}`, "/approvals", "/readiness"],
 });
 
 /** Marks the profile's pending promotions void (their jobs REJECTED, so they leave the queue); returns their ids. */

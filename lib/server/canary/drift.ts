@@ -13,21 +13,35 @@ import { parseTools } from "../profiles";
 type Sql = Pick<RawSql, "query">;
 
 export async function profileDrifts(sql: Sql, profileId: string): Promise<Drift[]> {
-  // One round trip: the job path asks this for every risky job.
-  const rows = await sql.query<{ tools: unknown; reports: unknown }>(
-    `SELECT p."tools",
+  return (await driftsByProfile(sql, [profileId])).get(profileId) ?? [];
+}
+
+/**
+ * The drifts in force for each of `profileIds` that has any (the readiness
+ * board asks for its shown cards at once). One round trip: the job path asks
+ * this for every risky job.
+ */
+export async function driftsByProfile(sql: Sql, profileIds: readonly string[]): Promise<Map<string, Drift[]>> {
+  const out = new Map<string, Drift[]>();
+  if (profileIds.length === 0) return out;
+  const rows = await sql.query<{ id: string; tools: unknown; reports: unknown }>(
+    `SELECT p."id", p."tools",
        (SELECT json_agg(json_build_object('tool', r."tool", 'reportedHash', r."reportedHash", 'detectedAt', r."detectedAt"))
           FROM "ToolReport" r WHERE r."profileId" = p."id") AS "reports"
-     FROM "Profile" p WHERE p."id" = $1::uuid`,
-    [profileId],
+     FROM "Profile" p
+     WHERE p."id" = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM "ToolReport" r WHERE r."profileId" = p."id")`,
+    [profileIds],
   );
   const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
-  const reports = (json(rows[0]?.reports) ?? []) as { tool: string; reportedHash: string | null; detectedAt: string }[];
-  if (reports.length === 0) return [];
-  return driftsInForce(
-    parseTools(json(rows[0]!.tools)),
-    reports.map((r) => ({ tool: r.tool, reportedHash: r.reportedHash, detectedAt: new Date(r.detectedAt) })),
-  );
+  for (const row of rows) {
+    const reports = (json(row.reports) ?? []) as { tool: string; reportedHash: string | null; detectedAt: string }[];
+    const drifts = driftsInForce(
+      parseTools(json(row.tools)),
+      reports.map((r) => ({ tool: r.tool, reportedHash: r.reportedHash, detectedAt: new Date(r.detectedAt) })),
+    );
+    if (drifts.length) out.set(row.id, drifts);
+  }
+  return out;
 }
 
 /** DENY naming every drifting tool, for a risky job on a drifting profile; null otherwise. */

@@ -29,8 +29,9 @@ export interface ControlRow {
 }
 
 export interface ReadinessDetail {
+  id: string;
   slug: string;
-  tenant: { slug: string; name: string };
+  tenant: { id: string; slug: string; name: string };
   tier: TierName;
   stage: CanaryStageName;
   artifactDigest: string;
@@ -66,13 +67,14 @@ export async function getReadinessDetail(prisma: Db, actor: Actor, slug: string,
   const profile = await prisma.profile.findFirst({
     where: { slug, ...scopedWhere(scopeFor(actor, "registry.read")) },
     select: {
+      id: true,
       slug: true,
       tier: true,
       canaryStage: true,
       artifactDigest: true,
       rollbackEndpoint: true,
       rollbackManifestDigest: true,
-      tenant: { select: { slug: true, name: true } },
+      tenant: { select: { id: true, slug: true, name: true } },
       evidence: { select: { item: true, passed: true, observedAt: true, detail: true } },
       controls: { select: { control: true, evidencedAt: true, source: true }, orderBy: { control: "asc" } },
     },
@@ -81,6 +83,7 @@ export async function getReadinessDetail(prisma: Db, actor: Actor, slug: string,
   const checklist = evidenceChecklist(profile.evidence, now, { intendedDigest: profile.artifactDigest });
   const report = controlStatus(profile.tier, profile.controls, checklist, now);
   return {
+    id: profile.id,
     slug: profile.slug,
     tenant: profile.tenant,
     tier: profile.tier,

@@ -6,12 +6,14 @@ import "server-only";
  * control gaps; within a column the profiles short of their tier's controls
  * (no attestation) come first. Each shown card also names the controls not
  * evidenced because a backing item is failing or stale, so a card never says
- * "all evidenced" beside a failing item. Built for 10,000 profiles: gaps are counted, columns ranked and
+ * "all evidenced" beside a failing item, when it last changed stage, and any
+ * tool drift blocking its risky jobs. Built for 10,000 profiles: gaps are counted, columns ranked and
  * capped in SQL (window functions), and only the shown cards' evidence rows
  * are read.
  */
 import { evidenceChecklist, type EvidenceState } from "@/lib/domain/evidence";
-import { controlStatus } from "@/lib/domain/gate";
+import { controlStatus, type Drift } from "@/lib/domain/gate";
+import { driftsByProfile } from "../canary/drift";
 import { CANARY_STAGES, TIERS, controlGaps, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
 import { CARDS_ONE_STAGE, CARDS_PER_COLUMN } from "./readiness-query";
 import type { DashboardLoader } from "./load";
@@ -34,6 +36,10 @@ export interface ReadinessCard {
    * backing evidence item is failing or stale (lib/domain/gate controlStatus).
    */
   notEvidenced: { control: ControlName; why: string }[];
+  /** When the profile last changed stage (null: never, it is where the registry put it). */
+  stageSince: string | null;
+  /** Tool drift in force: the profile's risky jobs are denied meanwhile. */
+  drifts: { tool: string; why: string }[];
 }
 
 export interface ReadinessColumn {
@@ -124,7 +130,7 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
     );
 
     const ids = rows.map((r) => r.id);
-    const [evidence, controls] = ids.length
+    const [evidence, controls, changes, drifts] = ids.length
       ? await Promise.all([
           database.sql.query<{ profileId: string; item: string; passed: boolean; observedAt: Date; detail: unknown }>(
             `SELECT "profileId", item, passed, "observedAt", detail FROM "ProfileEvidence" WHERE "profileId" = ANY($1::uuid[])`,
@@ -134,8 +140,14 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
             `SELECT "profileId", control, "evidencedAt" FROM "ProfileControl" WHERE "profileId" = ANY($1::uuid[])`,
             [ids],
           ),
+          database.sql.query<{ profileId: string; at: Date }>(
+            `SELECT "profileId", max("at") AS "at" FROM "StageChange" WHERE "profileId" = ANY($1::uuid[]) GROUP BY "profileId"`,
+            [ids],
+          ),
+          driftsByProfile(database.sql, ids),
         ])
-      : [[], []];
+      : [[], [], [], new Map<string, Drift[]>()];
+    const stageSince = new Map(changes.map((c) => [c.profileId, new Date(c.at).toISOString()]));
     const evidenceOf = groupBy(evidence, (e) => e.profileId);
     const controlsOf = groupBy(controls, (c) => c.profileId);
 
@@ -169,6 +181,8 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
         requiredControls: Number(row.required),
         gaps: controlGaps(row.tier, attested.map((c) => c.control)),
         notEvidenced: report.notEvidenced.map((c) => ({ control: c.control as ControlName, why: c.why ?? "" })),
+        stageSince: stageSince.get(row.id) ?? null,
+        drifts: (drifts.get(row.id) ?? []).map((d) => ({ tool: d.tool, why: d.why })),
       });
     }
     const columns = [...byStage.values()];

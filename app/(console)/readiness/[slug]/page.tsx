@@ -8,8 +8,13 @@ import { shortHash } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
 import { StageBadge, TierBadge } from "@/components/ui/status";
 import { db } from "@/lib/db";
+import { CanaryGate } from "@/components/profile/canary-gate";
+import { mayRun } from "@/lib/server/action";
+import { requestPromotionAction as requestPromotion, rollbackAction as rollback } from "@/lib/server/canary/actions";
+import { getCanaryView } from "@/lib/server/canary/read";
 import { getReadinessDetail } from "@/lib/server/dashboards/readiness-detail";
 import { requireActor } from "@/lib/server/session";
+import { requestPromotionAction, rollbackAction } from "../../profiles/[slug]/actions";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +30,10 @@ export default async function ReadinessDetailPage({ params }: Props) {
   const now = new Date();
   const detail = await getReadinessDetail(await db(), actor, slug, now);
   if (!detail) notFound();
+  const canary = await getCanaryView(actor, { id: detail.id, slug: detail.slug, canaryStage: detail.stage });
+  // The same gate panel as the profile page: the board is where a platform team promotes from.
+  const mayPromote = mayRun(requestPromotion, actor, { tenantId: detail.tenant.id });
+  const mayRollback = mayRun(rollback, actor, { tenantId: detail.tenant.id });
   return (
     <>
       <ProfileHeading parent={{ href: "/readiness", label: "Readiness" }} slug={detail.slug}>
@@ -50,6 +59,15 @@ export default async function ReadinessDetailPage({ params }: Props) {
           </Section>
         </div>
         <ControlsMatrix detail={detail} />
+      </div>
+      <div className="mt-4">
+        <CanaryGate
+          slug={detail.slug}
+          view={canary}
+          rollbackTarget={detail.rollback.endpoint || "the registered target"}
+          promote={mayPromote ? requestPromotionAction : undefined}
+          rollback={mayRollback ? rollbackAction : undefined}
+        />
       </div>
     </>
   );
