@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { AgentText } from "@/components/ui/agent-text";
 import { Badge } from "@/components/ui/badge";
-import { shortHash } from "@/components/ui/format";
+import { shortHash, timeAgo } from "@/components/ui/format";
 import { TierBadge } from "@/components/ui/status";
 import { formatAge, formatDuration } from "@/lib/domain/evidence";
 import { CONTROLS } from "@/lib/domain/tiers";
@@ -47,7 +47,7 @@ export function ReadinessCard({ card, showTenant, now }: { card: Card; showTenan
           {card.stageSince ? (
             <>
               {"moved "}
-              <time dateTime={card.stageSince}>{ageText(Math.max(0, (now.getTime() - Date.parse(card.stageSince)) / 1000))} ago</time>
+              <time dateTime={card.stageSince}>{timeAgo(new Date(card.stageSince), now)}</time>
             </>
           ) : (
             <span className="text-slate-500">as registered</span>

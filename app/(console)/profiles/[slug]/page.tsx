@@ -16,10 +16,8 @@ import { getProfileEvidence } from "@/lib/server/evidence";
 import { getProfileTimeline, parseTimelineQuery } from "@/lib/server/events";
 import { getProfile, revokeHostKeyAction as revokeHostKey, type ProfileDetail } from "@/lib/server/profiles";
 import { requireActor } from "@/lib/server/session";
-import { requestPromotionAction, revokeHostKeyAction, rollbackAction } from "./actions";
-import { CanaryGate } from "@/components/profile/canary-gate";
-import { requestPromotionAction as requestPromotion, rollbackAction as rollback } from "@/lib/server/canary/actions";
-import { getCanaryView } from "@/lib/server/canary/read";
+import { revokeHostKeyAction } from "./actions";
+import { ProfileCanaryGate } from "@/components/profile/profile-canary-gate";
 
 export const dynamic = "force-dynamic";
 
@@ -54,18 +52,15 @@ export default async function ProfilePage({ params, searchParams }: Props) {
   const slug = decodeURIComponent((await params).slug);
   const profile = await getProfile(actor, slug);
   if (!profile) notFound();
-  const [timeline, evidence, canary] = await Promise.all([
+  const [timeline, evidence] = await Promise.all([
     getProfileTimeline(actor, slug, parseTimelineQuery(await searchParams)),
     getProfileEvidence(actor, slug),
-    getCanaryView(actor, { id: profile.id, slug: profile.slug, canaryStage: profile.canaryStage }),
   ]);
   if (!timeline || !evidence) notFound();
   const now = new Date();
 
   // Shown only to those the server would also allow; a view-as session is read-only.
   const mayRevoke = mayRun(revokeHostKey, actor, { tenantId: profile.tenant.id });
-  const mayPromote = mayRun(requestPromotion, actor, { tenantId: profile.tenant.id });
-  const mayRollback = mayRun(rollback, actor, { tenantId: profile.tenant.id });
 
   return (
     <>
@@ -93,12 +88,9 @@ export default async function ProfilePage({ params, searchParams }: Props) {
         </div>
       </div>
       <div className="mt-4">
-        <CanaryGate
-          slug={profile.slug}
-          view={canary}
-          rollbackTarget={profile.rollbackEndpoint || "the registered target"}
-          promote={mayPromote ? requestPromotionAction : undefined}
-          rollback={mayRollback ? rollbackAction : undefined}
+        <ProfileCanaryGate
+          actor={actor}
+          profile={{ id: profile.id, slug: profile.slug, canaryStage: profile.canaryStage, tenantId: profile.tenant.id, rollbackEndpoint: profile.rollbackEndpoint }}
         />
       </div>
       <div className="mt-4">

@@ -8,13 +8,9 @@ import { shortHash } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
 import { StageBadge, TierBadge } from "@/components/ui/status";
 import { db } from "@/lib/db";
-import { CanaryGate } from "@/components/profile/canary-gate";
-import { mayRun } from "@/lib/server/action";
-import { requestPromotionAction as requestPromotion, rollbackAction as rollback } from "@/lib/server/canary/actions";
-import { getCanaryView } from "@/lib/server/canary/read";
+import { ProfileCanaryGate } from "@/components/profile/profile-canary-gate";
 import { getReadinessDetail } from "@/lib/server/dashboards/readiness-detail";
 import { requireActor } from "@/lib/server/session";
-import { requestPromotionAction, rollbackAction } from "../../profiles/[slug]/actions";
 
 export const dynamic = "force-dynamic";
 
@@ -30,10 +26,6 @@ export default async function ReadinessDetailPage({ params }: Props) {
   const now = new Date();
   const detail = await getReadinessDetail(await db(), actor, slug, now);
   if (!detail) notFound();
-  const canary = await getCanaryView(actor, { id: detail.id, slug: detail.slug, canaryStage: detail.stage });
-  // The same gate panel as the profile page: the board is where a platform team promotes from.
-  const mayPromote = mayRun(requestPromotion, actor, { tenantId: detail.tenant.id });
-  const mayRollback = mayRun(rollback, actor, { tenantId: detail.tenant.id });
   return (
     <>
       <ProfileHeading parent={{ href: "/readiness", label: "Readiness" }} slug={detail.slug}>
@@ -61,12 +53,10 @@ export default async function ReadinessDetailPage({ params }: Props) {
         <ControlsMatrix detail={detail} />
       </div>
       <div className="mt-4">
-        <CanaryGate
-          slug={detail.slug}
-          view={canary}
-          rollbackTarget={detail.rollback.endpoint || "the registered target"}
-          promote={mayPromote ? requestPromotionAction : undefined}
-          rollback={mayRollback ? rollbackAction : undefined}
+        {/* The same gate panel as the profile page: the board is where a platform team promotes from. */}
+        <ProfileCanaryGate
+          actor={actor}
+          profile={{ id: detail.id, slug: detail.slug, canaryStage: detail.stage, tenantId: detail.tenant.id, rollbackEndpoint: detail.rollback.endpoint }}
         />
       </div>
     </>
