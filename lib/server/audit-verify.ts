@@ -155,14 +155,26 @@ export async function verifyAuditLog(
 ): Promise<AuditVerification> {
   const walk = await walkChain(sql, options.from ?? GENESIS, { pageSize: options.pageSize });
   if (walk.fault) return { ok: false, entries: walk.checked, seq: faultSeq(walk.fault), reason: describeFault(walk.fault) };
-  return checkHead(sql, walk.cursor, walk.checked);
-}
-
-/** The AuditHead row must name exactly the last verified entry. */
-async function checkHead(sql: Reader, cursor: ChainCursor, entries: number): Promise<AuditVerification> {
   const heads = await sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM "AuditHead" WHERE id = 1`);
   const head = heads[0];
-  if (!head) return { ok: false, entries, seq: cursor.seq + 1, reason: "the chain head row is missing" };
+  if (!head) return { ok: false, entries: walk.checked, seq: walk.cursor.seq + 1, reason: "the chain head row is missing" };
+  let cursor = walk.cursor;
+  let entries = walk.checked;
+  if (Number(head.seq) > cursor.seq) {
+    // Writers kept appending while the walk ran: an entry and the head move
+    // in one transaction, so every entry up to the head just read is visible
+    // to a read started now. Walk on to it; what is still missing then was
+    // removed (a truncation), not merely committed late.
+    const rest = await walkChain(sql, cursor, { pageSize: options.pageSize, upTo: Number(head.seq) });
+    entries += rest.checked;
+    if (rest.fault) return { ok: false, entries, seq: faultSeq(rest.fault), reason: describeFault(rest.fault) };
+    cursor = rest.cursor;
+  }
+  return checkHead(head, cursor, entries);
+}
+
+/** The AuditHead row (read after the walk) must name exactly the last verified entry. */
+function checkHead(head: { seq: number; hash: string }, cursor: ChainCursor, entries: number): AuditVerification {
   const headSeq = Number(head.seq);
   if (headSeq > cursor.seq) {
     const missing = headSeq === cursor.seq + 1 ? `entry ${headSeq} is` : `entries ${cursor.seq + 1}–${headSeq} are`;

@@ -83,6 +83,33 @@ describe.each(BACKENDS)("audit log on %s", (backend) => {
   });
 });
 
+describe.each(BACKENDS)("verifying while writers append on %s", (backend) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    await appendMany(database, 6);
+  });
+  afterAll(() => database?.close());
+
+  it("an entry committed between the walk and the head read is verified, not reported as a truncation", async () => {
+    let appended = 0;
+    // The reader lets two writers commit right after the walk's last page and before the head is read.
+    const racing = {
+      kind: database.sql.kind,
+      query: async <T,>(text: string, params?: unknown[]) => {
+        if (text.includes(`FROM "AuditHead"`) && appended === 0) {
+          appended = 2;
+          await appendMany(database, 2);
+        }
+        return database.sql.query<T>(text, params);
+      },
+    };
+    const result = await verifyAuditLog(racing as typeof database.sql, { pageSize: 4 });
+    expect(appended).toBe(2);
+    expect(result).toEqual({ ok: true, entries: 8, head: expect.objectContaining({ seq: 8 }) });
+  });
+});
+
 /** Simulates an attacker with database access: user triggers off, then tamper. */
 async function tampered(backend: (typeof BACKENDS)[number], sql: string): Promise<TestDatabase> {
   const database = await createTestDatabase(backend);
