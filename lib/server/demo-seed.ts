@@ -2,11 +2,16 @@ import "server-only";
 /**
  * Demo data for an EMPTY database (no tenants): the demo fleet from
  * lib/domain/registry/demo-catalog.ts applied through the same registry
- * plan/apply path the CLI uses, then health, canary stages, tier-control
- * evidence, demo users, and a key rotation — each step with its receipt,
- * all in one transaction, plus a few profiles' ingest history (heartbeats,
- * denials, costs, evidence, one redacted secret) as ingest would have stored
- * it, covered by the seed's receipt. Host keys are fresh Ed25519 key pairs of which
+ * plan/apply path the CLI uses, then tier-control attestations, demo users,
+ * and a key rotation — each step with its receipt, all in one transaction,
+ * plus every profile's ingest history (heartbeats, denials, costs, evidence,
+ * one redacted secret) as ingest would have stored it, covered by the seed's
+ * receipt; health, unit state and last heartbeat follow from those events.
+ * Then demo jobs through the signed submission path, and the canary stages
+ * through the gate (lib/server/canary/demo.ts): promotions requested and
+ * approved on the evidence, refusals where it falls short, a rollback; last,
+ * the leak acme-ticket-triage's host finds after its promotions, which
+ * demotes it as ingest would. Host keys are fresh Ed25519 key pairs of which
  * only the public halves are kept.
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
@@ -30,6 +35,9 @@ import { seedDemoPolicies } from "@/lib/server/policies/demo";
 import { hashPassword } from "@/lib/server/passwords";
 import { applyPlan, planReceipt } from "@/lib/server/registry/apply-plan";
 import { loadRegistryState, stateQueryFor } from "@/lib/server/registry/load-state";
+import { computeHealth } from "@/lib/domain/ingest/health";
+import type { HealthState } from "@/lib/domain/tiers";
+import { seedDemoStages } from "./canary/demo";
 import { demoteOnFailure } from "./ingest/effects";
 import { prismaQuery } from "@/lib/sql";
 
@@ -122,17 +130,6 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
       });
 
       const profiles = new Map((await tx.profile.findMany({ select: { id: true, slug: true } })).map((p) => [p.slug, p.id]));
-      for (const e of extras) {
-        const id = profiles.get(e.slug)!;
-        await tx.profile.update({
-          where: { id },
-          data: {
-            health: e.health,
-            canaryStage: e.canaryStage,
-            lastSeenAt: e.lastSeenMinutesAgo === null ? null : new Date(now - e.lastSeenMinutesAgo * 60_000),
-          },
-        });
-      }
       await tx.profileControl.createMany({
         data: extras.flatMap((e, i) =>
           e.controls.map((control, k) => ({
@@ -177,7 +174,7 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
         result: counts,
         summary: { ...counts, users: users.map((u) => u.email) },
       });
-      await seedDemoEvents(tx, seeded.id, now);
+      await seedDemoEvents(tx, seeded.id, now, new Map(extras.map((e) => [e.slug, e.health])));
       await seedDemoActivity(tx, seeded.id, now);
       // The demo policies, applied by the platform admin through the same path as `policy apply --apply`.
       await seedDemoPolicies(tx, platformAdminId!);
@@ -188,6 +185,13 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
   if (!receipt) return { status: "already-seeded" };
   // A few jobs through the real signed-submission path (it opens its own transactions).
   await seedDemoJobs(database);
+  // The canary stages, through the gate and the approvals (their own transactions and receipts).
+  const tiers = new Map(manifest.profiles.map((p) => [p.slug, p]));
+  await seedDemoStages(
+    database,
+    extras.map((e) => ({ slug: e.slug, tenant: tiers.get(e.slug)!.tenant, tier: tiers.get(e.slug)!.tier, target: e.targetStage })),
+  );
+  await applyLaterFailures(database, receipt.id);
   return {
     status: "seeded",
     counts,
@@ -200,15 +204,13 @@ export async function seedDemo(database: Database, options: { apply: boolean; pa
 }
 
 // ---------------------------------------------------------------------------
-// Demo ingest history: [profile slug, rich story]. Each profile's events are one
-// batch from its first bound host, acknowledged under the demo.seed receipt.
+// Demo ingest history: each profile's events are one batch from its first
+// bound host, acknowledged under the demo.seed receipt.
 
-const DEMO_EVENT_PROFILES: [string, boolean][] = [
-  ["acme-ticket-triage", true],
-  ["acme-kb-summarizer", false],
-  ["globex-build-runner", false],
-  ["globex-test-flake-hunter", false],
-];
+/** The rich story (denials, a redaction, no canary traffic, a leak found after promotion). */
+const RICH_PROFILE = "acme-ticket-triage";
+/** Its last rollback drill took too long: the gate refuses it and says so. */
+const SLOW_DRILL_PROFILE = "acme-chat-concierge";
 
 /** A profile's first bound host and its active key: the demo batches' sender. */
 const FIRST_HOST = {
@@ -217,33 +219,66 @@ const FIRST_HOST = {
   select: { host: { select: { id: true, keys: { where: { status: "active" }, take: 1, select: { id: true } } } } },
 } as const;
 
-async function seedDemoEvents(tx: Tx, receiptId: string, now: number): Promise<void> {
-  const rich = new Map(DEMO_EVENT_PROFILES);
+async function seedDemoEvents(tx: Tx, receiptId: string, now: number, health: Map<string, HealthState>): Promise<void> {
   const profiles = await tx.profile.findMany({
-    where: { slug: { in: [...rich.keys()] } },
     orderBy: { slug: "asc" },
-    select: {
-      id: true,
-      slug: true,
-      tenantId: true,
-      health: true,
-      artifactDigest: true,
-      hosts: FIRST_HOST,
-    },
+    select: { id: true, slug: true, tenantId: true, artifactDigest: true, hosts: FIRST_HOST },
   });
   for (const p of profiles) {
     const host = p.hosts[0]?.host;
     if (!host) continue;
-    const history = demoHistory({ slug: p.slug, health: p.health, artifactDigest: p.artifactDigest, hostId: host.id, rich: rich.get(p.slug) ?? false }, now, randomUUID);
+    const history = demoHistory(
+      {
+        slug: p.slug,
+        health: health.get(p.slug) ?? "unknown",
+        artifactDigest: p.artifactDigest,
+        hostId: host.id,
+        rich: p.slug === RICH_PROFILE,
+        slowDrill: p.slug === SLOW_DRILL_PROFILE,
+      },
+      now,
+      randomUUID,
+    );
+    if (history.events.length === 0) continue; // the host never reported: health stays unknown
     await storeDemoBatch(tx, receiptId, now, { tenantId: p.tenantId, profileId: p.id, hostId: host.id, keyId: host.keys[0]?.id }, history);
-    await tx.profile.update({ where: { id: p.id }, data: history.profile });
+    // Health from the heartbeats just stored, as ingest and the refresh would judge it now.
+    const judged = computeHealth({ lastHeartbeatAt: history.profile.lastHeartbeatAt, intervalSec: history.profile.heartbeatIntervalSec, now: new Date(now) });
+    await tx.profile.update({ where: { id: p.id }, data: { ...history.profile, health: judged } });
     await tx.profileEvidence.createMany({ data: history.evidence.map((e) => ({ profileId: p.id, ...e, detail: e.detail as object })) });
-    // The gate holds in the demo too: a limited or promoted profile with failing evidence is demoted, as ingest would.
-    const sql = prismaQuery(tx);
-    for (const e of history.evidence) {
-      await demoteOnFailure(sql, { profileId: p.id, tenantId: p.tenantId, eventId: e.eventId }, e, new Date(now));
-    }
   }
+}
+
+/**
+ * What the rich story's host finds after the gate promoted it: one evidence
+ * event, stored as ingest would (a batch under the seed's receipt), and the
+ * demotion ingest applies to a failing item on a limited or promoted profile.
+ */
+async function applyLaterFailures(database: Database, receiptId: string): Promise<void> {
+  await database.prisma.$transaction(async (tx) => {
+    const p = await tx.profile.findUnique({ where: { slug: RICH_PROFILE }, select: { id: true, slug: true, tenantId: true, artifactDigest: true, hosts: FIRST_HOST } });
+    const host = p?.hosts[0]?.host;
+    if (!p || !host) return;
+    const failure = demoHistory({ slug: p.slug, health: "healthy", artifactDigest: p.artifactDigest, hostId: host.id, rich: true }, Date.now(), randomUUID).laterFailure;
+    if (!failure) return;
+    const now = new Date();
+    const event: DemoEvent = {
+      id: randomUUID(),
+      eventId: `demo-${p.slug}-finding-${failure.item}`,
+      type: "canary.evidence",
+      occurredAt: now,
+      traceId: null,
+      attributes: { item: failure.item, passed: false, ...failure.detail },
+      redactions: null,
+    };
+    await storeDemoBatch(tx, receiptId, now.getTime(), { tenantId: p.tenantId, profileId: p.id, hostId: host.id, keyId: host.keys[0]?.id }, { events: [event], costs: [] });
+    const observed = { item: failure.item, passed: false, observedAt: now, detail: failure.detail as object, eventId: event.id };
+    await tx.profileEvidence.upsert({
+      where: { profileId_item: { profileId: p.id, item: failure.item } },
+      create: { profileId: p.id, ...observed },
+      update: observed,
+    });
+    await demoteOnFailure(prismaQuery(tx), { profileId: p.id, tenantId: p.tenantId, eventId: event.id }, { ...observed, detail: failure.detail }, now);
+  });
 }
 
 /** Thirty days of denials, redactions and model spend for every acme and globex profile (initech stays quiet). */

@@ -33,11 +33,17 @@ describe.each(BACKENDS)("demo jobs (%s)", (backend) => {
     expect(new Set(pending.map((j) => j.slug))).toEqual(new Set(["acme-ticket-triage", "globex-build-runner", "initech-report-writer"]));
     expect(pending.find((j) => j.slug === "globex-build-runner")?.approvalsNeeded).toBe(2);
     expect(jobs.filter((j) => j.hostId === "acme-sandbox-01").map(status)).toEqual(expect.arrayContaining(["EXPIRED", "ALLOWED", "DENIED", "PENDING_APPROVAL"]));
+    // The hosts' jobs, and the demo's promotion requests (governance.promote jobs the console itself submitted, all approved).
+    const hosts = jobs.filter((j) => j.topic !== "governance.promote");
+    const promotions = jobs.filter((j) => j.topic === "governance.promote");
+    expect(promotions.length).toBeGreaterThan(0);
+    expect(promotions.every((j) => j.status === "APPROVED")).toBe(true);
     for (const j of jobs) {
       expect(canonicalJob(JSON.parse(j.canonical)).jobHash).toBe(j.jobHash);
-      expect(await database.prisma.receipt.count({ where: { id: j.receiptId, action: "job.submit" } })).toBe(1);
+      const action = j.topic === "governance.promote" ? "canary.promote" : "job.submit";
+      expect(await database.prisma.receipt.count({ where: { id: j.receiptId, action } }), j.topic).toBe(1);
     }
-    expect(await database.prisma.policyDecision.count()).toBe(jobs.length);
+    expect(await database.prisma.policyDecision.count({ where: { jobId: { in: hosts.map((j) => j.id) } } })).toBe(hosts.length);
   });
 
   it("does nothing the second time", async () => {

@@ -16,7 +16,8 @@ describe("demoHistory", () => {
     expect(degraded).toBeGreaterThanOrEqual(2 * DEMO_HEARTBEAT_SEC);
     expect(degraded).toBeLessThan(5 * DEMO_HEARTBEAT_SEC);
     expect(age(history("down"))).toBeGreaterThanOrEqual(5 * DEMO_HEARTBEAT_SEC);
-    expect(history("unknown").profile.lastHeartbeatAt).toBeNull();
+    // A host that never reported: no events, no evidence, nothing claimed.
+    expect(history("unknown")).toMatchObject({ events: [], evidence: [], costs: [], profile: { lastHeartbeatAt: null, lastSeenAt: null, unitState: null } });
     expect(history("down").profile.unitState).toBe("stopped");
   });
 
@@ -29,15 +30,21 @@ describe("demoHistory", () => {
     expect(JSON.stringify(redacted[0]!.attributes)).toContain("[REDACTED:bearer_token]");
   });
 
-  it("links evidence and costs to their events, with a failing item in each story", () => {
+  it("links evidence and costs to their events; the rich story lacks canary traffic and holds a leak for later", () => {
     for (const rich of [true, false]) {
       const h = history("healthy", rich);
       const ids = new Set(h.events.map((e) => e.id));
       expect(h.evidence.every((e) => ids.has(e.eventId))).toBe(true);
       expect(h.costs.every((c) => ids.has(c.eventId))).toBe(true);
       const list = evidenceChecklist(h.evidence, new Date(now), { intendedDigest: digest });
-      expect(list.counts.fail).toBeGreaterThan(0);
-      expect(list.counts.pass).toBeGreaterThanOrEqual(5);
+      expect(list.counts).toEqual(rich ? { pass: 6, fail: 0, missing: 1 } : { pass: 7, fail: 0, missing: 0 });
+      expect(h.laterFailure).toEqual(rich ? { item: "secrets_not_logged", detail: { reason: expect.stringMatching(/API-key/) } } : null);
     }
+  });
+
+  it("drills rollback within five minutes, except the slow one", () => {
+    const drill = (h: ReturnType<typeof history>) => h.evidence.find((e) => e.item === "rollback_proven")!.detail.durationSec;
+    expect(drill(history("healthy"))).toBeLessThan(300);
+    expect(drill(demoHistory({ slug: "x", health: "healthy", artifactDigest: digest, hostId: "h", rich: false, slowDrill: true }, now, randomUUID))).toBeGreaterThan(300);
   });
 });

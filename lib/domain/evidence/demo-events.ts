@@ -1,8 +1,10 @@
 /**
- * Demo ingest history for a few profiles, shaped exactly as ingest stores it
- * (attributes already redacted, with the redaction summary), so a fresh demo
- * shows a live timeline, evidence checklist, costs and heartbeat-driven
- * health. Pure: ids and the clock come from the caller.
+ * Demo ingest history for each demo profile, shaped exactly as ingest stores
+ * it (attributes already redacted, with the redaction summary), so a fresh
+ * demo shows a live timeline, evidence checklist, costs and heartbeat-driven
+ * health — health, unit state and last heartbeat all follow from the same
+ * events. A profile whose host never reported ("unknown") has no history.
+ * Pure: ids and the clock come from the caller.
  */
 import { sha256Hex } from "@/lib/domain/hash";
 import type { HealthState } from "@/lib/domain/tiers";
@@ -15,8 +17,14 @@ export interface DemoEventProfile {
   health: HealthState;
   artifactDigest: string;
   hostId: string;
-  /** A richer story: denials, a redacted secret, a failing evidence item. */
+  /**
+   * A richer story: denials, a redacted secret, no canary traffic yet, and a
+   * secrets leak found later (`laterFailure`, which the demo applies after
+   * the gate has promoted the profile, so the gate demotes it).
+   */
   rich: boolean;
+  /** Its last rollback drill took longer than the gate's five minutes. */
+  slowDrill?: boolean;
 }
 
 export interface DemoEvent {
@@ -33,10 +41,15 @@ export interface DemoProfileHistory {
   slug: string;
   hostId: string;
   events: DemoEvent[];
-  profile: { lastHeartbeatAt: Date | null; heartbeatIntervalSec: number; unitState: string; unitStateAt: Date; lastSeenAt: Date | null };
+  profile: { lastHeartbeatAt: Date | null; heartbeatIntervalSec: number; unitState: string | null; unitStateAt: Date | null; lastSeenAt: Date | null };
   evidence: { item: EvidenceItem; passed: boolean; observedAt: Date; detail: Record<string, unknown>; eventId: string }[];
   costs: { eventId: string; occurredAt: Date; model: string; tokensIn: number; tokensOut: number; cost: string }[];
+  /** A failing observation the host makes after the demo's promotions (the rich story's leak), or null. */
+  laterFailure: { item: EvidenceItem; detail: Record<string, unknown> } | null;
 }
+
+/** Rollback drill durations: within the gate's five minutes, and one that is not. */
+export const DEMO_DRILL_SEC = { rich: 196, usual: 142, slow: 412 } as const;
 
 /** Seconds since the last beat that give `health` under the live thresholds (null: never beat). */
 function lastBeatAgeSec(health: HealthState): number | null {
@@ -57,16 +70,19 @@ export function demoHistory(p: DemoEventProfile, now: number, uuid: () => string
   };
 
   const beatAge = lastBeatAgeSec(p.health);
-  const stopped = p.health === "down";
-  const started = (beatAge ?? 0) + 6 * 3600;
-  add("service.start", started, { unit: `${p.slug.split("-").slice(1).join("-")}.service`, digest: p.artifactDigest });
-  if (beatAge !== null) {
-    // Every DEMO_HEARTBEAT_SEC since the start, the last one exactly `beatAge` ago.
-    for (let k = Math.floor((started - 60 - beatAge) / DEMO_HEARTBEAT_SEC); k >= 0; k -= 1) {
-      add("health.heartbeat", beatAge + k * DEMO_HEARTBEAT_SEC, { status: "healthy", intervalSec: DEMO_HEARTBEAT_SEC });
-    }
+  if (beatAge === null) {
+    // The host is registered but has never reported: nothing to show, nothing to judge.
+    const profile = { lastHeartbeatAt: null, heartbeatIntervalSec: DEMO_HEARTBEAT_SEC, unitState: null, unitStateAt: null, lastSeenAt: null };
+    return { slug: p.slug, hostId: p.hostId, events, profile, evidence: [], costs: [], laterFailure: null };
   }
-  const from = (beatAge ?? 0) + 600;
+  const stopped = p.health === "down";
+  const started = beatAge + 6 * 3600;
+  add("service.start", started, { unit: `${p.slug.split("-").slice(1).join("-")}.service`, digest: p.artifactDigest });
+  // Every DEMO_HEARTBEAT_SEC since the start, the last one exactly `beatAge` ago.
+  for (let k = Math.floor((started - 60 - beatAge) / DEMO_HEARTBEAT_SEC); k >= 0; k -= 1) {
+    add("health.heartbeat", beatAge + k * DEMO_HEARTBEAT_SEC, { status: "healthy", intervalSec: DEMO_HEARTBEAT_SEC });
+  }
+  const from = beatAge + 600;
   const costs: DemoProfileHistory["costs"] = [];
   for (let i = 0; i < 6; i += 1) {
     const tokensIn = 1200 + ((i * 733) % 2400);
@@ -98,16 +114,16 @@ export function demoHistory(p: DemoEventProfile, now: number, uuid: () => string
     ["cross_profile_read_denied", true, { probe: "read another profile's state dir" }],
     ["denied_tools_absent", true, {}],
     ["egress_enforced", true, { probe: "pastebin.com:443" }],
-    ["secrets_not_logged", !p.rich, p.rich ? { reason: "an API-key pattern was found in app.log" } : {}],
-    ["rollback_proven", true, { durationSec: p.rich ? 196 : 412 }],
+    ["secrets_not_logged", true, {}],
+    ["rollback_proven", true, { durationSec: p.rich ? DEMO_DRILL_SEC.rich : p.slowDrill ? DEMO_DRILL_SEC.slow : DEMO_DRILL_SEC.usual }],
   ];
-  if (!p.rich) items.push(["canary_survived", true, { requests: 18_240, errorRate: 0.002 }]);
+  if (!p.rich) items.push(["canary_survived", true, { requests: 18_240, errors: 36, stage: "limited" }]);
   items.forEach(([item, passed, detail], i) => {
     const e = add("canary.evidence", from + 8000 + i * 1800, { item, passed, ...detail });
     evidence.push({ item, passed, observedAt: e.occurredAt, detail, eventId: e.id });
   });
   const last = events.filter((e) => e.type === "health.heartbeat").at(-1);
-  if (stopped) add("service.stop", beatAge ?? 0, { reason: "host drained" });
+  if (stopped) add("service.stop", beatAge, { reason: "host drained" });
 
   return {
     slug: p.slug,
@@ -117,10 +133,11 @@ export function demoHistory(p: DemoEventProfile, now: number, uuid: () => string
       lastHeartbeatAt: last?.occurredAt ?? null,
       heartbeatIntervalSec: DEMO_HEARTBEAT_SEC,
       unitState: stopped ? "stopped" : "running",
-      unitStateAt: at(stopped ? (beatAge ?? 0) : started),
-      lastSeenAt: last?.occurredAt ?? null,
+      unitStateAt: at(stopped ? beatAge : started),
+      lastSeenAt: events.reduce<Date | null>((latest, e) => (latest && latest > e.occurredAt ? latest : e.occurredAt), null),
     },
     evidence,
     costs,
+    laterFailure: p.rich ? { item: "secrets_not_logged", detail: { reason: "an API-key pattern was found in app.log" } } : null,
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The demo fleet (used by lib/server/demo-seed.ts): a registry manifest for
- * three tenants plus what a manifest does not carry (health, canary stage,
- * tier-control evidence). Deterministic apart from the host keys, which the
+ * three tenants plus what a manifest does not carry: the health each
+ * profile's host will have reported, the canary stage its story aims for
+ * (the gate decides where it lands: lib/server/canary/demo.ts) and its
+ * tier-control attestations. Deterministic apart from the host keys, which the
  * caller generates and passes in.
  */
 import { sha256Hex } from "../hash";
@@ -73,10 +75,10 @@ const STAGES: CanaryStageName[] = ["promoted", "limited", "read_only", "promoted
 
 export interface DemoProfileExtras {
   slug: string;
+  /** What the profile's host reports (its heartbeats give it; "unknown": the host never reported). */
   health: HealthState;
-  canaryStage: CanaryStageName;
-  /** Minutes since the last heartbeat; null when never seen. */
-  lastSeenMinutesAgo: number | null;
+  /** The stage the demo's story takes it towards through the gate; where it lands is the gate's verdict. */
+  targetStage: CanaryStageName;
   /** Controls with evidence: all the tier requires, or (for some) a few short. */
   controls: ControlName[];
 }
@@ -86,7 +88,7 @@ export interface DemoHostKey {
   publicKey: string;
 }
 
-export const DEMO_HOSTS: { id: string; profiles: string[]; keys: number }[] = [
+const NAMED_HOSTS: { id: string; profiles: string[]; keys: number }[] = [
   { id: "acme-sandbox-01", profiles: ["acme-ticket-triage"], keys: 1 },
   { id: "acme-sandbox-02", profiles: ["acme-chat-concierge", "acme-kb-summarizer", "acme-email-drafter"], keys: 1 },
   { id: "acme-exec-01", profiles: ["acme-sandbox-runner", "acme-log-scrubber"], keys: 1 },
@@ -94,6 +96,28 @@ export const DEMO_HOSTS: { id: string; profiles: string[]; keys: number }[] = [
   { id: "globex-plant-01", profiles: ["globex-plant-telemetry-analyst", "globex-maintenance-scheduler"], keys: 1 },
   { id: "initech-batch-01", profiles: ["initech-report-writer", "initech-ledger-reconciler", "initech-fraud-screener"], keys: 1 },
 ];
+
+/** Profiles per fleet host for the profiles no named host runs. */
+const FLEET_HOST_SIZE = 6;
+
+/**
+ * Every demo host: the named ones above, then `<tenant>-fleet-NN` hosts
+ * running the rest of each tenant's profiles, so every profile has a host
+ * and its health, unit state and last heartbeat come from what that host
+ * reported (lib/domain/evidence/demo-events.ts).
+ */
+export const DEMO_HOSTS: { id: string; profiles: string[]; keys: number }[] = (() => {
+  const named = new Set(NAMED_HOSTS.flatMap((h) => h.profiles));
+  const fleet = DEMO_TENANTS.flatMap(({ slug: tenant }) => {
+    const rest = FLEET[tenant].map((line) => `${tenant}-${line.split("|")[0]}`).filter((slug) => !named.has(slug));
+    return Array.from({ length: Math.ceil(rest.length / FLEET_HOST_SIZE) }, (_, n) => ({
+      id: `${tenant}-fleet-${String(n + 1).padStart(2, "0")}`,
+      profiles: rest.slice(n * FLEET_HOST_SIZE, (n + 1) * FLEET_HOST_SIZE),
+      keys: 1,
+    }));
+  });
+  return [...NAMED_HOSTS, ...fleet];
+})();
 
 const digest = (text: string) => `sha256:${sha256Hex(text)}`;
 
@@ -144,8 +168,7 @@ export function demoProfiles(): { spec: ProfileSpec; extras: DemoProfileExtras }
         extras: {
           slug,
           health,
-          canaryStage: STAGES[(i * 3) % STAGES.length]!,
-          lastSeenMinutesAgo: health === "unknown" ? null : health === "down" ? 95 + i : health === "degraded" ? 7 : (i % 3) + 1,
+          targetStage: STAGES[(i * 3) % STAGES.length]!,
           controls: required.slice(0, required.length - short),
         },
       });
