@@ -7,6 +7,7 @@ import { seedDemo } from "@/lib/server/demo-seed";
 import { getReadinessDetail } from "@/lib/server/dashboards/readiness-detail";
 import { getProfileEvidence } from "@/lib/server/evidence";
 import { getProfileTimeline } from "@/lib/server/events";
+import { verifyAuditLog } from "@/lib/server/audit-verify";
 import { refreshHealth } from "@/lib/server/health-refresh";
 import { getProfile } from "@/lib/server/profiles";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
@@ -57,6 +58,12 @@ describe.each(BACKENDS)("demo ingest history on %s", (backend) => {
     expect(globex.total).toBeGreaterThan(0);
     expect(globex.rows.every((r) => r.hostId.startsWith("globex-"))).toBe(true);
     expect(await database.prisma.costRecord.count()).toBeGreaterThan(0);
+    // Initech's workloads call no models: none of its hosts reported spend.
+    expect(await database.prisma.costRecord.count({ where: { profile: { tenant: { slug: "initech" } } } })).toBe(0);
+  });
+
+  it("leaves an intact audit chain after every seeding step", async () => {
+    expect(await verifyAuditLog(database.sql)).toMatchObject({ ok: true });
   });
 
   it("never calls acme-ticket-triage's controls complete next to its failing \"Secrets not logged\"", async () => {

@@ -35,6 +35,7 @@ describe("demoHistory", () => {
       const h = history("healthy", rich);
       const ids = new Set(h.events.map((e) => e.id));
       expect(h.evidence.every((e) => ids.has(e.eventId))).toBe(true);
+      expect(h.costs.length).toBeGreaterThan(0);
       expect(h.costs.every((c) => ids.has(c.eventId))).toBe(true);
       const list = evidenceChecklist(h.evidence, new Date(now), { intendedDigest: digest });
       expect(list.counts).toEqual(rich ? { pass: 6, fail: 0, missing: 1 } : { pass: 7, fail: 0, missing: 0 });
@@ -46,5 +47,12 @@ describe("demoHistory", () => {
     const drill = (h: ReturnType<typeof history>) => h.evidence.find((e) => e.item === "rollback_proven")!.detail.durationSec;
     expect(drill(history("healthy"))).toBeLessThan(300);
     expect(drill(demoHistory({ slug: "x", health: "healthy", artifactDigest: digest, hostId: "h", rich: false, slowDrill: true }, now, randomUUID))).toBeGreaterThan(300);
+  });
+
+  it("a workload that calls no models reports no cost.usage and no costs", () => {
+    const quiet = demoHistory({ slug: "x", health: "healthy", artifactDigest: digest, hostId: "h", rich: false, spends: false }, now, randomUUID);
+    expect(quiet.costs).toEqual([]);
+    expect(quiet.events.filter((e) => e.type === "cost.usage")).toEqual([]);
+    expect(quiet.events.some((e) => e.type === "health.heartbeat")).toBe(true);
   });
 });

@@ -25,6 +25,8 @@ export interface DemoEventProfile {
   rich: boolean;
   /** Its last rollback drill took longer than the gate's five minutes. */
   slowDrill?: boolean;
+  /** Whether it calls models (cost.usage events); default true. */
+  spends?: boolean;
 }
 
 export interface DemoEvent {
@@ -84,7 +86,7 @@ export function demoHistory(p: DemoEventProfile, now: number, uuid: () => string
   }
   const from = beatAge + 600;
   const costs: DemoProfileHistory["costs"] = [];
-  for (let i = 0; i < 6; i += 1) {
+  for (let i = 0; i < (p.spends === false ? 0 : 6); i += 1) {
     const tokensIn = 1200 + ((i * 733) % 2400);
     const tokensOut = 300 + ((i * 211) % 900);
     const cost = ((tokensIn * 3 + tokensOut * 15) / 1_000_000).toFixed(6);
