@@ -212,8 +212,8 @@ const RICH_PROFILE = "acme-ticket-triage";
 /** Its last rollback drill took too long: the gate refuses it and says so. */
 const SLOW_DRILL_PROFILE = "acme-chat-concierge";
 
-/** The tenants whose workloads call models; initech's run no models and spend nothing. */
-const SPENDING_TENANTS = new Set(["acme", "globex"]);
+/** The tenants whose workloads are busy (tools, egress, model spend); initech's are quiet: health and evidence only. */
+const BUSY_TENANTS = new Set(["acme", "globex"]);
 
 /** A profile's first bound host and its active key: the demo batches' sender. */
 const FIRST_HOST = {
@@ -238,7 +238,7 @@ async function seedDemoEvents(tx: Tx, receiptId: string, now: number, health: Ma
         hostId: host.id,
         rich: p.slug === RICH_PROFILE,
         slowDrill: p.slug === SLOW_DRILL_PROFILE,
-        spends: SPENDING_TENANTS.has(p.tenant.slug),
+        quiet: !BUSY_TENANTS.has(p.tenant.slug),
       },
       now,
       randomUUID,
@@ -288,7 +288,7 @@ async function applyLaterFailures(database: Database, receiptId: string): Promis
 /** Thirty days of denials, redactions and model spend for every acme and globex profile (initech stays quiet). */
 async function seedDemoActivity(tx: Tx, receiptId: string, now: number): Promise<void> {
   const profiles = await tx.profile.findMany({
-    where: { tenant: { slug: { in: [...SPENDING_TENANTS] } } },
+    where: { tenant: { slug: { in: [...BUSY_TENANTS] } } },
     orderBy: { slug: "asc" },
     select: {
       id: true,

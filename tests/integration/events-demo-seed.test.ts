@@ -58,8 +58,11 @@ describe.each(BACKENDS)("demo ingest history on %s", (backend) => {
     expect(globex.total).toBeGreaterThan(0);
     expect(globex.rows.every((r) => r.hostId.startsWith("globex-"))).toBe(true);
     expect(await database.prisma.costRecord.count()).toBeGreaterThan(0);
-    // Initech's workloads call no models: none of its hosts reported spend.
-    expect(await database.prisma.costRecord.count({ where: { profile: { tenant: { slug: "initech" } } } })).toBe(0);
+    // Initech's workloads are quiet: health and evidence only, no spend and no denials.
+    const initech = { profile: { tenant: { slug: "initech" } } };
+    expect(await database.prisma.costRecord.count({ where: initech })).toBe(0);
+    expect(await database.prisma.ingestEvent.count({ where: { ...initech, type: { in: ["tool.denied", "egress.denied", "cost.usage"] } } })).toBe(0);
+    expect(await database.prisma.ingestEvent.count({ where: { ...initech, type: "canary.evidence" } })).toBeGreaterThan(0);
   });
 
   it("leaves an intact audit chain after every seeding step", async () => {

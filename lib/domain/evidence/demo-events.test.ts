@@ -49,10 +49,10 @@ describe("demoHistory", () => {
     expect(drill(demoHistory({ slug: "x", health: "healthy", artifactDigest: digest, hostId: "h", rich: false, slowDrill: true }, now, randomUUID))).toBeGreaterThan(300);
   });
 
-  it("a workload that calls no models reports no cost.usage and no costs", () => {
-    const quiet = demoHistory({ slug: "x", health: "healthy", artifactDigest: digest, hostId: "h", rich: false, spends: false }, now, randomUUID);
+  it("a quiet workload reports its health and evidence, and no tool, egress or model activity", () => {
+    const quiet = demoHistory({ slug: "x", health: "healthy", artifactDigest: digest, hostId: "h", rich: false, quiet: true }, now, randomUUID);
     expect(quiet.costs).toEqual([]);
-    expect(quiet.events.filter((e) => e.type === "cost.usage")).toEqual([]);
-    expect(quiet.events.some((e) => e.type === "health.heartbeat")).toBe(true);
+    expect(new Set(quiet.events.map((e) => e.type))).toEqual(new Set(["service.start", "health.heartbeat", "canary.evidence"]));
+    expect(quiet.evidence).toHaveLength(7);
   });
 });

@@ -25,8 +25,8 @@ export interface DemoEventProfile {
   rich: boolean;
   /** Its last rollback drill took longer than the gate's five minutes. */
   slowDrill?: boolean;
-  /** Whether it calls models (cost.usage events); default true. */
-  spends?: boolean;
+  /** A quiet workload: it reports its health and evidence, and no tool, egress or model activity. */
+  quiet?: boolean;
 }
 
 export interface DemoEvent {
@@ -86,16 +86,18 @@ export function demoHistory(p: DemoEventProfile, now: number, uuid: () => string
   }
   const from = beatAge + 600;
   const costs: DemoProfileHistory["costs"] = [];
-  for (let i = 0; i < (p.spends === false ? 0 : 6); i += 1) {
+  for (let i = 0; i < (p.quiet ? 0 : 6); i += 1) {
     const tokensIn = 1200 + ((i * 733) % 2400);
     const tokensOut = 300 + ((i * 211) % 900);
     const cost = ((tokensIn * 3 + tokensOut * 15) / 1_000_000).toFixed(6);
     const e = add("cost.usage", from + i * 2700, { model: i % 3 === 2 ? "claude-haiku" : "claude-sonnet", tokensIn, tokensOut, cost: Number(cost) });
     costs.push({ eventId: e.id, occurredAt: e.occurredAt, model: String(e.attributes.model), tokensIn, tokensOut, cost });
   }
-  add("tool.allowed", from + 300, { tool: "read_ticket", decision: "allow" });
-  add("tool.denied", from + 900, { tool: "delete_ticket", reason: "not in the tool allowlist" });
-  add("egress.denied", from + 1500, { destination: "pastebin.com:443", reason: "not in the egress allowlist" });
+  if (!p.quiet) {
+    add("tool.allowed", from + 300, { tool: "read_ticket", decision: "allow" });
+    add("tool.denied", from + 900, { tool: "delete_ticket", reason: "not in the tool allowlist" });
+    add("egress.denied", from + 1500, { destination: "pastebin.com:443", reason: "not in the egress allowlist" });
+  }
   if (p.rich) {
     add("tool.denied", from + 4000, { tool: "export_all_tickets", reason: "denied tool" });
     add("auth.denied", from + 5200, { principal: "svc-reporting", reason: "token audience mismatch" });
