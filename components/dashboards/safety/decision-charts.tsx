@@ -69,6 +69,8 @@ export function DecisionsChart({ data, range, bucketSec, scope, loading }: Chart
           <ReferenceLine
             key={`${m.id}-${m.kind}`}
             x={m.bucket}
+            // The marker sits over its day's bar: clicks go through to the bar.
+            className="pointer-events-none"
             stroke={m.kind === "engaged" ? "#D55E00" : "#009E73"}
             strokeDasharray="4 3"
             strokeWidth={2}
