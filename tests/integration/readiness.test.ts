@@ -103,18 +103,22 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
   it("puts every stage in a column, with exact totals and short counts over the member's tenant only", async () => {
     const b = (await board(member))!;
     expect(b.columns.map((c) => c.stage)).toEqual([...CANARY_STAGES]);
-    expect(b.columns.map((c) => [c.total, c.short])).toEqual([[1, 0], [0, 0], [3, 2], [1, 0], [1, 1]]);
+    // Short: a required control not evidenced — no attestation (bare, twoGaps, rolled) or a failing
+    // or stale backing item beside a full set of attestations (deploy's stale egress, triage's leak).
+    expect(b.columns.map((c) => [c.total, c.short])).toEqual([[1, 1], [0, 0], [3, 2], [1, 1], [1, 1]]);
     expect(b.total).toBe(6);
-    expect(b.short).toBe(3);
+    expect(b.short).toBe(5);
     const shown = b.columns.flatMap((c) => c.cards.map((card) => card.slug));
     expect(shown).not.toContain(slugs.foreign);
     expect(shown.every((s) => b.columns.flatMap((c) => c.cards).find((card) => card.slug === s)!.tenant === acmeSlug)).toBe(true);
   });
 
-  it("lists profiles short of their tier first (most gaps first), then the complete ones", async () => {
+  it("lists profiles short of their tier first (most unmet controls first), then the complete ones", async () => {
     const limited = column((await board(member))!, "limited");
     expect(limited.cards.map((c) => c.slug)).toEqual([slugs.bare, slugs.twoGaps, slugs.ready]);
     expect(limited.cards.map((c) => c.gaps.length)).toEqual([4, 2, 0]);
+    // twoGaps' failing egress evidence un-evidences a third control, attested or not.
+    expect(limited.cards.map((c) => c.notEvidenced.length)).toEqual([4, 3, 0]);
     expect(limited.cards[1]!.gaps).toEqual(["human_approval_writes", "scoped_tokens"]);
     expect(limited.cards[1]!.requiredControls).toBe(12);
   });
@@ -146,7 +150,7 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     const b = (await board(member))!;
     const card = (slug: string) => b.columns.flatMap((c) => c.cards).find((c) => c.slug === slug)!;
     const triage = card(slugs.triage!);
-    expect(triage.gaps).toEqual([]); // every control attested: ranked with the complete ones
+    expect(triage.gaps).toEqual([]); // every control attested, yet short: the leak un-evidences no_secrets
     expect(triage.notEvidenced).toEqual([
       { control: "no_secrets", why: "Secrets not logged: failing (observed 5 h ago) — an API-key pattern was found in app.log" },
     ]);
@@ -195,6 +199,52 @@ describe.each(BACKENDS)("readiness on %s", (backend) => {
     const b = (await board({ userId: "nobody", platformAdmin: false, memberships: [] }))!;
     expect(b.total).toBe(0);
     expect(b.columns.every((c) => c.cards.length === 0)).toBe(true);
+  });
+
+  it("ranks and counts in SQL exactly as the cards judge each control, over the edge cases of the judgement", async () => {
+    const prisma = database.prisma;
+    const edge = await createTenant(prisma, "edge");
+    const digest = `sha256:${"ab".repeat(32)}`;
+    type Row = { item: string; passed?: boolean; ageSec?: number; detail?: Record<string, unknown> };
+    const cases: Record<string, { tier: TierName; evidence: Row[]; without?: string[] }> = {
+      drillAtLimit: { tier: "L2", evidence: [{ item: "rollback_proven", detail: { durationSec: 300 } }] },
+      drillJustUnder: { tier: "L2", evidence: [{ item: "rollback_proven", detail: { durationSec: 299.4 } }] },
+      drillNoDuration: { tier: "L2", evidence: [{ item: "rollback_proven", detail: {} }] },
+      drillTextDuration: { tier: "L2", evidence: [{ item: "rollback_proven", detail: { durationSec: "60" } }] },
+      drillNegative: { tier: "L2", evidence: [{ item: "rollback_proven", detail: { durationSec: -1 } }] },
+      otherDigest: { tier: "L1", evidence: [{ item: "intended_digest", detail: { digest: `sha256:${"ef".repeat(32)}` } }] },
+      ownDigest: { tier: "L1", evidence: [{ item: "intended_digest", detail: { digest } }] },
+      staleL4: { tier: "L4", evidence: [{ item: "egress_enforced", ageSec: 25 * 3600 }] },
+      freshL4: { tier: "L4", evidence: [{ item: "egress_enforced", ageSec: 23 * 3600 }] },
+      failingUnattested: { tier: "L1", evidence: [{ item: "egress_enforced", passed: false }], without: ["default_deny_egress"] },
+      unknownItem: { tier: "L0", evidence: [{ item: "not_an_item", passed: false }] },
+      twoBroken: { tier: "L3", evidence: [{ item: "intended_digest", passed: false }, { item: "secrets_not_logged", ageSec: 80 * 3600 }] },
+    };
+    for (const [key, c] of Object.entries(cases)) {
+      const p = await createProfile(prisma, edge.id, { slug: `edge-${key.toLowerCase()}-${edge.slug}`, tier: c.tier, canaryStage: "limited", artifactDigest: digest });
+      await controls(p.id, c.tier, c.without);
+      await prisma.profileEvidence.createMany({
+        data: c.evidence.map((e) => ({ profileId: p.id, item: e.item, passed: e.passed ?? true, observedAt: ago(e.ageSec ?? 600), detail: (e.detail ?? {}) as object })),
+      });
+    }
+    const b = (await board(admin, { range: "day", tenant: edge.slug }))!;
+    const limited = column(b, "limited");
+    expect(limited.total).toBe(Object.keys(cases).length);
+    const unmet = (key: string) => limited.cards.find((c) => c.slug.startsWith(`edge-${key.toLowerCase()}-`))!.notEvidenced.map((n) => n.control);
+    expect(unmet("drillAtLimit")).toEqual(["tested_rollback"]);
+    expect(unmet("drillJustUnder")).toEqual([]);
+    for (const key of ["drillNoDuration", "drillTextDuration", "drillNegative"]) expect(unmet(key), key).toEqual(["tested_rollback"]);
+    expect(unmet("otherDigest")).toEqual(expect.arrayContaining(["digest_pinning"]));
+    expect(unmet("ownDigest")).toEqual([]);
+    expect(unmet("staleL4")).toEqual(["default_deny_egress"]);
+    expect(unmet("freshL4")).toEqual([]);
+    expect(unmet("failingUnattested")).toEqual(["default_deny_egress"]);
+    expect(unmet("unknownItem")).toEqual([]);
+    expect(unmet("twoBroken").length).toBeGreaterThanOrEqual(2);
+    // The SQL's count and order agree with what each card says.
+    expect(limited.short).toBe(limited.cards.filter((c) => c.notEvidenced.length > 0).length);
+    const counts = limited.cards.map((c) => c.notEvidenced.length);
+    expect(counts).toEqual([...counts].sort((x, y) => y - x));
   });
 
   describe("per-profile detail", () => {

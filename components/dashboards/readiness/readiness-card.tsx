@@ -25,14 +25,13 @@ function Drill({ drill }: { drill: Card["drill"] }) {
 }
 
 export function ReadinessCard({ card, showTenant, now }: { card: Card; showTenant: boolean; now: Date }) {
-  const short = card.gaps.length > 0;
-  const flagged = card.notEvidenced.length > 0;
+  const short = card.notEvidenced.length > 0;
   const evidenceTone = card.evidence.pass === card.evidence.total ? "green" : card.evidence.fail > 0 ? "red" : "slate";
   return (
     <li
       data-slug={card.slug}
       data-short={short ? "true" : "false"}
-      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${flagged || card.drifts.length ? "border-rose-300" : "border-slate-200"}`}
+      className={`rounded-md border bg-white p-3 text-xs shadow-sm ${short || card.drifts.length ? "border-rose-300" : "border-slate-200"}`}
     >
       <div className="flex items-start justify-between gap-2">
         <Link href={`/readiness/${card.slug}`} className="min-w-0 break-all text-sm font-medium text-indigo-700 hover:underline">

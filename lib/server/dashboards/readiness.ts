@@ -4,15 +4,16 @@ import "server-only";
  * 1 read-only, 2 limited, promoted, rolled back), each card with its
  * rollback target, last rollback drill, evidence checklist count and tier
  * control gaps; within a column the profiles short of their tier's controls
- * (no attestation) come first. Each shown card also names the controls not
- * evidenced because a backing item is failing or stale, so a card never says
- * "all evidenced" beside a failing item, when it last changed stage, and any
- * tool drift blocking its risky jobs. Built for 10,000 profiles: gaps are counted, columns ranked and
+ * (a required control with no attestation, or one whose backing evidence
+ * item is failing or stale) come first, most unmet first. Each shown card
+ * names those controls and why, so a card never says "all evidenced" beside
+ * a failing item, when it last changed stage, and any
+ * tool drift blocking its risky jobs. Built for 10,000 profiles: unmet controls are counted, columns ranked and
  * capped in SQL (window functions), and only the shown cards' evidence rows
  * are read.
  */
-import { evidenceChecklist, type EvidenceState } from "@/lib/domain/evidence";
-import { controlStatus, type Drift } from "@/lib/domain/gate";
+import { EVIDENCE_INFO, EVIDENCE_ITEMS, ROLLBACK_LIMIT_SEC, evidenceChecklist, type EvidenceState } from "@/lib/domain/evidence";
+import { MAX_EVIDENCE_AGE_SEC, controlStatus, type Drift } from "@/lib/domain/gate";
 import { driftsByProfile } from "../canary/drift";
 import { CANARY_STAGES, TIERS, controlGaps, requiredControls, type CanaryStageName, type ControlName, type TierName } from "@/lib/domain/tiers";
 import { CARDS_ONE_STAGE, CARDS_PER_COLUMN } from "./readiness-query";
@@ -29,11 +30,12 @@ export interface ReadinessCard {
   drill: { durationSec: number | null; observedAt: string; ageSec: number; state: EvidenceState; reason: string | null } | null;
   evidence: Record<EvidenceState, number> & { total: number };
   requiredControls: number;
-  /** Required controls without an attestation, in tier order (what ranks the column). */
+  /** Required controls without an attestation, in tier order. */
   gaps: ControlName[];
   /**
    * Required controls not evidenced, in tier order: the gaps, plus those whose
    * backing evidence item is failing or stale (lib/domain/gate controlStatus).
+   * What ranks the column and makes the profile "short".
    */
   notEvidenced: { control: ControlName; why: string }[];
   /** When the profile last changed stage (null: never, it is where the registry put it). */
@@ -46,7 +48,7 @@ export interface ReadinessColumn {
   stage: CanaryStageName;
   /** Profiles in this column (in scope). */
   total: number;
-  /** Of those, short of their tier's controls. */
+  /** Of those, short of their tier's controls (a required control not evidenced). */
   short: number;
   cards: ReadinessCard[];
 }
@@ -72,7 +74,8 @@ interface RankedRow {
   tier: TierName;
   stage: CanaryStageName;
   required: number;
-  gaps: number;
+  /** Required controls not evidenced (no attestation, or a failing or stale backing item). */
+  unmet: number;
   total: number;
   short: number;
   rollbackEndpoint: string;
@@ -86,10 +89,32 @@ function requirementArrays(): [string[], string[]] {
   return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
 }
 
+/** `WITH backs(item, control)`: which evidence item backs which control (EVIDENCE_INFO), as two arrays. */
+function backingArrays(): [string[], string[]] {
+  const pairs = EVIDENCE_ITEMS.flatMap((item) => EVIDENCE_INFO[item].controls.map((control) => [item, control] as const));
+  return [pairs.map((p) => p[0]), pairs.map((p) => p[1])];
+}
+
+/**
+ * A stored evidence row that un-evidences the controls it backs — the SQL
+ * twin of evidenceChecklist + itemStatus's "fail" and "stale" (missing items
+ * do not un-evidence an attested control): not passed; a rollback drill with
+ * no usable duration or one at the limit or over; a digest other than the
+ * registered one; observed longer ago than the tier allows. The readiness
+ * integration test holds the two to the same answer on every card.
+ */
+const BROKEN_ITEM = (e: string, p: string, ages: string, now: string, limit: string) => `(
+    NOT ${e}.passed
+    OR ${e}."observedAt" < ${now} - make_interval(secs => ${ages}.sec)
+    OR (${e}.item = 'rollback_proven' AND (jsonb_typeof(${e}.detail->'durationSec') IS DISTINCT FROM 'number'
+        OR (${e}.detail->>'durationSec')::float8 < 0 OR (${e}.detail->>'durationSec')::float8 >= ${limit}))
+    OR (${e}.item = 'intended_digest' AND jsonb_typeof(${e}.detail->'digest') = 'string' AND ${e}.detail->>'digest' <> ${p}."artifactDigest")
+  )`;
+
 export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader<ReadinessBoard> {
   const perColumn = Math.max(1, Math.min(500, options.perColumn ?? (options.stage ? CARDS_ONE_STAGE : CARDS_PER_COLUMN)));
   return async ({ database, scope, now }) => {
-    const params: unknown[] = [...requirementArrays()];
+    const params: unknown[] = [...requirementArrays(), ...backingArrays(), TIERS, TIERS.map((t) => MAX_EVIDENCE_AGE_SEC[t]), now.toISOString(), ROLLBACK_LIMIT_SEC];
     const where = [scopeCondition(scope, params, { tenant: `p."tenantId"`, profile: "p.id" })];
     if (options.stage) {
       params.push(options.stage);
@@ -97,31 +122,45 @@ export function readinessLoader(options: ReadinessOptions = {}): DashboardLoader
     }
     params.push(perColumn);
     const cap = `$${params.length}::int`;
+    // Per profile: the required controls attested and not un-evidenced by a
+    // failing or stale backing item. The rest are "not evidenced": they rank
+    // the column and make a profile "short".
     const rows = await database.sql.query<RankedRow>(
       `WITH req(tier, control) AS (SELECT * FROM unnest($1::text[], $2::text[])),
+       backs(item, control) AS (SELECT * FROM unnest($3::text[], $4::text[])),
+       ages(tier, sec) AS (SELECT * FROM unnest($5::text[], $6::int[])),
        need AS (SELECT tier, array_agg(control) AS controls, count(*)::int AS required FROM req GROUP BY tier),
+       broken AS (
+         SELECT DISTINCT e."profileId", b.control
+         FROM "ProfileEvidence" e
+         JOIN "Profile" p ON p.id = e."profileId"
+         JOIN backs b ON b.item = e.item
+         JOIN ages a ON a.tier = p.tier::text
+         WHERE ${where.join(" AND ")} AND ${BROKEN_ITEM("e", "p", "a", "$7::timestamptz", "$8::float8")}
+       ),
        have AS (
          SELECT c."profileId", count(*)::int AS n
          FROM "ProfileControl" c
          JOIN "Profile" p ON p.id = c."profileId"
          JOIN need n ON n.tier = p.tier::text
          WHERE c.control = ANY(n.controls) AND ${where.join(" AND ")}
+           AND NOT EXISTS (SELECT 1 FROM broken b WHERE b."profileId" = c."profileId" AND b.control = c.control)
          GROUP BY c."profileId"
        ),
        scoped AS (
          SELECT p.id, p.slug, p.tier::text AS tier, p."canaryStage"::text AS stage, n.required,
-                n.required - coalesce(h.n, 0) AS gaps
+                n.required - coalesce(h.n, 0) AS unmet
          FROM "Profile" p JOIN need n ON n.tier = p.tier::text LEFT JOIN have h ON h."profileId" = p.id
          WHERE ${where.join(" AND ")}
        ),
        ranked AS (
          SELECT s.*,
-                row_number() OVER (PARTITION BY stage ORDER BY (gaps > 0) DESC, gaps DESC, tier DESC, slug) AS rn,
+                row_number() OVER (PARTITION BY stage ORDER BY (unmet > 0) DESC, unmet DESC, tier DESC, slug) AS rn,
                 count(*) OVER (PARTITION BY stage)::int AS total,
-                (count(*) FILTER (WHERE gaps > 0) OVER (PARTITION BY stage))::int AS short
+                (count(*) FILTER (WHERE unmet > 0) OVER (PARTITION BY stage))::int AS short
          FROM scoped s
        )
-       SELECT r.id, r.slug, t.slug AS tenant, r.tier, r.stage, r.required, r.gaps, r.total, r.short,
+       SELECT r.id, r.slug, t.slug AS tenant, r.tier, r.stage, r.required, r.unmet, r.total, r.short,
               p."rollbackEndpoint", p."rollbackManifestDigest", p."artifactDigest"
        FROM ranked r JOIN "Profile" p ON p.id = r.id JOIN "Tenant" t ON t.id = p."tenantId"
        WHERE r.rn <= ${cap}
