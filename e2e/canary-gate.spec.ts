@@ -1,15 +1,41 @@
 /**
  * The governance gate in a browser: an operator asks to promote a profile
  * and sees every unmet item; a proven profile's request goes to an approver,
- * whose approval moves the stage; a tenant admin rolls it back and the
- * history shows each step with its receipt.
+ * whose approval moves the stage; a tenant admin rolls it back and watches
+ * the profile's host — the reference agent, `cellgate agent run`, as a
+ * separate process talking signed HTTP to the console — carry it out.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { EVIDENCE_ITEMS } from "../lib/domain/evidence";
 import { requiredControls } from "../lib/domain/tiers";
 import { createProfile, TEST_DIGEST } from "../tests/support/factories";
 import { withDb } from "./support/db";
 import { expect, test } from "./support/fixtures";
+
+const CLI = path.resolve(__dirname, "../bin/cellgate.mjs");
+
+/** A host for `slug`: a key made by `cellgate agent keygen`, its public half registered and bound to the profile. */
+async function bindHost(slug: string, dir: string): Promise<{ hostId: string; keyId: string; keyFile: string }> {
+  const hostId = `${slug}-host`;
+  const keyFile = path.join(dir, "host.key");
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, "agent", "keygen", "--out", keyFile, "--host", hostId, "--profile", slug], { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`agent keygen exited ${code}`))));
+  });
+  const keyId = /key id:\s+(\S+)/.exec(out)![1]!;
+  const publicKey = /public key:\s+(\S+)/.exec(out)![1]!;
+  await withDb(async (prisma) => {
+    const profile = await prisma.profile.findUniqueOrThrow({ where: { slug } });
+    await prisma.host.create({ data: { id: hostId, profiles: { create: { profileId: profile.id } }, keys: { create: { id: keyId, publicKey } } } });
+  });
+  return { hostId, keyId, keyFile };
+}
 
 async function acmeProfile(proven: boolean): Promise<string> {
   return withDb(async (prisma) => {
@@ -41,8 +67,8 @@ test("an operator asking to promote a profile without evidence sees every unmet 
   await expect(refusal).toContainText(/Receipt rcpt_\S+ \(audit #\d+\)/);
 });
 
-test("a proven profile's promotion is approved by an approver, then a tenant admin rolls it back", async ({ pageAs }) => {
-  test.setTimeout(60_000);
+test("a proven profile's promotion is approved by an approver, then a tenant admin rolls it back and watches the host carry it out", async ({ pageAs }) => {
+  test.setTimeout(120_000);
   const slug = await acmeProfile(true);
   const operator = await pageAs("operator@acme.demo");
   await operator.goto(`/profiles/${slug}`);
@@ -60,6 +86,8 @@ test("a proven profile's promotion is approved by an approver, then a tenant adm
   await approver.getByRole("button", { name: "Approve", exact: true }).click();
   await expect(approver.getByTestId("job-status")).toContainText(/approved/i);
 
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-e2e-agent-"));
+  const host = await bindHost(slug, dir);
   const admin = await pageAs("tenant-admin@acme.demo");
   await admin.goto(`/profiles/${slug}`);
   const canary = admin.getByRole("region", { name: "Canary stage and gate" });
@@ -69,7 +97,29 @@ test("a proven profile's promotion is approved by an approver, then a tenant adm
   await canary.getByRole("button", { name: "Confirm rollback" }).click();
   await expect(canary.getByRole("status").filter({ hasText: "Rolled back to" })).toContainText("Rolled back to https://rollback.internal/x");
   await admin.reload();
-  await expect(admin.getByRole("region", { name: "Canary stage and gate" }).getByRole("list", { name: "Stage history" })).toContainText(
-    "rollback read_only → rolled_back by tenant-admin@acme.demo",
-  );
+  const history = admin.getByRole("region", { name: "Canary stage and gate" }).getByRole("list", { name: "Stage history" });
+  await expect(history).toContainText("rollback read_only → rolled_back by tenant-admin@acme.demo");
+  const execution = history.getByTestId("rollback-execution");
+  await expect(execution).toContainText("not reported carried out yet");
+
+  // The host's agent fetches its signed directives, runs the rollback command and reports it.
+  const marker = path.join(dir, "rolled-back");
+  let agent: ChildProcess | undefined;
+  try {
+    agent = spawn(
+      process.execPath,
+      [
+        CLI, "agent", "run", "--url", new URL("/", admin.url()).origin, "--key", host.keyFile, "--key-id", host.keyId, "--profile", slug,
+        "--spool", path.join(dir, "spool"), "--directives-out", path.join(dir, "directives.json"), "--directives-sec", "1", "--heartbeat-sec", "5",
+        "--on-rollback", `sleep 1; echo "$CELLGATE_ROLLBACK_PROFILE $CELLGATE_ROLLBACK_ENDPOINT" > ${JSON.stringify(marker)}`, "--max-seconds", "50",
+      ],
+      { stdio: "inherit" },
+    );
+    // No reload: the page refreshes itself while the rollback is outstanding.
+    await expect(execution).toContainText(/Carried out by the host .* in \d+(\.\d+)? s, \d+(\.\d+)? s after the request\./, { timeout: 40_000 });
+    expect(fs.readFileSync(marker, "utf8").trim()).toBe(`${slug} https://rollback.internal/x`);
+  } finally {
+    agent?.kill("SIGTERM");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

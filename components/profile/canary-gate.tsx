@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { AgentText } from "@/components/ui/agent-text";
 import { formatTime } from "@/components/ui/format";
+import { RefreshWhile } from "@/components/ui/refresh-while";
 import { Section } from "@/components/ui/section";
 import { StageBadge } from "@/components/ui/status";
 import type { ActionResult } from "@/lib/server/action";
@@ -8,6 +9,9 @@ import type { PromotionOutcome, RollbackResult } from "@/lib/server/canary/actio
 import type { CanaryView } from "@/lib/server/canary/read";
 import { PromoteForm, RollbackForm } from "./canary-forms";
 import { formatDuration } from "@/lib/domain/evidence";
+
+/** How long after a rollback request the page keeps refreshing to show the host carrying it out. */
+const WATCH_ROLLBACK_MS = 10 * 60_000;
 
 type Action<T> = (prev: unknown, formData: FormData) => Promise<ActionResult<T>>;
 
@@ -125,7 +129,12 @@ export function CanaryGate({
                       {h.executionSec !== null ? ` in ${formatDuration(h.executionSec)}` : ""}, {formatDuration((h.executedAt.getTime() - h.at.getTime()) / 1000)} after the request.
                     </span>
                   ) : (
-                    <span className="text-amber-800">Sent to the host in its signed directives; not reported carried out yet.</span>
+                    <span className="text-amber-800">
+                      In the host&apos;s signed directives since {formatTime(h.at)}; not reported carried out yet.
+                      {Date.now() - h.at.getTime() < WATCH_ROLLBACK_MS ? (
+                        <RefreshWhile seconds={5} label="This page refreshes every 5 seconds until the host reports the rollback." />
+                      ) : null}
+                    </span>
                   )}
                 </span>
               ) : null}
