@@ -13,10 +13,11 @@ import path from "node:path";
 import { EVIDENCE_ITEMS } from "../lib/domain/evidence";
 import { requiredControls } from "../lib/domain/tiers";
 import { createProfile, TEST_DIGEST } from "../tests/support/factories";
+import { REPO_ROOT } from "./support/app-server";
 import { withDb } from "./support/db";
 import { expect, test } from "./support/fixtures";
 
-const CLI = path.resolve(__dirname, "../bin/cellgate.mjs");
+const CLI = path.join(REPO_ROOT, "bin", "cellgate.mjs");
 
 /** A host for `slug`: a key made by `cellgate agent keygen`, its public half registered and bound to the profile. */
 async function bindHost(slug: string, dir: string): Promise<{ hostId: string; keyId: string; keyFile: string }> {
