@@ -16,7 +16,12 @@ const BOT = `cost-e2e-${suffix}-bot`;
 const OTHER_BOT = `cost-e2e-${suffix}-other`;
 const MODEL = `e2e-model-${suffix}`;
 
+// With fullyParallel a worker can come back to this file after running others: beforeAll
+// runs again in the same module (same suffix), so the tenant is made once per module.
+let arranged = false;
 test.beforeAll(async () => {
+  if (arranged) return;
+  arranged = true;
   await withDb(async (prisma) => {
     const now = Date.now();
     const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
