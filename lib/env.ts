@@ -53,6 +53,10 @@ const ZEnv = z.object({
   CELLGATE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Bearer token Prometheus sends to GET /api/metrics, as a secret reference: "file:/path", "env:VAR", or the literal value (at least 16 characters). Unset: only signed-in platform admins may read metrics. */
   CELLGATE_METRICS_TOKEN: z.string().min(1).optional().or(z.literal("").transform(() => undefined)),
+  /** Host API requests (ingest, jobs, directives) one console process runs at once; beyond it they wait (lib/server/admission.ts). */
+  CELLGATE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
+  /** Milliseconds a host request may wait for a slot before it is answered 503 + Retry-After (0: never wait). */
+  CELLGATE_QUEUE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 });
 
 export type Env = z.infer<typeof ZEnv>;

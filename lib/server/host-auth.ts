@@ -12,6 +12,9 @@ import "server-only";
  *     (3 and 4 are one statement; the key lookup also brings the host's rate
  *     and bound profiles, so the gate costs two round trips);
  *  5. the handler runs with the verified host, its bound profiles and tenants.
+ * Before all of it, admission (lib/server/admission.ts): more host requests in
+ * flight in this process than CELLGATE_MAX_IN_FLIGHT wait at most
+ * CELLGATE_QUEUE_BUDGET_MS, else 503 overloaded + Retry-After, body unread.
  * A database that cannot be reached answers 503 + Retry-After; bad input is
  * never a 500. `@path`/`@query` come from the request line; the Host header is
  * not relied on for anything security-relevant (@authority is not required).
@@ -19,6 +22,8 @@ import "server-only";
 import { type Database, database } from "@/lib/db";
 import { type LookedUpKey, publicKeyFromRaw, signatureProblem, verifyRequest } from "@/lib/domain/http-signatures";
 import type { KeyObject } from "node:crypto";
+import { env } from "@/lib/env";
+import { Admission, type AdmissionStats } from "@/lib/server/admission";
 import { claimNonceAndCount } from "@/lib/server/nonces";
 import { problemResponse, problemType } from "@/lib/server/problem";
 
@@ -174,7 +179,59 @@ function publicKeyObject(base64: string): KeyObject | Uint8Array {
   return key;
 }
 
+/** Seconds a shed host is asked to wait before retrying. */
+export const OVERLOAD_RETRY_AFTER_SEC = 1;
+
+let admission: Admission | undefined;
+
+/** This process's host-request admission (one for every host route). */
+function hostAdmission(): Admission {
+  if (!admission) {
+    const { CELLGATE_MAX_IN_FLIGHT: maxInFlight, CELLGATE_QUEUE_BUDGET_MS: queueBudgetMs } = env();
+    admission = new Admission({ maxInFlight, queueBudgetMs, maxQueue: maxInFlight * 8 });
+  }
+  return admission;
+}
+
+/** In flight, waiting, admitted and shed host requests of this process (for /api/metrics). */
+export function hostAdmissionStats(): AdmissionStats & { maxInFlight: number } {
+  const gate = hostAdmission();
+  return { ...gate.stats(), maxInFlight: gate.limits.maxInFlight };
+}
+
+function overloaded(): Response {
+  return problemResponse(
+    503,
+    {
+      type: problemType("overloaded"),
+      title: "Console busy",
+      detail: `This console process is at its limit of ${hostAdmission().limits.maxInFlight} host requests in flight; nothing was read or stored. Retry after ${OVERLOAD_RETRY_AFTER_SEC} s.`,
+    },
+    { "Retry-After": String(OVERLOAD_RETRY_AFTER_SEC) },
+  );
+}
+
 export function hostRoute(
+  options: HostRouteOptions,
+  handler: (ctx: HostRouteContext) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  const guarded = verifiedRoute(options, handler);
+  return async (request: Request) => {
+    const entered = hostAdmission().enter();
+    const release = entered instanceof Promise ? await entered : entered;
+    if (!release) {
+      await request.body?.cancel().catch(() => undefined);
+      return overloaded();
+    }
+    try {
+      return await guarded(request);
+    } finally {
+      release();
+    }
+  };
+}
+
+function verifiedRoute(
   options: HostRouteOptions,
   handler: (ctx: HostRouteContext) => Promise<Response>,
 ): (request: Request) => Promise<Response> {

@@ -11,7 +11,20 @@
  * third submission, GET /api/v1/jobs/{id}. Prints requests/s and p50/p99 per
  * kind. Measures only; asserts nothing. Needs a built console (`npm run build`).
  *
+ * The raw baseline, measured in the same run on the same database through
+ * the same driver (lib/sql) before the console starts: as many concurrent
+ * loops as clients, each op signing and verifying a request like a job's
+ * (RFC 9421, Ed25519), then one transaction with the job's own inserts
+ * (PolicyDecision, Job) and the audit append with its receipt. The console's
+ * POST rate is printed as a ratio of it.
+ *
+ * On PostgreSQL, pg_stat_activity is sampled every 5 ms while the console is
+ * driven: what the console's backends were doing (running, idle in a
+ * transaction, waiting on a lock, on the client …), to see where a request's
+ * time goes on the database side.
+ *
  *   BENCH_CLIENTS=8 BENCH_SECONDS=15 BENCH_BACKENDS=pglite,postgresql
+ *   BENCH_CPU_PROF=DIR  the console runs with --cpu-prof into DIR (open the .cpuprofile in Chrome DevTools)
  */
 import { randomBytes, type KeyObject } from "node:crypto";
 import fs from "node:fs";
@@ -19,7 +32,8 @@ import os from "node:os";
 import path from "node:path";
 import { Pool } from "pg";
 import { openDatabase, type Database } from "../../lib/db";
-import { generateEd25519Key, privateKeyFromPem, signRequest } from "../../lib/domain/http-signatures";
+import { generateEd25519Key, privateKeyFromPem, publicKeyFromRaw, signRequest, verifyRequest } from "../../lib/domain/http-signatures";
+import { writeReceipt } from "../../lib/server/audit";
 import { DEMO_PLATFORM_POLICY, policySourceHash } from "../../lib/domain/policy";
 import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
@@ -88,6 +102,109 @@ async function signed(method: "GET" | "POST", url: string, host: BenchHost, body
   return { ms, json: JSON.parse(text) as { id?: string; status?: string } };
 }
 
+/**
+ * The raw pipeline (see the header): `CLIENTS` loops for SECONDS, each op a
+ * signed request verified, then the job's inserts and the audit append in
+ * one transaction. Returns ops per second.
+ */
+async function rawPipeline(database: Database, hosts: BenchHost[]): Promise<{ rate: number; p50: number; p99: number }> {
+  const rows = await database.sql.query<{ id: string; tenantId: string; slug: string }>(`SELECT id::text AS id, "tenantId"::text AS "tenantId", slug FROM "Profile"`);
+  const profiles = new Map(rows.map((r) => [r.slug, r]));
+  const keys = new Map(hosts.map((h) => [h.keyId, publicKeyFromRaw(Buffer.from(h.publicKeyBase64, "base64"))]));
+  const url = "http://127.0.0.1/api/v1/jobs";
+  const latencies: number[] = [];
+  const op = async (h: BenchHost, n: number) => {
+    const t0 = process.hrtime.bigint();
+    const body = JSON.stringify({ topic: TOPICS[n % TOPICS.length], tenant: h.tenant, profile: h.profile, riskTags: [], labels: { run: String(n) }, payload: { n, note: "benchmark job", items: [1, 2, 3] } });
+    const headers: Record<string, string> = { Accept: "application/json", "Content-Type": "application/json" };
+    Object.assign(headers, signRequest({ method: "POST", url, headers, body, keyId: h.keyId, privateKey: h.privateKey }));
+    const verified = await verifyRequest({
+      method: "POST", url, headers: new Headers(headers), body: Buffer.from(body), now: new Date(),
+      lookupKey: async (id) => ({ publicKey: keys.get(id)!, status: "active", alg: "ed25519" }),
+    });
+    if (!verified.ok) throw new Error(`raw baseline: signature did not verify: ${verified.detail}`);
+    const profile = profiles.get(h.profile)!;
+    const jobId = `job_raw_${randomBytes(12).toString("base64url")}`;
+    const decisionId = crypto.randomUUID();
+    const now = new Date();
+    await database.sql.transaction(async (sql) => {
+      await sql.query(
+        `INSERT INTO "PolicyDecision" ("id", "tenantId", "profileId", "jobId", "decision", "ruleIds", "reason", "policyHash", "inputHash", "createdAt")
+         VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 'ALLOW', ARRAY['bench'], 'raw', 'sha256:raw', 'sha256:raw', $5)`,
+        [decisionId, profile.tenantId, profile.id, jobId, now],
+      );
+      await sql.query(
+        `INSERT INTO "Job" ("id", "tenantId", "profileId", "hostId", "keyId", "topic", "riskTags", "labels", "payload", "canonical", "jobHash", "status", "decisionId",
+           "approvalsNeeded", "resolvedAt", "requesterIds", "traceId", "receiptId", "createdAt", "consoleTags")
+         VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, '{}', '{}'::jsonb, $7::jsonb, $7, 'sha256:raw', 'ALLOWED', $8::uuid, 0, $9, '{}', $10, $11, $9, '{}')`,
+        [jobId, profile.tenantId, profile.id, h.hostId, h.keyId, TOPICS[n % TOPICS.length], body, decisionId, now, randomBytes(16).toString("hex"), `rcpt_raw_${jobId}`],
+      );
+      await writeReceipt(sql, {
+        id: `rcpt_raw_${jobId}`, action: "job.submit", actor: { type: "host", id: h.hostId }, scope: { type: "job", id: jobId },
+        tenantId: profile.tenantId, profileId: profile.id, decision: "ALLOW", request: { jobId }, result: { status: "ALLOWED" }, summary: { job: jobId },
+      });
+    });
+    latencies.push(elapsedMs(t0));
+  };
+  await Promise.all(hosts.map(async (h) => { for (let i = 0; i < WARMUP_PER_CLIENT; i++) await op(h, i); }));
+  latencies.length = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(hosts.map(async (h) => { for (let n = 0; Date.now() < deadline; n++) await op(h, n); }));
+  const seconds = elapsedMs(t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { rate: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+/** Samples what the app database's other backends are doing, every 5 ms, until stopped. */
+function sampleWaits(url: string): { stop: () => Promise<Map<string, number>> } {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  const counts = new Map<string, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await pool.query<{ what: string; n: number }>(
+        `SELECT CASE WHEN state = 'active' AND wait_event IS NULL THEN 'running'
+                     WHEN state = 'active' THEN 'waiting: ' || wait_event_type || '/' || wait_event
+                     ELSE state || coalesce(' (' || wait_event || ')', '') END AS what, count(*)::int AS n
+           FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+           GROUP BY 1`,
+      );
+      for (const r of rows) counts.set(r.what, (counts.get(r.what) ?? 0) + r.n);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      await pool.end();
+      return counts;
+    },
+  };
+}
+
+function reportWaits(counts: Map<string, number>): void {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  console.log(`  database backends over the run (pg_stat_activity samples, share of backend-samples):`);
+  for (const [what, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+    console.log(`    ${what.padEnd(48)} ${((100 * n) / total).toFixed(1).padStart(5)} %`);
+  }
+}
+
+function reportRatio(raw: { rate: number; p50: number; p99: number }, s: Stats): void {
+  const rate = s.post.length / s.seconds;
+  console.log(`  raw pipeline (verify + inserts + audit append, ${CLIENTS} loops): ${raw.rate.toFixed(0)} ops/s, p50 ${raw.p50.toFixed(1)} ms, p99 ${raw.p99.toFixed(1)} ms`);
+  console.log(`  console POST /api/v1/jobs ÷ raw: ${(rate / raw.rate).toFixed(2)} (target ≥ 0.5), p99 ${pct(s.post, 99).toFixed(1)} ms (target ≤ 50 ms)`);
+}
+
+function appEnv(): Record<string, string> {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return {};
+  fs.mkdirSync(dir, { recursive: true });
+  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)}` };
+}
+
 interface Stats {
   seconds: number;
   post: number[];
@@ -136,14 +253,18 @@ async function runPglite(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-jobs-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const prep = await openDatabase({ dataDir: dir }); // the app will hold the data dir's lock: prepare, then close
+  let raw;
   try {
     await prepare(prep, hosts);
+    raw = await rawPipeline(prep, hosts);
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ dataDir: dir });
+  const app = await startTestApp({ dataDir: dir, env: appEnv() });
   cleanups.push(() => stopTestApp(app));
-  report("pglite (embedded default, temp CELLGATE_DATA_DIR)", await drive(app, hosts));
+  const stats = await drive(app, hosts);
+  report("pglite (embedded default, temp CELLGATE_DATA_DIR)", stats);
+  reportRatio(raw, stats);
 }
 
 async function runPostgres(): Promise<void> {
@@ -153,15 +274,22 @@ async function runPostgres(): Promise<void> {
   const admin = new Pool({ connectionString: cluster.url(), max: 1 });
   await admin.query(`CREATE DATABASE app`);
   await admin.end();
-  const prep = await openDatabase({ url: cluster.url("app") });
+  const prep = await openDatabase({ url: cluster.url("app"), poolSize: CLIENTS });
+  let raw;
   try {
     await prepare(prep, hosts);
+    raw = await rawPipeline(prep, hosts);
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ databaseUrl: cluster.url("app") });
+  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: appEnv() });
   cleanups.push(() => stopTestApp(app));
-  report("postgresql (throwaway cluster, DATABASE_URL)", await drive(app, hosts));
+  const sampler = sampleWaits(cluster.url("app"));
+  const stats = await drive(app, hosts);
+  const waits = await sampler.stop();
+  report("postgresql (throwaway cluster, DATABASE_URL)", stats);
+  reportRatio(raw, stats);
+  reportWaits(waits);
 }
 
 async function main(): Promise<void> {

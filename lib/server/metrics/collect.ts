@@ -7,6 +7,7 @@ import "server-only";
 import type { Database } from "@/lib/db";
 import { formatExposition, type MetricFamily } from "@/lib/domain/metrics/exposition";
 import { HEALTH_STATES } from "@/lib/domain/tiers";
+import { hostAdmissionStats } from "@/lib/server/host-auth";
 
 export const DECISIONS = ["ALLOW", "DENY", "REQUIRE_APPROVAL", "ALLOW_WITH_CONSTRAINTS", "THROTTLE"] as const;
 export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] as const;
@@ -137,6 +138,23 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
       help: "Unix time of the newest signed checkpoint (no sample before the first).",
       type: "gauge",
       samples: checkpointTime ? [{ value: checkpointTime.getTime() / 1000 }] : [],
+    },
+    ...admissionFamilies(),
+  ];
+}
+
+/** This process's host-request admission (load shedding): per console process, not fleet-wide. */
+function admissionFamilies(): MetricFamily[] {
+  const a = hostAdmissionStats();
+  return [
+    { name: "cellgate_host_requests_in_flight", help: "Host API requests running in this console process.", type: "gauge", samples: [{ value: a.inFlight }] },
+    { name: "cellgate_host_requests_queued", help: "Host API requests waiting for a slot in this console process.", type: "gauge", samples: [{ value: a.queued }] },
+    { name: "cellgate_host_requests_in_flight_limit", help: "CELLGATE_MAX_IN_FLIGHT of this console process.", type: "gauge", samples: [{ value: a.maxInFlight }] },
+    {
+      name: "cellgate_host_requests_shed_total",
+      help: "Host API requests this console process answered 503 overloaded (nothing read or stored) since it started.",
+      type: "counter",
+      samples: [{ value: a.shed }],
     },
   ];
 }

@@ -1,0 +1,82 @@
+/**
+ * Load shedding for one console process: at most `maxInFlight` host requests
+ * run at once; the next wait in arrival order for at most `queueBudgetMs`
+ * (and at most `maxQueue` of them); a request that cannot start within the
+ * budget is answered 503 + Retry-After before its body is read, so nothing
+ * of it is stored or acknowledged and the host retries later. Latency then
+ * stays bounded (about the in-flight work plus the budget) however many
+ * hosts, each under its own rate limit, press at once.
+ *
+ * Pure bookkeeping, no timers unless a request waits: the admitted path is
+ * a counter increment and a closure.
+ */
+export interface AdmissionLimits {
+  maxInFlight: number;
+  queueBudgetMs: number;
+  maxQueue: number;
+}
+
+export interface AdmissionStats {
+  inFlight: number;
+  queued: number;
+  admitted: number;
+  shed: number;
+}
+
+interface Waiter {
+  admit: () => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export type Release = () => void;
+
+export class Admission {
+  private inFlight = 0;
+  private readonly queue: Waiter[] = [];
+  private admitted = 0;
+  private shed = 0;
+
+  constructor(readonly limits: AdmissionLimits) {}
+
+  /** A release function once the request may run, or null: shed it (503). */
+  enter(): Promise<Release | null> | Release | null {
+    if (this.inFlight < this.limits.maxInFlight && this.queue.length === 0) return this.start();
+    if (this.queue.length >= this.limits.maxQueue || this.limits.queueBudgetMs <= 0) return this.refuse();
+    return new Promise<Release | null>((resolve) => {
+      const waiter: Waiter = {
+        admit: () => resolve(this.start()),
+        timer: setTimeout(() => {
+          const at = this.queue.indexOf(waiter);
+          if (at >= 0) this.queue.splice(at, 1);
+          resolve(this.refuse());
+        }, this.limits.queueBudgetMs),
+      };
+      this.queue.push(waiter);
+    });
+  }
+
+  stats(): AdmissionStats {
+    return { inFlight: this.inFlight, queued: this.queue.length, admitted: this.admitted, shed: this.shed };
+  }
+
+  private start(): Release {
+    this.inFlight += 1;
+    this.admitted += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= 1;
+      const next = this.queue.shift();
+      if (next) {
+        clearTimeout(next.timer);
+        next.admit();
+      }
+    };
+  }
+
+  private refuse(): null {
+    this.shed += 1;
+    return null;
+  }
+}
