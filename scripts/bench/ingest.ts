@@ -8,9 +8,15 @@
  * (node:crypto) + one multi-row INSERT of the events through the same driver
  * (a second PGlite in its own temp dir / a second database in the same
  * cluster), no HTTP, no framework. Prints the ratio app/raw (target ≥ 0.5).
+ *
+ * Then overload: batches offered open-loop (not waiting for answers) at twice
+ * the rate the app just sustained, for BENCH_OVERLOAD_SECONDS, round-robin over
+ * the hosts (each under its own rate limit). Prints 202 / 503 counts, p50/p99
+ * latency of every answer, and — after the app stopped — the batches stored
+ * against those acknowledged with 202 (nothing acknowledged may be lost).
  * Measures only; asserts nothing.
  *
- *   BENCH_CLIENTS=8 BENCH_EVENTS=100 BENCH_SECONDS=20 BENCH_BACKENDS=pglite,postgresql
+ *   BENCH_CLIENTS=8 BENCH_EVENTS=100 BENCH_SECONDS=20 BENCH_OVERLOAD_SECONDS=10 BENCH_BACKENDS=pglite,postgresql
  */
 import { randomBytes, randomUUID, sign as edSign, verify as edVerify, type KeyObject } from "node:crypto";
 import fs from "node:fs";
@@ -29,6 +35,7 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 20));
 const MAX_BATCHES = QUICK ? 200 : 20_000;
+const OVERLOAD_SECONDS = Number(process.env.BENCH_OVERLOAD_SECONDS ?? (QUICK ? 3 : 10));
 const WARMUP_PER_CLIENT = QUICK ? 1 : 3;
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "pglite,postgresql").split(",");
 const DIGEST = `sha256:${"a".repeat(64)}`;
@@ -143,6 +150,71 @@ async function driveApp(app: AppProcess, hosts: BenchHost[]): Promise<{ stats: S
   return { stats: { batches: sent.length, events: sent.length * EVENTS, seconds, latencies: latencies.sort((a, b) => a - b) }, sent };
 }
 
+interface Overload {
+  offeredPerSec: number;
+  seconds: number;
+  accepted: number;
+  shed: number;
+  other: Map<string, number>;
+  /** Every answer's latency, sorted. */
+  latencies: number[];
+  /** Batches acknowledged (202) over the whole run: warm-up, drive and overload. */
+  acknowledged: number;
+  /** Batches the database holds for the bench hosts after the app stopped. */
+  stored: number;
+}
+
+/** Open loop: a batch every 1/rate s whatever the answers, for `seconds`; never throws on a refusal. */
+async function overload(app: AppProcess, hosts: BenchHost[], ratePerSec: number, seconds: number): Promise<Omit<Overload, "acknowledged" | "stored">> {
+  const url = `${app.url}/api/v1/ingest`;
+  const interval = 1000 / ratePerSec;
+  const latencies: number[] = [];
+  const other = new Map<string, number>();
+  let accepted = 0;
+  let shed = 0;
+  const pending: Promise<void>[] = [];
+  const start = Date.now();
+  for (let k = 0; k * interval < seconds * 1000; k += 1) {
+    const wait = start + k * interval - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const host = hosts[k % hosts.length]!;
+    const body = batchBody(host);
+    const headers: Record<string, string> = { "Content-Type": "application/json" };
+    const signed = signRequest({ method: "POST", url, headers, body, keyId: host.keyId, privateKey: host.privateKey, components: ["@method", "@path", "@query", "content-digest", "content-type"] });
+    const t0 = process.hrtime.bigint();
+    pending.push(
+      fetch(url, { method: "POST", headers: { ...headers, ...(signed as Record<string, string>) }, body, signal: AbortSignal.timeout(60_000) })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          latencies.push(elapsedMs(t0));
+          if (res.status === 202) accepted += 1;
+          else if (res.status === 503) shed += 1;
+          else other.set(String(res.status), (other.get(String(res.status)) ?? 0) + 1);
+        })
+        .catch((error: Error) => {
+          latencies.push(elapsedMs(t0));
+          other.set(error.name, (other.get(error.name) ?? 0) + 1);
+        }),
+    );
+  }
+  await Promise.all(pending);
+  return { offeredPerSec: ratePerSec, seconds: (Date.now() - start) / 1000, accepted, shed, other, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function storedBatches(database: Database, hosts: BenchHost[]): Promise<number> {
+  const rows = await database.sql.query<{ n: string | number }>(`SELECT count(*) AS n FROM "IngestBatch" WHERE "hostId" = ANY($1::text[])`, [hosts.map((h) => h.hostId)]);
+  return Number(rows[0]!.n);
+}
+
+function reportOverload(o: Overload): void {
+  const others = [...o.other].map(([k, v]) => `${k} ${v}`).join(", ");
+  console.log(
+    `  overload: ${o.offeredPerSec.toFixed(0)} batches/s offered (2× sustained) for ${o.seconds.toFixed(1)} s → 202 ${o.accepted}, 503 ${o.shed}${others ? `, other ${others}` : ""}; ` +
+      `every answer p50 ${pct(o.latencies, 50).toFixed(1)} ms, p99 ${pct(o.latencies, 99).toFixed(1)} ms (target < 1000 ms)`,
+  );
+  console.log(`  acknowledged 202 over the run: ${o.acknowledged}, stored: ${o.stored}${o.stored === o.acknowledged ? " (none lost)" : "  ← MISMATCH"}`);
+}
+
 const INSERT_COLUMNS = `"id", "hostId", "eventId", "batchId", "tenantId", "profileId", "type", "occurredAt", "traceId", "attributes", "redactions"`;
 
 /** The same batches: ed25519 verify + JSON parse + one multi-row INSERT each, CLIENTS at a time. */
@@ -185,7 +257,7 @@ async function driveRaw(database: Database, hosts: BenchHost[], bySlug: Map<stri
   return { batches: sent.length, events: sent.length * EVENTS, seconds, latencies: latencies.sort((a, b) => a - b) };
 }
 
-interface Row { backend: string; app: Stats; raw: Stats }
+interface Row { backend: string; app: Stats; raw: Stats; overload: Overload }
 
 function line(label: string, s: Stats): string {
   const rate = s.events / s.seconds;
@@ -200,6 +272,7 @@ function report(r: Row): void {
   console.log(line("app: HTTP POST /api/v1/ingest", r.app));
   console.log(line("raw: ed25519 verify + INSERT", r.raw));
   console.log(`  ratio app/raw: ${ratio(r).toFixed(2)} (target ≥ 0.5)`);
+  reportOverload(r.overload);
 }
 
 async function runPglite(): Promise<Row> {
@@ -216,15 +289,19 @@ async function runPglite(): Promise<Row> {
   const app = await startTestApp({ dataDir: appDir });
   cleanups.push(() => stopTestApp(app));
   const { stats, sent } = await driveApp(app, hosts);
+  const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
   await stopTestApp(app);
   cleanups.pop();
+  const after = await openDatabase({ dataDir: appDir });
+  const stored = await storedBatches(after, hosts).finally(() => after.close());
+  const overloadRow = { ...over, acknowledged: hosts.length * WARMUP_PER_CLIENT + stats.batches + over.accepted, stored };
 
   const rawDir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-raw-"));
   cleanups.push(() => fs.rmSync(rawDir, { recursive: true, force: true }));
   const raw = await openDatabase({ dataDir: rawDir });
   cleanups.push(() => raw.close());
   const bySlug = await registerHosts(raw, hosts);
-  return { backend: "pglite (embedded default, temp CELLGATE_DATA_DIR)", app: stats, raw: await driveRaw(raw, hosts, bySlug, sent) };
+  return { backend: "pglite (embedded default, temp CELLGATE_DATA_DIR)", app: stats, raw: await driveRaw(raw, hosts, bySlug, sent), overload: overloadRow };
 }
 
 async function runPostgres(): Promise<Row> {
@@ -244,13 +321,17 @@ async function runPostgres(): Promise<Row> {
   const app = await startTestApp({ databaseUrl: cluster.url("app") });
   cleanups.push(() => stopTestApp(app));
   const { stats, sent } = await driveApp(app, hosts);
+  const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
   await stopTestApp(app);
   cleanups.pop();
+  const after = await openDatabase({ url: cluster.url("app") });
+  const stored = await storedBatches(after, hosts).finally(() => after.close());
+  const overloadRow = { ...over, acknowledged: hosts.length * WARMUP_PER_CLIENT + stats.batches + over.accepted, stored };
 
   const raw = await openDatabase({ url: cluster.url("raw") });
   cleanups.push(() => raw.close());
   const bySlug = await registerHosts(raw, hosts);
-  return { backend: "postgresql (throwaway cluster, DATABASE_URL; same cluster for raw)", app: stats, raw: await driveRaw(raw, hosts, bySlug, sent) };
+  return { backend: "postgresql (throwaway cluster, DATABASE_URL; same cluster for raw)", app: stats, raw: await driveRaw(raw, hosts, bySlug, sent), overload: overloadRow };
 }
 
 async function main(): Promise<void> {
@@ -278,7 +359,8 @@ async function main(): Promise<void> {
     const appRate = r.app.events / r.app.seconds;
     console.log(
       `  ${r.backend.split(" ")[0]!.padEnd(11)} app ${appRate.toFixed(0).padStart(7)} ev/s (p50 ${pct(r.app.latencies, 50).toFixed(1)} ms, p99 ${pct(r.app.latencies, 99).toFixed(1)} ms)` +
-        `  raw ${(r.raw.events / r.raw.seconds).toFixed(0).padStart(7)} ev/s  ratio ${ratio(r).toFixed(2)}`,
+        `  raw ${(r.raw.events / r.raw.seconds).toFixed(0).padStart(7)} ev/s  ratio ${ratio(r).toFixed(2)}` +
+        `  overload 2×: p99 ${pct(r.overload.latencies, 99).toFixed(0)} ms, 503 ${r.overload.shed}, lost ${r.overload.acknowledged - r.overload.stored}`,
     );
   }
 }
