@@ -59,4 +59,4 @@ cellgate demo seed --apply
 
 if [ -n "${DATABASE_URL:-}" ]; then where="PostgreSQL (DATABASE_URL)"; else where="embedded PGlite in $CELLGATE_DATA_DIR"; fi
 log "serving on http://localhost:$PORT, data: $where"
-exec npx next start -p "$PORT"
+exec node scripts/serve.mjs -p "$PORT"

@@ -26,8 +26,12 @@ export interface StartOptions {
   port: number;
   env: Record<string, string | undefined>;
   logFile: string;
-  /** "next": `next start` directly; "start-script": `bash scripts/start.sh` (migrate, seed, serve). */
-  via?: "next" | "start-script";
+  /**
+   * "next": `next start` directly; "serve": `node scripts/serve.mjs` (what
+   * start.sh ends with: several console processes on PostgreSQL, see
+   * CELLGATE_WORKERS); "start-script": `bash scripts/start.sh` (migrate, seed, serve).
+   */
+  via?: "next" | "serve" | "start-script";
 }
 
 export function assertBuilt(): void {
@@ -44,7 +48,9 @@ export function startApp(options: StartOptions): AppProcess {
   const [cmd, args] =
     options.via === "start-script"
       ? ["bash", [path.join(REPO_ROOT, "scripts", "start.sh")]]
-      : [process.execPath, [path.join(REPO_ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(options.port), "-H", "127.0.0.1"]];
+      : options.via === "serve"
+        ? [process.execPath, [path.join(REPO_ROOT, "scripts", "serve.mjs"), "-p", String(options.port), "-H", "127.0.0.1"]]
+        : [process.execPath, [path.join(REPO_ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(options.port), "-H", "127.0.0.1"]];
   const child = spawn(cmd, args, {
     cwd: REPO_ROOT,
     env: { ...options.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(options.port) },

@@ -21,6 +21,8 @@ export interface TestAppOptions {
   healthStatus?: number;
   /** More environment for the console process (e.g. CELLGATE_PLATFORM_KEY). */
   env?: Record<string, string>;
+  /** Console processes (scripts/serve.mjs with CELLGATE_WORKERS; PostgreSQL only). Default: one `next start`. */
+  workers?: number;
 }
 
 /** The environment a user would have: none of our variables, except what the case sets. */
@@ -41,7 +43,8 @@ export async function startTestApp(options: TestAppOptions): Promise<AppProcess 
   };
   if (options.databaseUrl) extra.DATABASE_URL = options.databaseUrl;
   Object.assign(extra, options.env ?? {});
-  const app = startApp({ port: await freePort(), logFile: path.join(logDir, "app.log"), env: cleanEnv(extra) });
+  if (options.workers !== undefined) extra.CELLGATE_WORKERS = String(options.workers);
+  const app = startApp({ port: await freePort(), logFile: path.join(logDir, "app.log"), env: cleanEnv(extra), via: options.workers !== undefined ? "serve" : "next" });
   try {
     await waitForStatus(app, "/api/health", { status: options.healthStatus ?? 200, timeoutMs: 120_000 });
   } catch (error) {
