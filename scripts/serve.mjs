@@ -46,6 +46,12 @@ function workerCount(env = process.env, cores = os.availableParallelism()) {
 }
 
 async function serve() {
+  if (process.env.NEXT_CPU_PROF) {
+    // As `next start` does: profile this process, saved on exit or on a stop signal.
+    const { saveCpuProfile } = require("next/dist/server/lib/cpu-profile");
+    process.on("SIGTERM", () => saveCpuProfile());
+    process.on("SIGINT", () => saveCpuProfile());
+  }
   const { startServer } = require("next/dist/server/lib/start-server");
   await startServer({ dir: ROOT, isDev: false, hostname, port });
 }

@@ -22,6 +22,7 @@ import "server-only";
 import { type Database, database } from "@/lib/db";
 import { type LookedUpKey, publicKeyFromRaw, signatureProblem, verifyRequest } from "@/lib/domain/http-signatures";
 import type { KeyObject } from "node:crypto";
+import type { TierName } from "@/lib/domain/tiers";
 import { env } from "@/lib/env";
 import { Admission, type AdmissionStats } from "@/lib/server/admission";
 import { claimNonceAndCount } from "@/lib/server/nonces";
@@ -42,7 +43,16 @@ export interface BoundProfile {
   id: string;
   slug: string;
   tenantId: string;
+  /** What a job decision needs of the profile, read with the key (no second query). */
+  tenantSlug: string;
+  ring: number;
+  tier: TierName;
 }
+
+/** The bound-profile JSON for HostProfile rows `hp` of a host (one object per profile, by slug). */
+export const BOUND_PROFILES_SQL = (hostId: string) => `(SELECT COALESCE(json_agg(json_build_object('id', p."id", 'slug', p."slug", 'tenantId', p."tenantId",
+         'tenantSlug', t."slug", 'ring', p."ring", 'tier', p."tier") ORDER BY p."slug"), '[]'::json)
+       FROM "HostProfile" hp JOIN "Profile" p ON p."id" = hp."profileId" JOIN "Tenant" t ON t."id" = p."tenantId" WHERE hp."hostId" = ${hostId})`;
 
 export interface HostRouteContext {
   request: Request;
@@ -155,8 +165,7 @@ interface KeyRow {
 
 const KEY_QUERY = `
   SELECT k."hostId", k."publicKey", k."alg", k."status"::text AS "status", h."ratePerMinute",
-    (SELECT COALESCE(json_agg(json_build_object('id', p."id", 'slug', p."slug", 'tenantId', p."tenantId") ORDER BY p."slug"), '[]'::json)
-       FROM "HostProfile" hp JOIN "Profile" p ON p."id" = hp."profileId" WHERE hp."hostId" = k."hostId") AS "bound"
+    ${BOUND_PROFILES_SQL(`k."hostId"`)} AS "bound"
   FROM "HostKey" k LEFT JOIN "Host" h ON h."id" = k."hostId"
   WHERE k."id" = $1`;
 

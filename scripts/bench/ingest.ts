@@ -324,9 +324,23 @@ async function runPostgres(): Promise<Row> {
   const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
   await stopTestApp(app);
   cleanups.pop();
+  // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
+  const two = await startTestApp({ databaseUrl: cluster.url("app"), workers: 2 });
+  cleanups.push(() => stopTestApp(two));
+  const { stats: twoStats } = await driveApp(two, hosts);
+  await stopTestApp(two);
+  cleanups.pop();
   const after = await openDatabase({ url: cluster.url("app") });
   const stored = await storedBatches(after, hosts).finally(() => after.close());
-  const overloadRow = { ...over, acknowledged: hosts.length * WARMUP_PER_CLIENT + stats.batches + over.accepted, stored };
+  const overloadRow = {
+    ...over,
+    acknowledged: hosts.length * WARMUP_PER_CLIENT * 2 + stats.batches + over.accepted + twoStats.batches,
+    stored,
+  };
+  console.log(`\npostgresql, two console processes (CELLGATE_WORKERS=2)`);
+  console.log(HEADER);
+  console.log(line("app ×2: HTTP POST /api/v1/ingest", twoStats));
+  console.log(`  two processes ÷ one: ${(twoStats.events / twoStats.seconds / (stats.events / stats.seconds)).toFixed(2)} (events/s)`);
 
   const raw = await openDatabase({ url: cluster.url("raw") });
   cleanups.push(() => raw.close());

@@ -24,7 +24,7 @@
  * time goes on the database side.
  *
  *   BENCH_CLIENTS=8 BENCH_SECONDS=15 BENCH_BACKENDS=pglite,postgresql
- *   BENCH_CPU_PROF=DIR  the console runs with --cpu-prof into DIR (open the .cpuprofile in Chrome DevTools)
+ *   BENCH_CPU_PROF=DIR  the console is CPU-profiled into DIR (NEXT_CPU_PROF; open the .cpuprofile in Chrome DevTools)
  */
 import { randomBytes, type KeyObject } from "node:crypto";
 import fs from "node:fs";
@@ -166,7 +166,7 @@ function sampleWaits(url: string): { stop: () => Promise<Map<string, number>> } 
       const { rows } = await pool.query<{ what: string; n: number }>(
         `SELECT CASE WHEN state = 'active' AND wait_event IS NULL THEN 'running'
                      WHEN state = 'active' THEN 'waiting: ' || wait_event_type || '/' || wait_event
-                     ELSE state || coalesce(' (' || wait_event || ')', '') END AS what, count(*)::int AS n
+                     ELSE coalesce(state, 'no state') || coalesce(' (' || wait_event || ')', '') END AS what, count(*)::int AS n
            FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
            GROUP BY 1`,
       );
@@ -202,7 +202,8 @@ function appEnv(): Record<string, string> {
   const dir = process.env.BENCH_CPU_PROF;
   if (!dir) return {};
   fs.mkdirSync(dir, { recursive: true });
-  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(dir)}` };
+  // Next's own profiler (next start): written when the process is stopped (SIGTERM).
+  return { NEXT_CPU_PROF: "1", NEXT_CPU_PROF_DIR: path.resolve(dir) };
 }
 
 interface Stats {
@@ -287,9 +288,22 @@ async function runPostgres(): Promise<void> {
   const sampler = sampleWaits(cluster.url("app"));
   const stats = await drive(app, hosts);
   const waits = await sampler.stop();
-  report("postgresql (throwaway cluster, DATABASE_URL)", stats);
+  report("postgresql (throwaway cluster, DATABASE_URL), one console process", stats);
   reportRatio(raw, stats);
   reportWaits(waits);
+  await stopTestApp(app);
+  cleanups.pop();
+
+  // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
+  const two = await startTestApp({ databaseUrl: cluster.url("app"), env: appEnv(), workers: 2 });
+  cleanups.push(() => stopTestApp(two));
+  const twoSampler = sampleWaits(cluster.url("app"));
+  const twoStats = await drive(two, hosts);
+  const twoWaits = await twoSampler.stop();
+  report("postgresql, two console processes (CELLGATE_WORKERS=2)", twoStats);
+  reportRatio(raw, twoStats);
+  reportWaits(twoWaits);
+  console.log(`  two processes ÷ one: ${(twoStats.post.length / twoStats.seconds / (stats.post.length / stats.seconds)).toFixed(2)} (POST req/s)`);
 }
 
 async function main(): Promise<void> {

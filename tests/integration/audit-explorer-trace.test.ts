@@ -5,6 +5,7 @@
  * job as resource), and an expiry through persistExpiry.
  */
 import { randomBytes } from "node:crypto";
+import type { BoundProfile } from "@/lib/server/host-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobBody } from "@/lib/domain/jobs";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
@@ -20,7 +21,7 @@ import { createJobsHost, jobBody, type JobsHost } from "./jobs-support";
 describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend) => {
   let database: TestDatabase;
   let host: JobsHost;
-  let bound: { id: string; slug: string; tenantId: string }[];
+  let bound: BoundProfile[];
   let approver: SessionActor;
   let auditor: SessionActor;
   let foreignAuditor: SessionActor;
@@ -40,7 +41,12 @@ describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend
   beforeAll(async () => {
     database = await createTestDatabase(backend);
     host = await createJobsHost(database.prisma);
-    bound = await database.prisma.profile.findMany({ where: { slug: { in: host.profiles } }, select: { id: true, slug: true, tenantId: true } });
+    bound = (
+      await database.prisma.profile.findMany({
+        where: { slug: { in: host.profiles } },
+        select: { id: true, slug: true, tenantId: true, ring: true, tier: true, tenant: { select: { slug: true } } },
+      })
+    ).map(({ tenant, ...p }) => ({ ...p, tenantSlug: tenant.slug }));
     approver = await createActor(database.prisma, host.tenantId, "approver");
     auditor = await createActor(database.prisma, host.tenantId, "auditor");
     const other = await createJobsHost(database.prisma);

@@ -11,6 +11,7 @@ import "server-only";
  */
 import type { Database } from "@/lib/db";
 import type { JobBody } from "@/lib/domain/jobs";
+import { BOUND_PROFILES_SQL, type BoundProfile } from "../host-auth";
 import { submitJob } from "./submit";
 import type { JobView } from "./view";
 
@@ -82,11 +83,10 @@ export async function seedDemoJobs(database: Database, options: { now?: Date } =
   const hostIds = [...new Set(DEMO_JOBS.map((j) => j.host))];
   const existing = await database.sql.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Job" WHERE "hostId" = ANY($1::text[])`, [`{${hostIds.join(",")}}`]);
   if (Number(existing[0]?.n ?? 0) > 0) return [];
-  const hosts = await database.sql.query<{ hostId: string; keyId: string; profiles: Array<{ id: string; slug: string; tenantId: string }> | string }>(
+  const hosts = await database.sql.query<{ hostId: string; keyId: string; profiles: BoundProfile[] | string }>(
     `SELECT h."id" AS "hostId",
        (SELECT k."id" FROM "HostKey" k WHERE k."hostId" = h."id" AND k."status" = 'active' ORDER BY k."createdAt" DESC LIMIT 1) AS "keyId",
-       (SELECT COALESCE(json_agg(json_build_object('id', p."id", 'slug', p."slug", 'tenantId', p."tenantId")), '[]'::json)
-          FROM "HostProfile" hp JOIN "Profile" p ON p."id" = hp."profileId" WHERE hp."hostId" = h."id") AS "profiles"
+       ${BOUND_PROFILES_SQL(`h."id"`)} AS "profiles"
      FROM "Host" h WHERE h."id" = ANY($1::text[])`,
     [`{${hostIds.join(",")}}`],
   );

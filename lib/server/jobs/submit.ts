@@ -14,13 +14,12 @@ import { minimumApprovals } from "@/lib/domain/approvals";
 import { canonicalJob, consoleTagsFor, effectiveRiskTags, type JobBody } from "@/lib/domain/jobs";
 import { applyThrottle, evaluate, failClosed } from "@/lib/domain/policy";
 import type { Evaluation, PolicyInput } from "@/lib/domain/policy/types";
-import type { TierName } from "@/lib/domain/tiers";
 import { env } from "@/lib/env";
 import { writeReceipt } from "@/lib/server/audit";
 import type { BoundProfile } from "@/lib/server/host-auth";
 import { isDatabaseUnavailable } from "@/lib/server/host-auth";
-import { engagedCount, fencedEngagedCount } from "@/lib/server/killswitches/fence";
-import { killSwitchDenial, killSwitchUnsettled } from "@/lib/server/killswitches/job-check";
+import { fencedEngagedCount } from "@/lib/server/killswitches/fence";
+import { killSwitchCheck, killSwitchUnsettled } from "@/lib/server/killswitches/job-check";
 import { compiledPolicyFor } from "@/lib/server/policies/load";
 import { problemType, type ProblemBody } from "@/lib/server/problem";
 import { pendingJobMessage } from "@/lib/server/webhooks/payload";
@@ -47,14 +46,7 @@ export type SubmitOutcome =
   | { ok: true; job: SubmittedJobView; retryAfterSec: number | null; webhookQueued: boolean }
   | { ok: false; status: number; problem: ProblemBody & Record<string, unknown> };
 
-interface ProfileRow {
-  id: string;
-  slug: string;
-  tenantId: string;
-  tenantSlug: string;
-  ring: number;
-  tier: TierName;
-}
+type ProfileRow = BoundProfile;
 
 export function newJobId(): string {
   return `job_${randomBytes(16).toString("base64url")}`;
@@ -63,7 +55,7 @@ export function newJobId(): string {
 /** The policy evaluation, or DENY naming the failure when the policy cannot be loaded at all (fail closed). */
 async function evaluateFor(database: Database, profile: ProfileRow, input: PolicyInput): Promise<Evaluation> {
   try {
-    const { compiled } = await compiledPolicyFor(database.prisma, { id: profile.id, tenantId: profile.tenantId });
+    const { compiled } = await compiledPolicyFor(database.sql, { id: profile.id, tenantId: profile.tenantId });
     return evaluate(compiled, input);
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
@@ -82,15 +74,8 @@ export async function submitJob(database: Database, input: SubmitInput): Promise
       problem: { type: problemType("profile-not-bound"), title: "Profile not bound to this host", detail: `this host is not bound to profile "${body.profile}"`, profiles: [body.profile] },
     };
   }
-  const rows = await database.sql.query<ProfileRow>(
-    `SELECT p."id"::text AS "id", p."slug", p."tenantId"::text AS "tenantId", t."slug" AS "tenantSlug", p."ring", p."tier"::text AS "tier"
-       FROM "Profile" p JOIN "Tenant" t ON t."id" = p."tenantId" WHERE p."id" = $1::uuid`,
-    [bound.id],
-  );
-  const profile = rows[0];
-  if (!profile) {
-    return { ok: false, status: 403, problem: { type: problemType("profile-not-bound"), title: "Profile not bound to this host", detail: `profile "${body.profile}" no longer exists`, profiles: [body.profile] } };
-  }
+  // The profile as read with the host's key in this request (lib/server/host-auth).
+  const profile: ProfileRow = bound;
   if (profile.tenantSlug !== body.tenant) {
     return {
       ok: false,
@@ -130,14 +115,10 @@ async function decideAndStore(database: Database, input: SubmitInput, profile: P
   const policyInput: PolicyInput = {
     topic: body.topic, tenant: profile.tenantSlug, profile: profile.slug, riskTags, labels: body.labels, ring: Number(profile.ring), tier: profile.tier,
   };
-  // Unreadable switches deny the job below (fail safe); a null count never matches the fenced one.
-  const seen = await engagedCount(database.sql).catch((error: unknown) => {
-    if (isDatabaseUnavailable(error)) throw error;
-    return null;
-  });
   // Kill switches first: a covering switch in force denies the job whatever the policy says.
-  const killed = await killSwitchDenial(
-    database.prisma,
+  // Unreadable switches deny it (fail safe); a null count never matches the fenced one.
+  const { seen, denial: killed } = await killSwitchCheck(
+    database,
     { tenantId: profile.tenantId, tenantSlug: profile.tenantSlug, profileId: profile.id, profileSlug: profile.slug, topic: body.topic, riskTags },
     now,
   );
@@ -171,21 +152,26 @@ async function decideAndStore(database: Database, input: SubmitInput, profile: P
     const expiresAt = ttlSec === null ? null : new Date(now.getTime() + ttlSec * 1000);
     const ids = await requesterIds(sql, requester);
 
-    await sql.query(
-      `INSERT INTO "PolicyDecision" ("id", "tenantId", "profileId", "jobId", "decision", "ruleIds", "reason", "policyHash", "inputHash",
-         "constraints", "approvalsNeeded", "ttlSec", "createdAt")
-       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)), $7, $8, $9, $10::jsonb, $11, $12, $13)`,
-      [decisionId, profile.tenantId, profile.id, jobId, evaluation.decision, JSON.stringify(evaluation.ruleIds), evaluation.reason, evaluation.policyHash, jobHash,
-        evaluation.constraints === null ? null : JSON.stringify(evaluation.constraints), pending ? approvalsNeeded : null, ttlSec, now],
-    );
     const receiptId = `rcpt_${randomBytes(12).toString("base64url")}`;
+    // The decision record and the job: one statement.
     await sql.query(
-      `INSERT INTO "Job" ("id", "tenantId", "profileId", "hostId", "keyId", "topic", "riskTags", "labels", "payload", "canonical", "jobHash",
+      `WITH decision AS (
+         INSERT INTO "PolicyDecision" ("id", "tenantId", "profileId", "jobId", "decision", "ruleIds", "reason", "policyHash", "inputHash",
+         "constraints", "approvalsNeeded", "ttlSec", "createdAt")
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)), $7, $8, $9, $10::jsonb, $11, $12, $13)
+       )
+       INSERT INTO "Job" ("id", "tenantId", "profileId", "hostId", "keyId", "topic", "riskTags", "labels", "payload", "canonical", "jobHash",
          "status", "decisionId", "approvalsNeeded", "expiresAt", "resolvedAt", "requester", "requesterIds", "traceId", "receiptId", "createdAt", "consoleTags")
-       VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, ARRAY(SELECT json_array_elements_text($7::json)), $8::jsonb, $9::jsonb, $10, $11, $12::"JobStatus", $13::uuid, $14, $15, $16,
-         $17, ARRAY(SELECT json_array_elements_text($18::json))::uuid[], $19, $20, $21, ARRAY(SELECT json_array_elements_text($22::json)))`,
-      [jobId, profile.tenantId, profile.id, input.host.id, input.keyId, body.topic, JSON.stringify(body.riskTags), JSON.stringify(body.labels), JSON.stringify(body.payload),
-        canonical, jobHash, status, decisionId, approvalsNeeded, expiresAt, pending ? null : now, requester, JSON.stringify(ids), traceId, receiptId, now, JSON.stringify(consoleTags)],
+       VALUES ($14, $15::uuid, $16::uuid, $17, $18, $19, ARRAY(SELECT json_array_elements_text($20::json)), $21::jsonb, $22::jsonb, $23, $24, $25::"JobStatus", $26::uuid, $27, $28, $29,
+         $30, ARRAY(SELECT json_array_elements_text($31::json))::uuid[], $32, $33, $34, ARRAY(SELECT json_array_elements_text($35::json)))`,
+      [
+        // PolicyDecision ($1–$13)
+        decisionId, profile.tenantId, profile.id, jobId, evaluation.decision, JSON.stringify(evaluation.ruleIds), evaluation.reason, evaluation.policyHash, jobHash,
+        evaluation.constraints === null ? null : JSON.stringify(evaluation.constraints), pending ? approvalsNeeded : null, ttlSec, now,
+        // Job ($14–$35)
+        jobId, profile.tenantId, profile.id, input.host.id, input.keyId, body.topic, JSON.stringify(body.riskTags), JSON.stringify(body.labels), JSON.stringify(body.payload),
+        canonical, jobHash, status, decisionId, approvalsNeeded, expiresAt, pending ? null : now, requester, JSON.stringify(ids), traceId, receiptId, now, JSON.stringify(consoleTags),
+      ],
     );
     let webhookQueued = false;
     if (pending && webhookUrl && input.notify !== false) {

@@ -8,9 +8,11 @@ import "server-only";
  */
 import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/sql";
 import { covers, type CoverTarget, type KillSwitchScope } from "@/lib/domain/killswitch";
 import type { KillSwitch, Prisma } from "@/lib/generated/prisma/client";
 import { writeReceipt, type ReceiptInput } from "../audit";
+import { ENGAGED_COUNT_SQL } from "./fence";
 import { SYSTEM_ACTOR } from "./views";
 
 /** Prisma filter: released by nobody and not past the automatic release time. */
@@ -30,6 +32,41 @@ export async function switchesCovering(prisma: Db | Tx, target: CoverTarget, now
     orderBy: [{ engagedAt: "asc" }, { id: "asc" }],
   });
   return rows.filter((sw) => covers(sw, target));
+}
+
+export interface SwitchInForce {
+  id: string;
+  scope: KillSwitchScope;
+  tenantId: string | null;
+  profileId: string | null;
+  capability: string | null;
+  reason: string;
+}
+
+/**
+ * The job path's one statement: the fence count (all switch rows, see
+ * fence.ts), whether an automatic release is due, and the switches in force
+ * whose reach may include the target (the same filter as switchesCovering;
+ * `covers` then decides), oldest first. Raw SQL: it runs on every job.
+ */
+export async function switchStateForJob(
+  sql: Pick<RawSql, "query">,
+  target: Pick<CoverTarget, "tenantId" | "profileId">,
+  now: Date,
+): Promise<{ engaged: number; releaseDue: boolean; inForce: SwitchInForce[] }> {
+  const rows = await sql.query<{ engaged: string | number; releaseDue: boolean; inForce: SwitchInForce[] | string }>(
+    `SELECT (${ENGAGED_COUNT_SQL}) AS engaged,
+            EXISTS (SELECT 1 FROM "KillSwitch" WHERE "releasedAt" IS NULL AND "autoReleaseAt" <= $3::timestamptz) AS "releaseDue",
+            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'scope', k.scope::text, 'tenantId', k."tenantId", 'profileId', k."profileId",
+                                                        'capability', k.capability, 'reason', k.reason) ORDER BY k."engagedAt", k.id)
+                        FROM "KillSwitch" k
+                       WHERE k."releasedAt" IS NULL AND (k."autoReleaseAt" IS NULL OR k."autoReleaseAt" > $3::timestamptz)
+                         AND (k.scope = 'global' OR (k."tenantId" = $1::uuid AND k."profileId" IS NULL) OR k."profileId" = $2::uuid)), '[]'::json) AS "inForce"`,
+    [target.tenantId, target.profileId, now],
+  );
+  const row = rows[0]!;
+  const inForce = typeof row.inForce === "string" ? (JSON.parse(row.inForce) as SwitchInForce[]) : row.inForce;
+  return { engaged: Number(row.engaged), releaseDue: row.releaseDue === true || (row.releaseDue as unknown) === "t", inForce };
 }
 
 /** Switches in force whose reach includes any of these profiles (global, their tenants, themselves). */

@@ -19,9 +19,11 @@ export async function fenceEngage(tx: Tx): Promise<void> {
   await tx.$queryRawUnsafe(`SELECT pg_advisory_xact_lock($1)::text AS locked`, KILL_SWITCH_FENCE);
 }
 
-/** Switches ever engaged, read before a job's kill-switch check. */
+/** The fence's count: switches ever engaged (read with a job's kill-switch check, and again in its transaction). */
+export const ENGAGED_COUNT_SQL = `SELECT count(*) AS n FROM "KillSwitch"`;
+
 export async function engagedCount(sql: Pick<RawSql, "query">): Promise<number> {
-  const rows = await sql.query<{ n: number | string }>(`SELECT count(*) AS n FROM "KillSwitch"`);
+  const rows = await sql.query<{ n: number | string }>(ENGAGED_COUNT_SQL);
   return Number(rows[0]?.n ?? 0);
 }
 

@@ -7,12 +7,14 @@ import "server-only";
  *
  * Sources are immutable per hash, so parsed documents are cached by hash,
  * and compiled sets by their combined hash; the newest versions are still
- * read from the database on every call (one query), so every replica sees a
- * newly applied version at once.
+ * read from the database on every call (one query, without the sources when
+ * every version is parsed already; a second for the sources otherwise), so
+ * every replica sees a newly applied version at once.
  */
 import type { TenantScope } from "@/lib/authz";
 import { scopedWhere } from "@/lib/authz/where";
 import type { Db, Tx } from "@/lib/db";
+import type { RawSql } from "@/lib/sql";
 import {
   combinedPolicyHash,
   compilePolicySet,
@@ -54,8 +56,12 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
+function parsedKey(row: Pick<VersionRow, "hash" | "version">): string {
+  return `${row.hash}:${row.version}`;
+}
+
 function parseStored(row: VersionRow): Parsed {
-  const key = `${row.hash}:${row.version}`;
+  const key = parsedKey(row);
   const cached = parsedByHash.get(key);
   if (cached) return cached;
   let result: Parsed;
@@ -76,26 +82,47 @@ function parseStored(row: VersionRow): Parsed {
   return remember(parsedByHash, key, result);
 }
 
-/** Newest version of each of the given scopes (one query). */
-async function newestVersions(prisma: Db | Tx, scopeKeys: string[]): Promise<VersionRow[]> {
-  return prisma.$queryRawUnsafe<VersionRow[]>(
-    `SELECT DISTINCT ON ("scopeKey") "id"::text AS "id", "scopeKey", "level"::text AS "level", "version", "hash", "source", "createdAt"
-       FROM "PolicyVersion" WHERE "scopeKey" = ANY($1::text[])
-       ORDER BY "scopeKey", "version" DESC`,
-    scopeKeys,
-  );
+/** Prisma, or the raw driver (the job path reads through it: no ORM on every decision). */
+type Reader = Db | Tx | Pick<RawSql, "query">;
+
+function read<T>(reader: Reader, text: string, params: unknown[]): Promise<T[]> {
+  return "query" in reader ? reader.query<T>(text, params) : reader.$queryRawUnsafe<T[]>(text, ...params);
 }
 
-export async function loadPolicySet(prisma: Db | Tx, profile: { id: string; tenantId: string }): Promise<ProfilePolicySet> {
+/**
+ * Newest version of each of the given scopes, parsed: one query for the
+ * versions; the sources (the large part) only of versions not parsed yet.
+ */
+async function newestParsed(reader: Reader, scopeKeys: string[]): Promise<Array<{ row: Omit<VersionRow, "source">; parsed: Parsed }>> {
+  const refs = await read<Omit<VersionRow, "source">>(
+    reader,
+    `SELECT DISTINCT ON ("scopeKey") "id"::text AS "id", "scopeKey", "level"::text AS "level", "version", "hash", "createdAt"
+       FROM "PolicyVersion" WHERE "scopeKey" = ANY($1::text[])
+       ORDER BY "scopeKey", "version" DESC`,
+    [scopeKeys],
+  );
+  // Taken from the cache now: a concurrent caller clearing it cannot turn a parsed version into a missing source.
+  const cached = new Map(refs.map((r) => [r.id, parsedByHash.get(parsedKey(r))]));
+  const unparsed = refs.filter((r) => !cached.get(r.id));
+  const sources = unparsed.length
+    ? await read<{ id: string; source: string }>(reader, `SELECT "id"::text AS "id", "source" FROM "PolicyVersion" WHERE "id" = ANY($1::uuid[])`, [
+        unparsed.map((r) => r.id),
+      ])
+    : [];
+  const sourceOf = new Map(sources.map((r) => [r.id, r.source]));
+  return refs.map((row) => ({ row, parsed: cached.get(row.id) ?? parseStored({ ...row, source: sourceOf.get(row.id) ?? "" }) }));
+}
+
+export async function loadPolicySet(prisma: Reader, profile: { id: string; tenantId: string }): Promise<ProfilePolicySet> {
   const keys = { platform: "platform", tenant: scopeKeyFor("tenant", profile.tenantId), profile: scopeKeyFor("profile", profile.id) };
-  const rows = await newestVersions(prisma, Object.values(keys));
+  const rows = await newestParsed(prisma, Object.values(keys));
   const set: ProfilePolicySet = { platform: null, tenant: null, profile: null, versions: [] };
   const failures: string[] = [];
   for (const level of ["platform", "tenant", "profile"] as const) {
-    const row = rows.find((r) => r.scopeKey === keys[level]);
-    if (!row) continue;
+    const found = rows.find((r) => r.row.scopeKey === keys[level]);
+    if (!found) continue;
+    const { row, parsed } = found;
     set.versions.push({ id: row.id, level, version: row.version, hash: row.hash, createdAt: row.createdAt });
-    const parsed = parseStored(row);
     if (parsed.ok) set[level] = parsed.policy;
     else failures.push(parsed.problem);
   }
@@ -105,7 +132,7 @@ export async function loadPolicySet(prisma: Db | Tx, profile: { id: string; tena
 }
 
 export async function compiledPolicyFor(
-  prisma: Db | Tx,
+  prisma: Reader,
   profile: { id: string; tenantId: string },
 ): Promise<{ set: ProfilePolicySet; compiled: CompiledPolicySet }> {
   const set = await loadPolicySet(prisma, profile);
@@ -161,14 +188,13 @@ export async function policyTopicGlobs(prisma: Db | Tx, scope: TenantScope): Pro
   const profiles = profileIds.length
     ? await prisma.profile.findMany({ where: { id: { in: profileIds }, ...profileWhere }, select: { id: true } })
     : [];
-  const rows = await newestVersions(prisma, [
+  const rows = await newestParsed(prisma, [
     "platform",
     ...tenants.map((t) => scopeKeyFor("tenant", t.id)),
     ...profiles.map((p) => scopeKeyFor("profile", p.id)),
   ]);
   const globs = new Set<string>();
-  for (const row of rows) {
-    const parsed = parseStored(row);
+  for (const { parsed } of rows) {
     if (!parsed.ok) continue;
     for (const rule of parsed.policy.document.rules) for (const topic of rule.match.topics ?? []) globs.add(topic);
   }
