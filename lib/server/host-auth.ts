@@ -230,14 +230,28 @@ export function hostRoute(
     const release = entered instanceof Promise ? await entered : entered;
     if (!release) {
       await request.body?.cancel().catch(() => undefined);
-      return overloaded();
+      return hostResponse(overloaded());
     }
     try {
-      return await guarded(request);
+      return hostResponse(await guarded(request));
     } finally {
       release();
     }
   };
+}
+
+/**
+ * Host API answers are small JSON, often signed over their exact bytes:
+ * `no-transform` keeps the server's gzip off them (compressing a few hundred
+ * bytes per request cost more CPU than it saved), `no-store` as before.
+ */
+function hostResponse(response: Response): Response {
+  try {
+    response.headers.set("Cache-Control", "no-store, no-transform");
+    return response;
+  } catch {
+    return response; // immutable headers: leave it as it is
+  }
 }
 
 function verifiedRoute(

@@ -17,6 +17,7 @@
  * Measures only; asserts nothing.
  *
  *   BENCH_CLIENTS=8 BENCH_EVENTS=100 BENCH_SECONDS=20 BENCH_OVERLOAD_SECONDS=10 BENCH_BACKENDS=pglite,postgresql
+ *   BENCH_CPU_PROF=DIR  CPU-profile the console (scripts/bench/app-profile.ts)
  */
 import { randomBytes, randomUUID, sign as edSign, verify as edVerify, type KeyObject } from "node:crypto";
 import fs from "node:fs";
@@ -28,6 +29,7 @@ import { generateEd25519Key, privateKeyFromPem, publicKeyFromRaw, signRequest } 
 import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
 import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
+import { profiledAppEnv } from "./app-profile";
 import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
@@ -286,7 +288,7 @@ async function runPglite(): Promise<Row> {
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ dataDir: appDir });
+  const app = await startTestApp({ dataDir: appDir, env: profiledAppEnv() });
   cleanups.push(() => stopTestApp(app));
   const { stats, sent } = await driveApp(app, hosts);
   const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
@@ -318,14 +320,14 @@ async function runPostgres(): Promise<Row> {
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ databaseUrl: cluster.url("app") });
+  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: profiledAppEnv() });
   cleanups.push(() => stopTestApp(app));
   const { stats, sent } = await driveApp(app, hosts);
   const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
   await stopTestApp(app);
   cleanups.pop();
   // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
-  const two = await startTestApp({ databaseUrl: cluster.url("app"), workers: 2 });
+  const two = await startTestApp({ databaseUrl: cluster.url("app"), workers: 2, env: profiledAppEnv() });
   cleanups.push(() => stopTestApp(two));
   const { stats: twoStats } = await driveApp(two, hosts);
   await stopTestApp(two);

@@ -38,6 +38,7 @@ import { DEMO_PLATFORM_POLICY, policySourceHash } from "../../lib/domain/policy"
 import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
 import { startCluster } from "../../tests/support/postgres-cluster";
+import { profiledAppEnv } from "./app-profile";
 import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
@@ -198,13 +199,6 @@ function reportRatio(raw: { rate: number; p50: number; p99: number }, s: Stats):
   console.log(`  console POST /api/v1/jobs ÷ raw: ${(rate / raw.rate).toFixed(2)} (target ≥ 0.5), p99 ${pct(s.post, 99).toFixed(1)} ms (target ≤ 50 ms)`);
 }
 
-function appEnv(): Record<string, string> {
-  const dir = process.env.BENCH_CPU_PROF;
-  if (!dir) return {};
-  fs.mkdirSync(dir, { recursive: true });
-  // Next's own profiler (next start): written when the process is stopped (SIGTERM).
-  return { NEXT_CPU_PROF: "1", NEXT_CPU_PROF_DIR: path.resolve(dir) };
-}
 
 interface Stats {
   seconds: number;
@@ -261,7 +255,7 @@ async function runPglite(): Promise<void> {
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ dataDir: dir, env: appEnv() });
+  const app = await startTestApp({ dataDir: dir, env: profiledAppEnv() });
   cleanups.push(() => stopTestApp(app));
   const stats = await drive(app, hosts);
   report("pglite (embedded default, temp CELLGATE_DATA_DIR)", stats);
@@ -283,7 +277,7 @@ async function runPostgres(): Promise<void> {
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: appEnv() });
+  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: profiledAppEnv() });
   cleanups.push(() => stopTestApp(app));
   const sampler = sampleWaits(cluster.url("app"));
   const stats = await drive(app, hosts);
@@ -295,7 +289,7 @@ async function runPostgres(): Promise<void> {
   cleanups.pop();
 
   // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
-  const two = await startTestApp({ databaseUrl: cluster.url("app"), env: appEnv(), workers: 2 });
+  const two = await startTestApp({ databaseUrl: cluster.url("app"), env: profiledAppEnv(), workers: 2 });
   cleanups.push(() => stopTestApp(two));
   const twoSampler = sampleWaits(cluster.url("app"));
   const twoStats = await drive(two, hosts);

@@ -38,11 +38,16 @@ describe("host request admission (PostgreSQL, built console)", () => {
     );
     const answers = await Promise.all(bodies.map(async (body) => {
       const res = await signedPost({ url, body, host });
-      return { body, status: res.status, retryAfter: res.headers.get("retry-after"), type: res.headers.get("content-type"), json: await res.json() };
+      return {
+        body, status: res.status, retryAfter: res.headers.get("retry-after"), type: res.headers.get("content-type"),
+        encoding: res.headers.get("content-encoding"), cacheControl: res.headers.get("cache-control"), json: await res.json(),
+      };
     }));
     const accepted = answers.filter((a) => a.status === 202);
     const shed = answers.filter((a) => a.status === 503);
     expect(accepted.length + shed.length).toBe(bodies.length);
+    // Host answers are never gzipped by the server (fetch asked for gzip): small, and signed over their bytes.
+    for (const a of answers) expect([a.encoding, a.cacheControl]).toEqual([null, "no-store, no-transform"]);
     expect(accepted.length).toBeGreaterThan(0);
     expect(shed.length).toBeGreaterThan(0);
     for (const a of shed) {
