@@ -44,4 +44,13 @@ describe("Admission", () => {
     expect(gate.enter()).toBeTypeOf("function");
     expect(gate.enter()).toBeNull();
   });
+
+  it("sheds at once while the event loop lags more than the queue budget, even with slots free", () => {
+    let lag = 251;
+    const gate = new Admission({ maxInFlight: 4, queueBudgetMs: 250, maxQueue: 10 }, () => lag);
+    expect(gate.enter()).toBeNull();
+    expect(gate.stats()).toMatchObject({ inFlight: 0, shed: 1 });
+    lag = 249;
+    expect(gate.enter()).toBeTypeOf("function");
+  });
 });

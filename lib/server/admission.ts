@@ -7,9 +7,18 @@
  * stays bounded (about the in-flight work plus the budget) however many
  * hosts, each under its own rate limit, press at once.
  *
+ * A request also waits before it reaches any handler when the process's event
+ * loop itself is saturated (on PGlite the database runs on it): `lagMs`, the
+ * event loop's recent delay, already spends the budget when it exceeds it, and
+ * new requests are shed at once. (A lower threshold shed at plain capacity on
+ * PGlite, whose loop is busy with the database there: measured with
+ * bench:ingest.)
+ *
  * Pure bookkeeping, no timers unless a request waits: the admitted path is
  * a counter increment and a closure.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 export interface AdmissionLimits {
   maxInFlight: number;
   queueBudgetMs: number;
@@ -36,10 +45,15 @@ export class Admission {
   private admitted = 0;
   private shed = 0;
 
-  constructor(readonly limits: AdmissionLimits) {}
+  /** `lagMs`: how long a callback waits for the event loop right now (default: not measured). */
+  constructor(
+    readonly limits: AdmissionLimits,
+    private readonly lagMs: () => number = () => 0,
+  ) {}
 
   /** A release function once the request may run, or null: shed it (503). */
   enter(): Promise<Release | null> | Release | null {
+    if (this.lagMs() > this.limits.queueBudgetMs) return this.refuse();
     if (this.inFlight < this.limits.maxInFlight && this.queue.length === 0) return this.start();
     if (this.queue.length >= this.limits.maxQueue || this.limits.queueBudgetMs <= 0) return this.refuse();
     return new Promise<Release | null>((resolve) => {
@@ -79,4 +93,22 @@ export class Admission {
     this.shed += 1;
     return null;
   }
+}
+
+/**
+ * The event loop's recent delay in ms: the median of what
+ * monitorEventLoopDelay saw over the last `windowMs` (sampled every 10 ms),
+ * so one long pause (a collection, a checkpoint) does not shed anything; a
+ * loop busy most of the window does.
+ */
+export function eventLoopLag(windowMs = 500): () => number {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  let last = 0;
+  const timer = setInterval(() => {
+    last = histogram.count > 0 ? histogram.percentile(50) / 1e6 : 0;
+    histogram.reset();
+  }, windowMs);
+  timer.unref();
+  return () => last;
 }

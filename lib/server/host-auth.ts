@@ -24,7 +24,7 @@ import { type LookedUpKey, publicKeyFromRaw, signatureProblem, verifyRequest } f
 import type { KeyObject } from "node:crypto";
 import type { TierName } from "@/lib/domain/tiers";
 import { env } from "@/lib/env";
-import { Admission, type AdmissionStats } from "@/lib/server/admission";
+import { Admission, eventLoopLag, type AdmissionStats } from "@/lib/server/admission";
 import { claimNonceAndCount } from "@/lib/server/nonces";
 import { problemResponse, problemType } from "@/lib/server/problem";
 
@@ -197,7 +197,7 @@ let admission: Admission | undefined;
 function hostAdmission(): Admission {
   if (!admission) {
     const { CELLGATE_MAX_IN_FLIGHT: maxInFlight, CELLGATE_QUEUE_BUDGET_MS: queueBudgetMs } = env();
-    admission = new Admission({ maxInFlight, queueBudgetMs, maxQueue: maxInFlight * 8 });
+    admission = new Admission({ maxInFlight, queueBudgetMs, maxQueue: maxInFlight * 8 }, eventLoopLag());
   }
   return admission;
 }
@@ -214,7 +214,7 @@ function overloaded(): Response {
     {
       type: problemType("overloaded"),
       title: "Console busy",
-      detail: `This console process is at its limit of ${hostAdmission().limits.maxInFlight} host requests in flight; nothing was read or stored. Retry after ${OVERLOAD_RETRY_AFTER_SEC} s.`,
+      detail: `This console process is at its limit (${hostAdmission().limits.maxInFlight} host requests in flight, ${hostAdmission().limits.queueBudgetMs} ms of waiting); nothing was read or stored. Retry after ${OVERLOAD_RETRY_AFTER_SEC} s.`,
     },
     { "Retry-After": String(OVERLOAD_RETRY_AFTER_SEC) },
   );

@@ -59,6 +59,8 @@ interface SentBatch {
 }
 
 interface Stats {
+  /** 503s the clients met and retried (app only). */
+  shed?: number;
   batches: number;
   events: number;
   seconds: number;
@@ -115,6 +117,9 @@ function batchBody(host: BenchHost): string {
 const pct = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
 const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
+/** 503s the closed-loop clients met (and retried) at the sustained rate. */
+let shedInDrive = 0;
+
 async function postBatch(url: string, host: BenchHost): Promise<{ ms: number; body: string }> {
   const body = batchBody(host);
   const headers: Record<string, string> = { "Content-Type": "application/json" };
@@ -126,6 +131,12 @@ async function postBatch(url: string, host: BenchHost): Promise<{ ms: number; bo
   const res = await fetch(url, { method: "POST", headers: { ...headers, ...(signed as Record<string, string>) }, body, signal: AbortSignal.timeout(60_000) });
   const text = await res.text();
   const ms = elapsedMs(t0);
+  if (res.status === 503 && res.headers.get("retry-after")) {
+    // Shed: the host waits as asked and sends the batch again (a new signature), as the agent does.
+    shedInDrive += 1;
+    await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after")) * 1000));
+    return postBatch(url, host);
+  }
   if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 500)}`);
   return { ms, body };
 }
@@ -133,6 +144,7 @@ async function postBatch(url: string, host: BenchHost): Promise<{ ms: number; bo
 /** CLIENTS concurrent clients, each its own host, until SECONDS pass or MAX_BATCHES were sent. */
 async function driveApp(app: AppProcess, hosts: BenchHost[]): Promise<{ stats: Stats; sent: SentBatch[] }> {
   const url = `${app.url}/api/v1/ingest`;
+  shedInDrive = 0;
   await Promise.all(hosts.map(async (h) => { for (let i = 0; i < WARMUP_PER_CLIENT; i += 1) await postBatch(url, h); }));
   const sent: SentBatch[] = [];
   const latencies: number[] = [];
@@ -149,7 +161,7 @@ async function driveApp(app: AppProcess, hosts: BenchHost[]): Promise<{ stats: S
     }),
   );
   const seconds = elapsedMs(t0) / 1000;
-  return { stats: { batches: sent.length, events: sent.length * EVENTS, seconds, latencies: latencies.sort((a, b) => a - b) }, sent };
+  return { stats: { shed: shedInDrive, batches: sent.length, events: sent.length * EVENTS, seconds, latencies: latencies.sort((a, b) => a - b) }, sent };
 }
 
 interface Overload {
@@ -273,7 +285,7 @@ function report(r: Row): void {
   console.log(HEADER);
   console.log(line("app: HTTP POST /api/v1/ingest", r.app));
   console.log(line("raw: ed25519 verify + INSERT", r.raw));
-  console.log(`  ratio app/raw: ${ratio(r).toFixed(2)} (target ≥ 0.5)`);
+  console.log(`  ratio app/raw: ${ratio(r).toFixed(2)} (target ≥ 0.5); 503s met and retried by the clients: ${r.app.shed ?? 0}`);
   reportOverload(r.overload);
 }
 

@@ -53,7 +53,7 @@ describe("host request admission (PostgreSQL, built console)", () => {
     for (const a of shed) {
       expect(a.retryAfter).toBe("1");
       expect(a.type).toContain("application/problem+json");
-      expect(a.json).toMatchObject({ type: "tag:cellgate,2026:problem/overloaded", status: 503, detail: expect.stringMatching(/limit of 2 host requests in flight; nothing was read or stored/) });
+      expect(a.json).toMatchObject({ type: "tag:cellgate,2026:problem/overloaded", status: 503, detail: expect.stringMatching(/at its limit \(2 host requests in flight, 0 ms of waiting\); nothing was read or stored/) });
     }
     // Exactly the acknowledged batches are stored: nothing of a shed one.
     expect(await database.prisma.ingestBatch.count({ where: { hostId: host.hostId } })).toBe(accepted.length);
