@@ -53,7 +53,8 @@ export class Admission {
 
   /** A release function once the request may run, or null: shed it (503). */
   enter(): Promise<Release | null> | Release | null {
-    if (this.lagMs() > this.limits.queueBudgetMs) return this.refuse();
+    // (A zero budget means "never wait for a slot"; the loop's delay is not judged then.)
+    if (this.limits.queueBudgetMs > 0 && this.lagMs() > this.limits.queueBudgetMs) return this.refuse();
     if (this.inFlight < this.limits.maxInFlight && this.queue.length === 0) return this.start();
     if (this.queue.length >= this.limits.maxQueue || this.limits.queueBudgetMs <= 0) return this.refuse();
     return new Promise<Release | null>((resolve) => {
