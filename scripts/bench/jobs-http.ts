@@ -91,6 +91,9 @@ async function prepare(database: Database, hosts: BenchHost[]): Promise<void> {
 const pct = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
 const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
+/** 503s met (and retried after Retry-After) since the last report. */
+let shed = 0;
+
 async function signed(method: "GET" | "POST", url: string, host: BenchHost, body?: string): Promise<{ ms: number; json: { id?: string; status?: string } }> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -99,6 +102,12 @@ async function signed(method: "GET" | "POST", url: string, host: BenchHost, body
   const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(60_000) });
   const text = await res.text();
   const ms = elapsedMs(t0);
+  if (res.status === 503 && res.headers.get("retry-after")) {
+    // Shed: wait as asked and send it again (new signature), as the agent does.
+    shed += 1;
+    await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after")) * 1000));
+    return signed(method, url, host, body);
+  }
   if (res.status !== (method === "POST" ? 201 : 200)) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   return { ms, json: JSON.parse(text) as { id?: string; status?: string } };
 }
@@ -240,7 +249,8 @@ function report(label: string, s: Stats): void {
   console.log(row("POST /api/v1/jobs", s.post));
   console.log(row("GET /api/v1/jobs/{id}", s.get));
   console.log(row("all", all));
-  console.log(`  statuses: ${[...s.statuses].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(`  statuses: ${[...s.statuses].map(([k, v]) => `${k} ${v}`).join(", ")}; 503s met and retried: ${shed}`);
+  shed = 0;
 }
 
 async function runPglite(): Promise<void> {
