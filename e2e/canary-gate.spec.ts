@@ -5,7 +5,7 @@
  * the profile's host — the reference agent, `cellgate agent run`, as a
  * separate process talking signed HTTP to the console — carry it out.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,12 +23,9 @@ const CLI = path.join(REPO_ROOT, "bin", "cellgate.mjs");
 async function bindHost(slug: string, dir: string): Promise<{ hostId: string; keyId: string; keyFile: string }> {
   const hostId = `${slug}-host`;
   const keyFile = path.join(dir, "host.key");
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, "agent", "keygen", "--out", keyFile, "--host", hostId, "--profile", slug], { stdio: ["ignore", "pipe", "inherit"] });
-    let stdout = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`agent keygen exited ${code}`))));
-  });
+  const keygen = spawnSync(process.execPath, [CLI, "agent", "keygen", "--out", keyFile, "--host", hostId, "--profile", slug], { encoding: "utf8" });
+  if (keygen.status !== 0) throw new Error(`agent keygen exited ${keygen.status}: ${keygen.stderr}`);
+  const out = keygen.stdout;
   const keyId = /key id:\s+(\S+)/.exec(out)![1]!;
   const publicKey = /public key:\s+(\S+)/.exec(out)![1]!;
   await withDb(async (prisma) => {

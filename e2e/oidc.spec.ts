@@ -1,9 +1,10 @@
 /**
  * Single sign-on through the test OpenID Provider (e2e/support/oidc-provider.ts,
- * started by global setup on 127.0.0.1:4455 with TEST_OIDC_GROUP_MAP).
+ * started by global setup on 127.0.0.1:E2E_OIDC_PORT (4455) with TEST_OIDC_GROUP_MAP).
  */
 import type { Page } from "@playwright/test";
 import { withDb } from "./support/db";
+import { E2E_OIDC_PORT } from "./support/global-setup";
 import { expect, test } from "./support/fixtures";
 
 async function signInWithIdp(page: Page, login: string) {
@@ -17,7 +18,7 @@ async function signInWithIdp(page: Page, login: string) {
 
 test("an IdP user in cg-acme-approvers lands on the console as an acme approver", async ({ page }) => {
   await signInWithIdp(page, "oidc-approver");
-  await expect(page).toHaveURL((url) => url.port !== "4455" && url.pathname === "/");
+  await expect(page).toHaveURL((url) => url.port !== String(E2E_OIDC_PORT) && url.pathname === "/");
   await expect(page.getByText("oidc-approver@idp.test", { exact: true })).toBeVisible();
   await expect(page.getByRole("list", { name: "Your roles" })).toContainText("Approver");
 

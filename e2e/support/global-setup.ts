@@ -15,7 +15,7 @@ import { assertPortFree, REPO_ROOT, startApp, tail, waitForStatus, type AppProce
 import { startTestOidcProvider, TEST_OIDC_GROUP_MAP } from "./oidc-provider";
 
 export const E2E_APP_PORT = Number(process.env.E2E_APP_PORT ?? 3210);
-export const E2E_OIDC_PORT = 4455;
+export const E2E_OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 4455);
 export const E2E_DEMO_PASSWORD = "e2e-demo-Passw0rd";
 /** The bearer token the app under test takes on /api/metrics (what Prometheus would send). */
 export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789abcdef";

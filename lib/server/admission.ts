@@ -14,8 +14,7 @@
  * PGlite, whose loop is busy with the database there: measured with
  * bench:ingest.)
  *
- * Pure bookkeeping, no timers unless a request waits: the admitted path is
- * a counter increment and a closure.
+ * Pure bookkeeping, no timers unless a request waits.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 
@@ -51,8 +50,8 @@ export class Admission {
     private readonly lagMs: () => number = () => 0,
   ) {}
 
-  /** A release function once the request may run, or null: shed it (503). */
-  enter(): Promise<Release | null> | Release | null {
+  /** A release function once the request may run, or null: shed it (503). The counts change at once, before the first await. */
+  async enter(): Promise<Release | null> {
     // (A zero budget means "never wait for a slot"; the loop's delay is not judged then.)
     if (this.limits.queueBudgetMs > 0 && this.lagMs() > this.limits.queueBudgetMs) return this.refuse();
     if (this.inFlight < this.limits.maxInFlight && this.queue.length === 0) return this.start();

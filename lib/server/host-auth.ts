@@ -209,12 +209,13 @@ export function hostAdmissionStats(): AdmissionStats & { maxInFlight: number } {
 }
 
 function overloaded(): Response {
+  const { maxInFlight, queueBudgetMs } = hostAdmission().limits;
   return problemResponse(
     503,
     {
       type: problemType("overloaded"),
       title: "Console busy",
-      detail: `This console process is at its limit (${hostAdmission().limits.maxInFlight} host requests in flight, ${hostAdmission().limits.queueBudgetMs} ms of waiting); nothing was read or stored. Retry after ${OVERLOAD_RETRY_AFTER_SEC} s.`,
+      detail: `This console process is at its limit (${maxInFlight} host requests in flight, ${queueBudgetMs} ms of waiting); nothing was read or stored. Retry after ${OVERLOAD_RETRY_AFTER_SEC} s.`,
     },
     { "Retry-After": String(OVERLOAD_RETRY_AFTER_SEC) },
   );
@@ -226,8 +227,7 @@ export function hostRoute(
 ): (request: Request) => Promise<Response> {
   const guarded = verifiedRoute(options, handler);
   return async (request: Request) => {
-    const entered = hostAdmission().enter();
-    const release = entered instanceof Promise ? await entered : entered;
+    const release = await hostAdmission().enter();
     if (!release) {
       await request.body?.cancel().catch(() => undefined);
       return hostResponse(overloaded());

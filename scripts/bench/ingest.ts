@@ -120,22 +120,26 @@ const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 /** 503s the closed-loop clients met (and retried) at the sustained rate. */
 let shedInDrive = 0;
 
-async function postBatch(url: string, host: BenchHost): Promise<{ ms: number; body: string }> {
-  const body = batchBody(host);
+/** POST one batch body, freshly signed (so a resend is never a replayed nonce). */
+function sendBatch(url: string, host: BenchHost, body: string): Promise<Response> {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   const signed = signRequest({
     method: "POST", url, headers, body, keyId: host.keyId, privateKey: host.privateKey,
     components: ["@method", "@path", "@query", "content-digest", "content-type"],
   });
+  return fetch(url, { method: "POST", headers: { ...headers, ...(signed as Record<string, string>) }, body, signal: AbortSignal.timeout(60_000) });
+}
+
+async function postBatch(url: string, host: BenchHost, body = batchBody(host)): Promise<{ ms: number; body: string }> {
   const t0 = process.hrtime.bigint();
-  const res = await fetch(url, { method: "POST", headers: { ...headers, ...(signed as Record<string, string>) }, body, signal: AbortSignal.timeout(60_000) });
+  const res = await sendBatch(url, host, body);
   const text = await res.text();
   const ms = elapsedMs(t0);
   if (res.status === 503 && res.headers.get("retry-after")) {
-    // Shed: the host waits as asked and sends the batch again (a new signature), as the agent does.
+    // Shed: the host waits as asked and sends the same batch again, as the agent does.
     shedInDrive += 1;
     await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after")) * 1000));
-    return postBatch(url, host);
+    return postBatch(url, host, body);
   }
   if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${text.slice(0, 500)}`);
   return { ms, body };
@@ -192,12 +196,9 @@ async function overload(app: AppProcess, hosts: BenchHost[], ratePerSec: number,
     const wait = start + k * interval - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const host = hosts[k % hosts.length]!;
-    const body = batchBody(host);
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
-    const signed = signRequest({ method: "POST", url, headers, body, keyId: host.keyId, privateKey: host.privateKey, components: ["@method", "@path", "@query", "content-digest", "content-type"] });
     const t0 = process.hrtime.bigint();
     pending.push(
-      fetch(url, { method: "POST", headers: { ...headers, ...(signed as Record<string, string>) }, body, signal: AbortSignal.timeout(60_000) })
+      sendBatch(url, host, batchBody(host))
         .then(async (res) => {
           await res.arrayBuffer();
           latencies.push(elapsedMs(t0));

@@ -117,7 +117,13 @@ async function signed(method: "GET" | "POST", url: string, host: BenchHost, body
  * signed request verified, then the job's inserts and the audit append in
  * one transaction. Returns ops per second.
  */
-async function rawPipeline(database: Database, hosts: BenchHost[]): Promise<{ rate: number; p50: number; p99: number }> {
+interface RawResult {
+  rate: number;
+  p50: number;
+  p99: number;
+}
+
+async function rawPipeline(database: Database, hosts: BenchHost[]): Promise<RawResult> {
   const rows = await database.sql.query<{ id: string; tenantId: string; slug: string }>(`SELECT id::text AS id, "tenantId"::text AS "tenantId", slug FROM "Profile"`);
   const profiles = new Map(rows.map((r) => [r.slug, r]));
   const keys = new Map(hosts.map((h) => [h.keyId, publicKeyFromRaw(Buffer.from(h.publicKeyBase64, "base64"))]));
@@ -202,7 +208,7 @@ function reportWaits(counts: Map<string, number>): void {
   }
 }
 
-function reportRatio(raw: { rate: number; p50: number; p99: number }, s: Stats): void {
+function reportRatio(raw: RawResult, s: Stats): void {
   const rate = s.post.length / s.seconds;
   console.log(`  raw pipeline (verify + inserts + audit append, ${CLIENTS} loops): ${raw.rate.toFixed(0)} ops/s, p50 ${raw.p50.toFixed(1)} ms, p99 ${raw.p99.toFixed(1)} ms`);
   console.log(`  console POST /api/v1/jobs ÷ raw: ${(rate / raw.rate).toFixed(2)} (target ≥ 0.5), p99 ${pct(s.post, 99).toFixed(1)} ms (target ≤ 50 ms)`);
@@ -253,18 +259,22 @@ function report(label: string, s: Stats): void {
   shed = 0;
 }
 
+/** Migrations, policy, hosts; then the raw baseline on the same database; closes it. */
+async function prepareAndMeasureRaw(database: Database, hosts: BenchHost[]): Promise<RawResult> {
+  try {
+    await prepare(database, hosts);
+    return await rawPipeline(database, hosts);
+  } finally {
+    await database.close();
+  }
+}
+
 async function runPglite(): Promise<void> {
   const hosts = makeHosts();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-bench-jobs-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const prep = await openDatabase({ dataDir: dir }); // the app will hold the data dir's lock: prepare, then close
-  let raw;
-  try {
-    await prepare(prep, hosts);
-    raw = await rawPipeline(prep, hosts);
-  } finally {
-    await prep.close();
-  }
+  // The app will hold the data dir's lock: prepare and measure the raw pipeline first, then close.
+  const raw = await prepareAndMeasureRaw(await openDatabase({ dataDir: dir }), hosts);
   const app = await startTestApp({ dataDir: dir, env: profiledAppEnv() });
   cleanups.push(() => stopTestApp(app));
   const stats = await drive(app, hosts);
@@ -279,35 +289,26 @@ async function runPostgres(): Promise<void> {
   const admin = new Pool({ connectionString: cluster.url(), max: 1 });
   await admin.query(`CREATE DATABASE app`);
   await admin.end();
-  const prep = await openDatabase({ url: cluster.url("app"), poolSize: CLIENTS });
-  let raw;
-  try {
-    await prepare(prep, hosts);
-    raw = await rawPipeline(prep, hosts);
-  } finally {
-    await prep.close();
-  }
-  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: profiledAppEnv() });
+  const raw = await prepareAndMeasureRaw(await openDatabase({ url: cluster.url("app"), poolSize: CLIENTS }), hosts);
+  const one = await drivePostgres(cluster.url("app"), hosts, raw, 1);
+  // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
+  const two = await drivePostgres(cluster.url("app"), hosts, raw, 2);
+  console.log(`  two processes ÷ one: ${(two.post.length / two.seconds / (one.post.length / one.seconds)).toFixed(2)} (POST req/s)`);
+}
+
+/** The console on `url` with `workers` processes (1: plain `next start`), driven, reported with its wait events, stopped. */
+async function drivePostgres(url: string, hosts: BenchHost[], raw: RawResult, workers: number): Promise<Stats> {
+  const app = await startTestApp({ databaseUrl: url, env: profiledAppEnv(), workers: workers > 1 ? workers : undefined });
   cleanups.push(() => stopTestApp(app));
-  const sampler = sampleWaits(cluster.url("app"));
+  const sampler = sampleWaits(url);
   const stats = await drive(app, hosts);
   const waits = await sampler.stop();
-  report("postgresql (throwaway cluster, DATABASE_URL), one console process", stats);
+  report(workers > 1 ? `postgresql, ${workers} console processes (CELLGATE_WORKERS=${workers})` : "postgresql (throwaway cluster, DATABASE_URL), one console process", stats);
   reportRatio(raw, stats);
   reportWaits(waits);
   await stopTestApp(app);
   cleanups.pop();
-
-  // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
-  const two = await startTestApp({ databaseUrl: cluster.url("app"), env: profiledAppEnv(), workers: 2 });
-  cleanups.push(() => stopTestApp(two));
-  const twoSampler = sampleWaits(cluster.url("app"));
-  const twoStats = await drive(two, hosts);
-  const twoWaits = await twoSampler.stop();
-  report("postgresql, two console processes (CELLGATE_WORKERS=2)", twoStats);
-  reportRatio(raw, twoStats);
-  reportWaits(twoWaits);
-  console.log(`  two processes ÷ one: ${(twoStats.post.length / twoStats.seconds / (stats.post.length / stats.seconds)).toFixed(2)} (POST req/s)`);
+  return stats;
 }
 
 async function main(): Promise<void> {

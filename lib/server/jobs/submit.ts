@@ -46,14 +46,12 @@ export type SubmitOutcome =
   | { ok: true; job: SubmittedJobView; retryAfterSec: number | null; webhookQueued: boolean }
   | { ok: false; status: number; problem: ProblemBody & Record<string, unknown> };
 
-type ProfileRow = BoundProfile;
-
 export function newJobId(): string {
   return `job_${randomBytes(16).toString("base64url")}`;
 }
 
 /** The policy evaluation, or DENY naming the failure when the policy cannot be loaded at all (fail closed). */
-async function evaluateFor(database: Database, profile: ProfileRow, input: PolicyInput): Promise<Evaluation> {
+async function evaluateFor(database: Database, profile: BoundProfile, input: PolicyInput): Promise<Evaluation> {
   try {
     const { compiled } = await compiledPolicyFor(database.sql, { id: profile.id, tenantId: profile.tenantId });
     return evaluate(compiled, input);
@@ -66,16 +64,15 @@ async function evaluateFor(database: Database, profile: ProfileRow, input: Polic
 
 export async function submitJob(database: Database, input: SubmitInput): Promise<SubmitOutcome> {
   const { body, now } = input;
-  const bound = input.host.profiles.find((p) => p.slug === body.profile);
-  if (!bound) {
+  // The profile as read with the host's key in this request (lib/server/host-auth).
+  const profile = input.host.profiles.find((p) => p.slug === body.profile);
+  if (!profile) {
     return {
       ok: false,
       status: 403,
       problem: { type: problemType("profile-not-bound"), title: "Profile not bound to this host", detail: `this host is not bound to profile "${body.profile}"`, profiles: [body.profile] },
     };
   }
-  // The profile as read with the host's key in this request (lib/server/host-auth).
-  const profile: ProfileRow = bound;
   if (profile.tenantSlug !== body.tenant) {
     return {
       ok: false,
@@ -106,7 +103,7 @@ const FENCE_ATTEMPTS = 3;
  * caller decides again. A fleet engaging switches faster than jobs can be
  * decided gets the job denied (fail safe) after FENCE_ATTEMPTS tries.
  */
-async function decideAndStore(database: Database, input: SubmitInput, profile: ProfileRow, attempt: number) {
+async function decideAndStore(database: Database, input: SubmitInput, profile: BoundProfile, attempt: number) {
   const { body, now } = input;
   const { canonical, jobHash } = canonicalJob(body);
   // The host's tags plus the console's findings (hidden characters): what policy and kill switches match on.

@@ -8,7 +8,7 @@ import "server-only";
  */
 import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "@/lib/db";
-import type { RawSql } from "@/lib/sql";
+import { prismaQuery, type RawSql } from "@/lib/sql";
 import { covers, type CoverTarget, type KillSwitchScope } from "@/lib/domain/killswitch";
 import type { KillSwitch, Prisma } from "@/lib/generated/prisma/client";
 import { writeReceipt, type ReceiptInput } from "../audit";
@@ -18,20 +18,6 @@ import { SYSTEM_ACTOR } from "./views";
 /** Prisma filter: released by nobody and not past the automatic release time. */
 export function inForceWhere(now: Date): Prisma.KillSwitchWhereInput {
   return { releasedAt: null, OR: [{ autoReleaseAt: null }, { autoReleaseAt: { gt: now } }] };
-}
-
-/** Switches in force that cover the job (or, without topic/riskTags, the whole profile), oldest first. */
-export async function switchesCovering(prisma: Db | Tx, target: CoverTarget, now: Date): Promise<KillSwitch[]> {
-  const rows = await prisma.killSwitch.findMany({
-    where: {
-      AND: [
-        inForceWhere(now),
-        { OR: [{ scope: "global" }, { tenantId: target.tenantId, profileId: null }, { profileId: target.profileId }] },
-      ],
-    },
-    orderBy: [{ engagedAt: "asc" }, { id: "asc" }],
-  });
-  return rows.filter((sw) => covers(sw, target));
 }
 
 export interface SwitchInForce {
@@ -44,29 +30,46 @@ export interface SwitchInForce {
 }
 
 /**
+ * JSON array of the switches in force ($3 = now) whose reach may include
+ * tenant $1 / profile $2 (global, the tenant's, the profile's), oldest first;
+ * `covers` then decides on topic and risk tags.
+ */
+const IN_FORCE_REACHING_SQL = `COALESCE((SELECT json_agg(json_build_object('id', k.id, 'scope', k.scope::text, 'tenantId', k."tenantId",
+      'profileId', k."profileId", 'capability', k.capability, 'reason', k.reason) ORDER BY k."engagedAt", k.id)
+    FROM "KillSwitch" k
+   WHERE k."releasedAt" IS NULL AND (k."autoReleaseAt" IS NULL OR k."autoReleaseAt" > $3::timestamptz)
+     AND (k.scope = 'global' OR (k."tenantId" = $1::uuid AND k."profileId" IS NULL) OR k."profileId" = $2::uuid)), '[]'::json)`;
+
+function covering(inForce: SwitchInForce[] | string, target: CoverTarget): SwitchInForce[] {
+  const rows = typeof inForce === "string" ? (JSON.parse(inForce) as SwitchInForce[]) : inForce;
+  return rows.filter((sw) => covers(sw, target));
+}
+
+/** Switches in force that cover the job (or, without topic/riskTags, the whole profile), oldest first. */
+export async function switchesCovering(db: Db | Tx | Pick<RawSql, "query">, target: CoverTarget, now: Date): Promise<SwitchInForce[]> {
+  const sql = "query" in db ? db : prismaQuery(db);
+  const rows = await sql.query<{ inForce: SwitchInForce[] | string }>(`SELECT ${IN_FORCE_REACHING_SQL} AS "inForce"`, [target.tenantId, target.profileId, now]);
+  return covering(rows[0]!.inForce, target);
+}
+
+/**
  * The job path's one statement: the fence count (all switch rows, see
  * fence.ts), whether an automatic release is due, and the switches in force
- * whose reach may include the target (the same filter as switchesCovering;
- * `covers` then decides), oldest first. Raw SQL: it runs on every job.
+ * covering the job (as switchesCovering). Raw SQL: it runs on every job.
  */
 export async function switchStateForJob(
   sql: Pick<RawSql, "query">,
-  target: Pick<CoverTarget, "tenantId" | "profileId">,
+  target: CoverTarget,
   now: Date,
-): Promise<{ engaged: number; releaseDue: boolean; inForce: SwitchInForce[] }> {
+): Promise<{ engaged: number; releaseDue: boolean; covering: SwitchInForce[] }> {
   const rows = await sql.query<{ engaged: string | number; releaseDue: boolean; inForce: SwitchInForce[] | string }>(
     `SELECT (${ENGAGED_COUNT_SQL}) AS engaged,
             EXISTS (SELECT 1 FROM "KillSwitch" WHERE "releasedAt" IS NULL AND "autoReleaseAt" <= $3::timestamptz) AS "releaseDue",
-            COALESCE((SELECT json_agg(json_build_object('id', k.id, 'scope', k.scope::text, 'tenantId', k."tenantId", 'profileId', k."profileId",
-                                                        'capability', k.capability, 'reason', k.reason) ORDER BY k."engagedAt", k.id)
-                        FROM "KillSwitch" k
-                       WHERE k."releasedAt" IS NULL AND (k."autoReleaseAt" IS NULL OR k."autoReleaseAt" > $3::timestamptz)
-                         AND (k.scope = 'global' OR (k."tenantId" = $1::uuid AND k."profileId" IS NULL) OR k."profileId" = $2::uuid)), '[]'::json) AS "inForce"`,
+            ${IN_FORCE_REACHING_SQL} AS "inForce"`,
     [target.tenantId, target.profileId, now],
   );
   const row = rows[0]!;
-  const inForce = typeof row.inForce === "string" ? (JSON.parse(row.inForce) as SwitchInForce[]) : row.inForce;
-  return { engaged: Number(row.engaged), releaseDue: row.releaseDue === true || (row.releaseDue as unknown) === "t", inForce };
+  return { engaged: Number(row.engaged), releaseDue: row.releaseDue, covering: covering(row.inForce, target) };
 }
 
 /** Switches in force whose reach includes any of these profiles (global, their tenants, themselves). */

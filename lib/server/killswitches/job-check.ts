@@ -6,7 +6,7 @@ import "server-only";
  * that is down altogether is rethrown, so the caller answers 503).
  */
 import type { Database } from "@/lib/db";
-import { covers, describeSwitch, killSwitchRuleId } from "@/lib/domain/killswitch";
+import { describeSwitch, killSwitchRuleId } from "@/lib/domain/killswitch";
 import type { Evaluation } from "@/lib/domain/policy/types";
 import { isDatabaseUnavailable } from "../host-auth";
 import { releaseExpiredSwitches, switchStateForJob } from "./effects";
@@ -67,7 +67,7 @@ export async function killSwitchCheck(database: Pick<Database, "sql" | "prisma">
       console.error("[killswitches] recording automatic releases failed:", error);
     }
   }
-  const switches = state.inForce.filter((sw) => covers(sw, job));
+  const switches = state.covering;
   if (switches.length === 0) return { seen: state.engaged, denial: null };
   const parts = switches.map((sw) => {
     const what = describeSwitch({ scope: sw.scope, tenant: job.tenantSlug, profile: job.profileSlug, capability: sw.capability });

@@ -14,7 +14,7 @@ import "server-only";
 import type { TenantScope } from "@/lib/authz";
 import { scopedWhere } from "@/lib/authz/where";
 import type { Db, Tx } from "@/lib/db";
-import type { RawSql } from "@/lib/sql";
+import { prismaQuery, type RawSql } from "@/lib/sql";
 import {
   combinedPolicyHash,
   compilePolicySet,
@@ -85,17 +85,15 @@ function parseStored(row: VersionRow): Parsed {
 /** Prisma, or the raw driver (the job path reads through it: no ORM on every decision). */
 type Reader = Db | Tx | Pick<RawSql, "query">;
 
-function read<T>(reader: Reader, text: string, params: unknown[]): Promise<T[]> {
-  return "query" in reader ? reader.query<T>(text, params) : reader.$queryRawUnsafe<T[]>(text, ...params);
-}
+const asSql = (reader: Reader): Pick<RawSql, "query"> => ("query" in reader ? reader : prismaQuery(reader));
 
 /**
  * Newest version of each of the given scopes, parsed: one query for the
  * versions; the sources (the large part) only of versions not parsed yet.
  */
 async function newestParsed(reader: Reader, scopeKeys: string[]): Promise<Array<{ row: Omit<VersionRow, "source">; parsed: Parsed }>> {
-  const refs = await read<Omit<VersionRow, "source">>(
-    reader,
+  const sql = asSql(reader);
+  const refs = await sql.query<Omit<VersionRow, "source">>(
     `SELECT DISTINCT ON ("scopeKey") "id"::text AS "id", "scopeKey", "level"::text AS "level", "version", "hash", "createdAt"
        FROM "PolicyVersion" WHERE "scopeKey" = ANY($1::text[])
        ORDER BY "scopeKey", "version" DESC`,
@@ -105,7 +103,7 @@ async function newestParsed(reader: Reader, scopeKeys: string[]): Promise<Array<
   const cached = new Map(refs.map((r) => [r.id, parsedByHash.get(parsedKey(r))]));
   const unparsed = refs.filter((r) => !cached.get(r.id));
   const sources = unparsed.length
-    ? await read<{ id: string; source: string }>(reader, `SELECT "id"::text AS "id", "source" FROM "PolicyVersion" WHERE "id" = ANY($1::uuid[])`, [
+    ? await sql.query<{ id: string; source: string }>(`SELECT "id"::text AS "id", "source" FROM "PolicyVersion" WHERE "id" = ANY($1::uuid[])`, [
         unparsed.map((r) => r.id),
       ])
     : [];
