@@ -6,6 +6,7 @@ import { HealthBadge, TierBadge, ringLabel } from "@/components/ui/status";
 import { RECENT_DENY_DAYS, type JobDetail } from "@/lib/server/approvals/job-detail";
 import { JobStatusBadge, timeLeft } from "./job-status";
 import { AgentText } from "@/components/ui/agent-text";
+import { AuditLink, ReceiptLink, ReceiptRef } from "./receipt-links";
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -44,7 +45,15 @@ export function JobRequest({ job, now }: { job: JobDetail; now: Date }) {
           <span className="font-mono text-xs">{job.traceId}</span>
         </Fact>
         <Fact label="Receipt">
-          <span className="font-mono text-xs">{job.receiptId}</span>
+          <span className="text-xs">
+            <ReceiptLink id={job.receiptId} />
+            {job.receiptAuditSeq !== null ? (
+              <>
+                {" "}
+                (<AuditLink seq={job.receiptAuditSeq} linked={job.mayOpenAudit} />)
+              </>
+            ) : null}
+          </span>
         </Fact>
       </dl>
     </Section>
@@ -60,6 +69,13 @@ export function JobDecision({ job }: { job: JobDetail }) {
           <Fact label="Decision">
             <span className="font-mono text-xs font-semibold">{d.decision}</span>
           </Fact>
+          {d.decision === "REQUIRE_APPROVAL" ? (
+            <Fact label="Since">
+              <span data-testid="decision-outcome">
+                <DecisionOutcome job={job} />
+              </span>
+            </Fact>
+          ) : null}
           <Fact label="Reason">
             <AgentText text={d.reason} />
           </Fact>
@@ -87,6 +103,39 @@ export function JobDecision({ job }: { job: JobDetail }) {
       )}
     </Section>
   );
+}
+
+/** What became of a job policy held for approval: still waiting, approved, denied or expired, when and by whom. */
+function DecisionOutcome({ job }: { job: JobDetail }) {
+  const by = (vote: "approve" | "deny") => job.votes.filter((v) => v.vote === vote).map((v) => v.voter).join(", ");
+  switch (job.status) {
+    case "APPROVED":
+      return (
+        <>
+          <JobStatusBadge status="APPROVED" /> at {formatTime(job.resolvedAt)}
+          {by("approve") ? ` by ${by("approve")}` : ""} ({job.approvals} of {job.approvalsNeeded} approvals)
+        </>
+      );
+    case "REJECTED":
+      return (
+        <>
+          <JobStatusBadge status="REJECTED" /> at {formatTime(job.resolvedAt)}
+          {by("deny") ? ` by ${by("deny")}` : " without a vote (the request was voided)"}
+        </>
+      );
+    case "EXPIRED":
+      return (
+        <>
+          <JobStatusBadge status="EXPIRED" /> at {formatTime(job.resolvedAt ?? job.expiresAt)} without a decision
+        </>
+      );
+    default:
+      return (
+        <>
+          Waiting for approval ({job.approvals} of {job.approvalsNeeded})
+        </>
+      );
+  }
 }
 
 export function JobProfileContext({ job, now }: { job: JobDetail; now: Date }) {
@@ -146,8 +195,10 @@ export function JobVotes({ job }: { job: JobDetail }) {
                   {v.vote === "approve" ? "Approved" : "Denied"}
                 </span>
                 <span>by {v.voter}</span>
-                <span className="text-xs text-slate-500">{formatTime(v.createdAt)}</span>
-                <span className="font-mono text-xs text-slate-400">{v.receiptId}</span>
+                <span className="text-xs text-slate-600">at {formatTime(v.createdAt)}</span>
+                <span className="text-xs text-slate-600">
+                  — <ReceiptRef id={v.receiptId} auditSeq={v.auditSeq} auditLinked={job.mayOpenAudit} />
+                </span>
               </div>
               <p className="mt-1 whitespace-pre-wrap text-slate-700">
                 <AgentText text={v.note} />

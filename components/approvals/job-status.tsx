@@ -1,19 +1,35 @@
 import { Badge, type Tone } from "@/components/ui/badge";
 import type { JobStatus } from "@/lib/domain/jobs";
 
-const STATUS: Record<JobStatus, { label: string; tone: Tone }> = {
-  PENDING_APPROVAL: { label: "Pending approval", tone: "amber" },
-  APPROVED: { label: "Approved", tone: "green" },
-  REJECTED: { label: "Rejected", tone: "red" },
-  EXPIRED: { label: "Expired", tone: "slate" },
-  ALLOWED: { label: "Allowed", tone: "green" },
-  DENIED: { label: "Denied", tone: "red" },
-  THROTTLED: { label: "Throttled", tone: "amber" },
+/**
+ * The words the console shows for job statuses. One pair for the approvers'
+ * decision everywhere (buttons, statuses, votes, queue): Approve / Approved and
+ * Deny / Denied — the vote's own values ("approve", "deny"). The wire status
+ * of a job approvers denied stays REJECTED (docs/jobs.md); DENIED is the
+ * policy's refusal at submission, so it reads "Denied by policy".
+ */
+export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  PENDING_APPROVAL: "Pending approval",
+  APPROVED: "Approved",
+  REJECTED: "Denied",
+  EXPIRED: "Expired",
+  ALLOWED: "Allowed",
+  DENIED: "Denied by policy",
+  THROTTLED: "Throttled",
+};
+
+const TONE: Record<JobStatus, Tone> = {
+  PENDING_APPROVAL: "amber",
+  APPROVED: "green",
+  REJECTED: "red",
+  EXPIRED: "slate",
+  ALLOWED: "green",
+  DENIED: "red",
+  THROTTLED: "amber",
 };
 
 export function JobStatusBadge({ status }: { status: JobStatus }) {
-  const { label, tone } = STATUS[status];
-  return <Badge tone={tone}>{label}</Badge>;
+  return <Badge tone={TONE[status]}>{JOB_STATUS_LABELS[status]}</Badge>;
 }
 
 /** "12 min left", "3 h left", or "expired" — for a pending job's expiry. */

@@ -3,6 +3,7 @@ import { HISTORY_OUTCOMES, type ApprovalsQuery } from "@/lib/schemas/approvals";
 import { TIERS, TIER_LABELS } from "@/lib/domain/tiers";
 import { Field } from "@/components/ui/field";
 import { FILTER_CONTROL, SelectField, tenantOptions } from "@/components/ui/filter-controls";
+import { JOB_STATUS_LABELS } from "./job-status";
 
 /** A plain GET form: the URL it produces reproduces the view. */
 export function QueueFilters({ query, tenants }: { query: ApprovalsQuery; tenants: { slug: string; name: string }[] }) {
@@ -33,7 +34,7 @@ export function QueueFilters({ query, tenants }: { query: ApprovalsQuery; tenant
               <option value="">Any outcome</option>
               {HISTORY_OUTCOMES.map((o) => (
                 <option key={o} value={o}>
-                  {o.charAt(0) + o.slice(1).toLowerCase()}
+                  {JOB_STATUS_LABELS[o]}
                 </option>
               ))}
             </select>

@@ -6,6 +6,7 @@ import type { QueueRow } from "@/lib/server/approvals/queue";
 import type { ApprovalView } from "@/lib/schemas/approvals";
 import { JobStatusBadge, timeLeft } from "./job-status";
 import { AgentText, HiddenCharsBadge } from "@/components/ui/agent-text";
+import { QueueRowSwitches } from "./job-switches";
 
 const PENDING = ["Job", "Tenant", "Profile", "Risk tags", "Requester", "Approvals", "Asked", "Time left"] as const;
 const HISTORY = ["Job", "Tenant", "Profile", "Outcome", "Approvals", "Asked", "Resolved"] as const;
@@ -45,6 +46,7 @@ export function QueueTable({ rows, view, now }: { rows: QueueRow[]; view: Approv
                     Integrity alarm: votes refused
                   </div>
                 ) : null}
+                <QueueRowSwitches switches={row.killSwitches} />
               </td>
               <td className={cell}>{row.tenant.name}</td>
               <td className={cell}>

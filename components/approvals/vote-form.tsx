@@ -2,34 +2,57 @@
 import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
-import { ReceiptNote } from "@/components/ui/receipt-note";
+import { formatTime } from "@/components/ui/format";
+import { ReceiptLink } from "./receipt-links";
 
-type VoteAction = (
+export type VoteAction = (
   prev: unknown,
   formData: FormData,
 ) => Promise<ActionResult<{ status: string; vote: string; approvals: number; approvalsNeeded: number }>>;
 
 const OUTCOME: Record<string, string> = {
   APPROVED: "The job is approved.",
-  REJECTED: "The job is rejected.",
+  REJECTED: "The job is denied.",
   PENDING_APPROVAL: "The job still needs another approver.",
 };
 
 /**
  * Approve or deny with a required note. The hidden seenHash is the hash this
  * page showed: the server refuses the vote if the job no longer has it.
+ * `approveBlocked` (a kill switch covers the job) disables Approve and says
+ * why; the server refuses an approval then anyway, and still takes a deny.
  */
-export function VoteForm({ jobId, jobHash, action }: { jobId: string; jobHash: string; action: VoteAction }) {
+export function VoteForm({
+  jobId,
+  jobHash,
+  action,
+  approveBlocked = null,
+}: {
+  jobId: string;
+  jobHash: string;
+  action: VoteAction;
+  approveBlocked?: string | null;
+}) {
   const [state, formAction, pending] = useActionState(action, null);
   // Controlled, so the note survives a refused vote (React resets uncontrolled fields after an action).
   const [note, setNote] = useState("");
   const noteId = useId();
   const errorId = useId();
+  const blockedId = useId();
 
+  // Shown until the page re-renders with the vote (then the server's "You approved this job at …" takes its place).
   if (state?.ok) {
+    const receipt = state.receipt;
     return (
-      <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-800">
-        You {state.data.vote === "approve" ? "approved" : "denied"} this job. {OUTCOME[state.data.status] ?? ""} <ReceiptNote receipt={state.receipt} />
+      <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 p-3 text-sm text-emerald-950">
+        You {state.data.vote === "approve" ? "approved" : "denied"} this job{receipt ? ` at ${formatTime(receipt.time)}` : ""}
+        {receipt ? (
+          <>
+            {" "}
+            — receipt <ReceiptLink id={receipt.id} /> (audit #{receipt.auditSeq})
+          </>
+        ) : null}
+        . {OUTCOME[state.data.status] ?? ""}
       </p>
     );
   }
@@ -59,13 +82,20 @@ export function VoteForm({ jobId, jobHash, action }: { jobId: string; jobHash: s
       <p className="text-xs text-slate-500">
         Your vote binds to hash <code className="break-all font-mono">{jobHash}</code>.
       </p>
+      {approveBlocked ? (
+        <p id={blockedId} data-testid="approve-blocked" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-950">
+          {approveBlocked}
+        </p>
+      ) : null}
       <div className="flex gap-2">
         <button
           type="submit"
           name="vote"
           value="approve"
-          disabled={pending}
-          className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:opacity-60"
+          disabled={pending || approveBlocked !== null}
+          aria-describedby={approveBlocked ? blockedId : undefined}
+          title={approveBlocked ?? undefined}
+          className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:cursor-not-allowed disabled:opacity-60"
         >
           Approve
         </button>

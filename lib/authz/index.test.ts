@@ -138,6 +138,25 @@ describe("attribute rules", () => {
     expect(can(approver, "job.approve", { tenantId: OWN, requesterIds: ["bob"] })).toBe(true);
   });
 
+  it("says why someone who sees a job may not vote on it: their role here, or that approving stays with the tenant's approvers", () => {
+    expect(authorize(actorFor("tenant_admin"), "job.approve", { tenantId: OWN })).toEqual({
+      allowed: false,
+      reason: "you may not approve or deny a job here as a tenant admin; only approvers may",
+    });
+    expect(authorize(actorFor("auditor"), "job.approve", { tenantId: OWN })).toMatchObject({
+      reason: "you may not approve or deny a job here as an auditor; only approvers may",
+    });
+    expect(authorize(actorFor("platform_admin"), "job.approve", { tenantId: OWN })).toEqual({
+      allowed: false,
+      reason: "platform admins may not approve or deny a job here; only the tenant's approvers may",
+    });
+    // Another tenant's approver is not told anything about this tenant's roles.
+    expect(authorize(actorFor("approver"), "job.approve", { tenantId: OTHER })).toMatchObject({ reason: "you may not approve or deny a job here" });
+    expect(authorize(actorFor("viewer"), "registry.write", { tenantId: OWN })).toMatchObject({
+      reason: "you may not register hosts and keys, sync the registry here as a viewer; only operators or tenant admins may",
+    });
+  });
+
   it("denies anonymous actors, unknown roles and unknown permissions", () => {
     expect(authorize(null, "registry.read", { tenantId: OWN })).toMatchObject({ allowed: false });
     const odd = { userId: "x", platformAdmin: false, memberships: [{ tenantId: OWN, role: "superuser" }] } as unknown as Actor;

@@ -8,7 +8,9 @@
  */
 import {
   PERMISSION_TABLE,
+  ROLE_LABELS,
   isPermission,
+  isRole,
   rolePermits,
   tokenCarries,
   type Permission,
@@ -84,7 +86,8 @@ export function authorize(actor: Actor | null, permission: Permission, resource:
   }
   if (!holds(actor, permission, row, resource.tenantId)) {
     const adminsOnly = row.platformAdmin === "real-user" || row.scope === "platform";
-    return deny(adminsOnly && !actor.limit ? `only platform admins may ${row.label}` : `${who} may not ${row.label} here`);
+    if (adminsOnly && !actor.limit) return deny(`only platform admins may ${row.label}`);
+    return deny(actor.limit ? `${who} may not ${row.label} here` : roleRefusal(actor, row, resource.tenantId));
   }
 
   if (row.rule === "not-own-request" && resource.requesterIds?.length) {
@@ -101,6 +104,27 @@ export function authorize(actor: Actor | null, permission: Permission, resource:
     }
   }
   return ALLOWED;
+}
+
+/** Role names as a reader says them: "approvers", "operators or tenant admins". */
+function rolesSaid(roles: readonly TenantRole[]): string {
+  const plural = roles.map((r) => `${ROLE_LABELS[r].toLowerCase()}s`);
+  return plural.length <= 1 ? (plural[0] ?? "") : `${plural.slice(0, -1).join(", ")} or ${plural.at(-1)}`;
+}
+
+/**
+ * "You may not … here", naming what the actor is here and who may, when that
+ * is what stands in the way: a platform admin on a permission that stays with
+ * the tenant's roles, or a member of the tenant whose role does not carry it.
+ */
+function roleRefusal(actor: Actor, row: PermissionRow, tenantId: string | null): string {
+  const generic = `you may not ${row.label} here`;
+  if (row.roles.length === 0) return generic;
+  if (actor.platformAdmin && row.platformAdmin === "no") return `platform admins may not ${row.label} here; only the tenant's ${rolesSaid(row.roles)} may`;
+  const held = tenantId === null ? [] : actor.memberships.filter((m) => m.tenantId === tenantId && isRole(m.role)).map((m) => m.role);
+  if (held.length === 0) return generic;
+  const as = [...new Set(held)].map((r) => ROLE_LABELS[r].toLowerCase()).join(", ");
+  return `${generic} as ${/^[aeiou]/.test(as) ? "an" : "a"} ${as}; only ${rolesSaid(row.roles)} may`;
 }
 
 export function can(actor: Actor | null, permission: Permission, resource: Resource): boolean {

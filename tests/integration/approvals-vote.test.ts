@@ -69,13 +69,13 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
     expect(entry).toMatchObject({ action: "job.vote", resource: `job:${j.id}`, profileId: profile.id, traceId: j.traceId, hash: receipt.auditHash });
   });
 
-  it("denies: one deny rejects the job, and a later vote is told it is already rejected", async () => {
+  it("denies: one deny rejects the job, and a later vote is told it is already denied", async () => {
     const [first, second] = [await createActor(prisma, tenant.id, "approver"), await createActor(prisma, tenant.id, "approver")];
     const j = await job({ profile: l4, approvalsNeeded: 2 });
     const denied = await vote(first, { jobId: j.id, vote: "deny", note: "wrong customer", seenHash: j.jobHash });
     expect(denied).toMatchObject({ ok: true, data: { status: "REJECTED", approvals: 0, approvalsNeeded: 2 } });
     const late = await vote(second, { jobId: j.id, vote: "approve", note: NOTE, seenHash: j.jobHash });
-    expect(late).toMatchObject({ ok: false, error: { code: "conflict", message: expect.stringMatching(/already rejected/) } });
+    expect(late).toMatchObject({ ok: false, error: { code: "conflict", message: expect.stringMatching(/already denied/) } });
     expect((await prisma.job.findUniqueOrThrow({ where: { id: j.id } })).status).toBe("REJECTED");
   });
 

@@ -36,20 +36,28 @@ export type VoteOutcome =
   | { ok: true; status: "PENDING_APPROVAL" | "APPROVED" | "REJECTED"; approvals: number; approvalsNeeded: number }
   | { ok: false; code: VoteRefusal; message: string };
 
+/** How a status reads in a sentence ("This job is already denied"); the words the console shows for REJECTED are Deny/Denied. */
 const STATUS_WORDS: Partial<Record<JobStatus, string>> = {
   APPROVED: "already approved",
-  REJECTED: "already rejected",
+  REJECTED: "already denied",
   EXPIRED: "expired",
   ALLOWED: "allowed by policy and needs no approval",
   DENIED: "denied by policy",
   THROTTLED: "throttled",
 };
 
+const EXPIRED_REFUSAL = "This job expired before it was decided; it can no longer be approved or denied.";
+
+/** Why a job in this (effective) status takes no vote; null while it is pending. */
+export function closedToVotes(status: JobStatus): string | null {
+  if (status === "PENDING_APPROVAL") return null;
+  if (status === "EXPIRED") return EXPIRED_REFUSAL;
+  return `This job is ${STATUS_WORDS[status] ?? status.toLowerCase()}; it can no longer be approved or denied.`;
+}
+
 export function castVote(input: VoteInput): VoteOutcome {
   const status = effectiveStatus(input.job, input.now);
-  if (status === "EXPIRED") {
-    return { ok: false, code: "expired", message: "This job expired before it was decided; it can no longer be approved or denied." };
-  }
+  if (status === "EXPIRED") return { ok: false, code: "expired", message: EXPIRED_REFUSAL };
   if (status !== "PENDING_APPROVAL") {
     return { ok: false, code: "not_pending", message: `This job is ${STATUS_WORDS[status] ?? status.toLowerCase()}; nothing was changed.` };
   }

@@ -2,7 +2,9 @@ import "server-only";
 /**
  * One job as an approver reads it: the canonical text exactly as hashed, the
  * decision record, the profile's context and the votes so far. Scoped by the
- * actor's job.read tenants: another tenant's job is "not found".
+ * actor's job.read tenants: another tenant's job is "not found". Also where
+ * the reader stands with the vote (vote-standing.ts) and the kill switches in
+ * force covering it while it is pending.
  */
 import { isEmptyScope, type Actor } from "@/lib/authz";
 import { scopedWhere } from "@/lib/authz/where";
@@ -14,6 +16,8 @@ import { HIDDEN_CHARS_TAG, hasHiddenChars } from "@/lib/domain/text/hidden-chars
 import { jobIntegrity, raiseIntegrityAlarm, recordedAlarm, type RaisedAlarm } from "./integrity";
 import { prettyCanonical } from "./pretty-canonical";
 import { jobTenants } from "./queue";
+import { jobSwitches, mayOpenAuditEntries, voteStanding, type VoteStanding } from "./vote-standing";
+import type { KillSwitchView } from "../killswitches/views";
 
 /** How far back "recent denies" on the profile look. */
 export const RECENT_DENY_DAYS = 7;
@@ -25,6 +29,8 @@ export interface JobVoteView {
   note: string;
   seenHash: string;
   receiptId: string;
+  /** The audit entry the vote's receipt sealed (null only if the receipt is missing). */
+  auditSeq: number | null;
   createdAt: Date;
 }
 
@@ -61,6 +67,14 @@ export interface JobDetail {
   resolvedAt: Date | null;
   traceId: string;
   receiptId: string;
+  /** The audit entry of the submit receipt. */
+  receiptAuditSeq: number | null;
+  /** The reader may open this tenant's audit entries (so "audit #N" is a link for them). */
+  mayOpenAudit: boolean;
+  /** Kill switches in force covering the job while it is pending, oldest first (none once it is settled). */
+  killSwitches: KillSwitchView[];
+  /** Whether the reader may vote, why not, their own vote. */
+  standing: VoteStanding<JobVoteView>;
   decision: {
     decision: string;
     ruleIds: string[];
@@ -122,7 +136,23 @@ export async function getJobDetail(
     where: { id: { in: denies.map((d) => d.decisionId) } },
     select: { id: true, reason: true },
   });
+  const [receipts, killSwitches] = await Promise.all([
+    prisma.receipt.findMany({ where: { id: { in: [job.receiptId, ...job.votes.map((v) => v.receiptId)] } }, select: { id: true, auditSeq: true } }),
+    jobSwitches(prisma, { ...job, status: effectiveStatus(job, now) }, now),
+  ]);
+  const auditSeqOf = new Map(receipts.map((r) => [r.id, r.auditSeq]));
   const voterName = new Map(voters.map((u) => [u.id, u.email]));
+  const votes: JobVoteView[] = job.votes.map((v) => ({
+    userId: v.userId,
+    voter: voterName.get(v.userId) ?? v.userId,
+    vote: v.vote === "deny" ? "deny" : "approve",
+    note: v.note,
+    seenHash: v.seenHash,
+    receiptId: v.receiptId,
+    auditSeq: auditSeqOf.get(v.receiptId) ?? null,
+    createdAt: v.createdAt,
+  }));
+  const status = effectiveStatus(job, now);
   const reasonOf = new Map(denyReasons.map((d) => [d.id, d.reason]));
 
   return {
@@ -139,7 +169,7 @@ export async function getJobDetail(
     canonical: job.canonical,
     pretty: prettyCanonical(job.canonical),
     jobHash: job.jobHash,
-    status: effectiveStatus(job, now),
+    status,
     storedStatus: job.status,
     approvalsNeeded: Math.max(1, job.approvalsNeeded),
     approvals: job.votes.filter((v) => v.vote === "approve").length,
@@ -150,6 +180,14 @@ export async function getJobDetail(
     resolvedAt: job.resolvedAt,
     traceId: job.traceId,
     receiptId: job.receiptId,
+    receiptAuditSeq: auditSeqOf.get(job.receiptId) ?? null,
+    mayOpenAudit: mayOpenAuditEntries(actor, job.tenantId),
+    killSwitches,
+    standing: voteStanding(
+      actor,
+      { tenantId: job.tenantId, status, requesterIds, integrityFailed: problems.length > 0, votes },
+      killSwitches,
+    ),
     decision: decision
       ? {
           decision: decision.decision,
@@ -163,15 +201,7 @@ export async function getJobDetail(
           createdAt: decision.createdAt,
         }
       : null,
-    votes: job.votes.map((v) => ({
-      userId: v.userId,
-      voter: voterName.get(v.userId) ?? v.userId,
-      vote: v.vote === "deny" ? "deny" : "approve",
-      note: v.note,
-      seenHash: v.seenHash,
-      receiptId: v.receiptId,
-      createdAt: v.createdAt,
-    })),
+    votes,
     recentDenies: {
       total: denyTotal,
       rows: denies.map((d) => ({

@@ -4,15 +4,19 @@ import "server-only";
  * which the actor holds `job.read`, so another tenant's jobs are never listed
  * (not even counted). Expiry is applied at read time: a pending job past its
  * expiresAt leaves the queue and shows in history as EXPIRED, swept or not.
+ * Each pending row carries the kill switches in force covering it
+ * (switchesCoveringEach: the same coverage the vote and the jobs API apply).
  */
 import { holdsAnywhere, scopeFor, withinScope, type Actor, type TenantScope } from "@/lib/authz";
 import { scopedSql } from "@/lib/authz/where";
 import { db, type Db } from "@/lib/db";
-import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
+import { effectiveRiskTags, effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
 import type { TierName } from "@/lib/domain/tiers";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ApprovalsQuery } from "@/lib/schemas/approvals";
 import { HIDDEN_CHARS_TAG } from "@/lib/domain/text/hidden-chars";
+import { describeSwitch } from "@/lib/domain/killswitch";
+import { switchesCoveringEach } from "../killswitches/effects";
 
 /** Tenants whose jobs the actor may read (every tenant for platform admins). */
 export function jobTenants(actor: Actor): TenantScope {
@@ -41,6 +45,15 @@ export interface QueueRow {
   hiddenChars: boolean;
   /** An integrity alarm is recorded for the job (lib/server/approvals/integrity.ts). */
   integrityAlarm: boolean;
+  /** Kill switches in force covering the pending job (it cannot be approved meanwhile), oldest first; empty in history. */
+  killSwitches: QueueSwitch[];
+}
+
+export interface QueueSwitch {
+  id: string;
+  /** What it stops, e.g. "profile acme-ticket-triage". */
+  description: string;
+  reason: string;
 }
 
 export interface QueuePage {
@@ -55,6 +68,9 @@ interface RawRow {
   id: string;
   topic: string;
   riskTags: string[];
+  consoleTags: string[];
+  tenantId: string;
+  profileId: string;
   tenantSlug: string;
   tenantName: string;
   profileSlug: string;
@@ -109,7 +125,7 @@ export async function listApprovalJobs(
       ? Prisma.sql`j."createdAt" ASC, j.id ASC`
       : Prisma.sql`COALESCE(j."resolvedAt", LEAST(j."expiresAt", ${now}::timestamptz), j."createdAt") DESC, j.id DESC`;
   const rows = await prisma.$queryRaw<RawRow[]>(Prisma.sql`
-    SELECT j.id, j.topic, j."riskTags", t.slug AS "tenantSlug", t.name AS "tenantName", p.slug AS "profileSlug",
+    SELECT j.id, j.topic, j."riskTags", j."consoleTags", j."tenantId"::text AS "tenantId", j."profileId"::text AS "profileId", t.slug AS "tenantSlug", t.name AS "tenantName", p.slug AS "profileSlug",
       p.tier::text AS tier, j.status::text AS status, j."approvalsNeeded", j.requester, j."createdAt", j."expiresAt",
       j."resolvedAt", ${HIDDEN_CHARS_TAG} = ANY(j."consoleTags") AS "hiddenChars",
       EXISTS (SELECT 1 FROM "IntegrityAlarm" a WHERE a."jobId" = j.id) AS "integrityAlarm",
@@ -117,14 +133,31 @@ export async function listApprovalJobs(
     ${from}
     ORDER BY ${order}
     LIMIT ${query.size} OFFSET ${(page - 1) * query.size}`);
+  const statuses = rows.map((r) => effective(r, now));
+  const pending = rows.flatMap((r, i) => (statuses[i] === "PENDING_APPROVAL" ? [r] : []));
+  const covering = await switchesCoveringEach(
+    prisma,
+    pending.map((r) => ({ tenantId: r.tenantId, profileId: r.profileId, topic: r.topic, riskTags: effectiveRiskTags(r) })),
+    now,
+  );
+  const switchesOf = new Map(
+    pending.map((r, i) => [
+      r.id,
+      covering[i]!.map((sw) => ({
+        id: sw.id,
+        description: describeSwitch({ scope: sw.scope, tenant: r.tenantSlug, profile: sw.profileId ? r.profileSlug : null, capability: sw.capability }),
+        reason: sw.reason,
+      })),
+    ]),
+  );
   return {
-    rows: rows.map((r) => ({
+    rows: rows.map((r, i) => ({
       id: r.id,
       topic: r.topic,
       riskTags: r.riskTags,
       tenant: { slug: r.tenantSlug, name: r.tenantName },
       profile: { slug: r.profileSlug, tier: r.tier },
-      status: effective(r, now),
+      status: statuses[i]!,
       approvals: r.approvals,
       approvalsNeeded: Math.max(1, r.approvalsNeeded),
       requester: r.requester,
@@ -133,6 +166,7 @@ export async function listApprovalJobs(
       resolvedAt: r.resolvedAt ? new Date(r.resolvedAt) : null,
       hiddenChars: r.hiddenChars === true,
       integrityAlarm: r.integrityAlarm === true,
+      killSwitches: switchesOf.get(r.id) ?? [],
     })),
     total,
     page,

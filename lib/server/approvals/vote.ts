@@ -22,6 +22,7 @@ import { defineAction } from "../action";
 import { AppError } from "../errors";
 import { INTEGRITY_VOTE_REFUSAL, jobIntegrity, raiseIntegrityAlarm, type IntegrityJob } from "./integrity";
 import { jobTenants } from "./queue";
+import { killSwitchApprovalRefusal } from "./vote-standing";
 import { assertPromotionStands, isGovernanceJob, refuseStalePromotion, settlePromotion } from "../canary/approval";
 
 interface LockedJob {
@@ -59,10 +60,7 @@ async function refuseUnderKillSwitch(tx: Tx, job: LockedJob): Promise<void> {
   const switches = await switchesCovering(tx, { tenantId: job.tenantId, profileId: job.profileId, topic: row.topic, riskTags: effectiveRiskTags(row) }, now);
   const first = switches[0];
   if (!first) return;
-  throw new AppError(
-    "conflict",
-    `This job is covered by kill switch ${first.id}, engaged because: ${first.reason}. It cannot be approved while the switch is engaged; you can still deny it.`,
-  );
+  throw new AppError("conflict", killSwitchApprovalRefusal(first));
 }
 
 /** The job row; throws the integrity refusal instead when it no longer matches its hash (after `onAlarm`, if given). */

@@ -72,6 +72,25 @@ export async function switchStateForJob(
   return { engaged: Number(row.engaged), releaseDue: row.releaseDue, covering: covering(row.inForce, target) };
 }
 
+/**
+ * switchesCovering for many jobs at once (a page of the approval queue): one
+ * read of the switches in force reaching their profiles, then the same
+ * `covers` decision per job. Answers one list per target, in their order.
+ */
+export async function switchesCoveringEach(prisma: Db | Tx, targets: readonly CoverTarget[], now: Date): Promise<SwitchInForce[][]> {
+  if (targets.length === 0) return [];
+  const rows = await switchesReaching(prisma, targets.map((t) => ({ id: t.profileId, tenantId: t.tenantId })), now);
+  const inForce: SwitchInForce[] = rows.map((k) => ({
+    id: k.id,
+    scope: k.scope as KillSwitchScope,
+    tenantId: k.tenantId,
+    profileId: k.profileId,
+    capability: k.capability,
+    reason: k.reason,
+  }));
+  return targets.map((target) => covering(inForce, target));
+}
+
 /** Switches in force whose reach includes any of these profiles (global, their tenants, themselves). */
 export async function switchesReaching(
   prisma: Db | Tx,

@@ -10,5 +10,5 @@ export {
   type EngageResult,
   type ReleaseResult,
 } from "./actions";
-export { switchesCovering, switchesReaching, releaseExpiredSwitches, inForceWhere } from "./effects";
+export { switchesCovering, switchesCoveringEach, switchesReaching, releaseExpiredSwitches, inForceWhere } from "./effects";
 export type { KillSwitchView } from "./views";
