@@ -77,12 +77,12 @@ test("an approver approves one job and another approver denies another, from the
   await other.getByRole("link", { name: second!.topic }).click();
   await other.getByLabel("Note (required)").fill("Wrong customer on this ticket.");
   await other.getByRole("button", { name: "Deny", exact: true }).click();
-  await expect(other.getByTestId("job-status")).toHaveText("Rejected");
+  await expect(other.getByTestId("job-status")).toHaveText("Denied");
 
   await other.goto(`/approvals?view=history&topic=${root}`);
   await expect(other.locator("tbody tr")).toHaveCount(2);
   await expect(other.locator(`tr[data-job-id="${first!.id}"]`)).toContainText("Approved");
-  await expect(other.locator(`tr[data-job-id="${second!.id}"]`)).toContainText("Rejected");
+  await expect(other.locator(`tr[data-job-id="${second!.id}"]`)).toContainText("Denied");
 
   const stored = await withDb((prisma) =>
     prisma.job.findMany({ where: { id: { in: [first!.id, second!.id] } }, include: { votes: true }, omit: { requesterIds: true } }),
@@ -94,6 +94,58 @@ test("an approver approves one job and another approver denies another, from the
     prisma.receipt.count({ where: { action: "job.vote", scopeId: { in: [first!.id, second!.id] } } }),
   );
   expect(receipts).toBe(2);
+});
+
+test("after approving, the job page says who approved it when, with its receipt and audit entry; admins are told why they cannot vote", async ({
+  pageAs,
+}) => {
+  const root = topicRoot();
+  const [approved, waiting] = await withDb((prisma) => acmeJobs(prisma, root, 2));
+  const TIME = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d UTC`;
+
+  const page = await pageAs("approver@acme.demo");
+  await page.goto(`/approvals/${approved!.id}`);
+  await page.getByLabel("Note (required)").fill("Customer confirmed the priority.");
+  await page.getByRole("button", { name: "Approve", exact: true }).click();
+  const yours = page.getByTestId("your-vote");
+  await expect(yours).toHaveText(new RegExp(`^You approved this job at ${TIME} — receipt rcpt_\\S+ \\(audit #\\d+\\)\\. The job is approved\\.$`));
+  const vote = await withDb((prisma) => prisma.jobVote.findFirstOrThrow({ where: { jobId: approved!.id } }));
+  const receipt = await withDb((prisma) => prisma.receipt.findUniqueOrThrow({ where: { id: vote.receiptId } }));
+  await expect(yours).toContainText(`receipt ${receipt.id} (audit #${receipt.auditSeq})`);
+  await expect(yours.getByRole("link", { name: receipt.id })).toHaveAttribute("href", `/receipts/${receipt.id}`);
+  // An approver does not read the audit log, so "audit #N" is no link to a page that would answer 404.
+  await expect(yours.getByRole("link", { name: `audit #${receipt.auditSeq}` })).toHaveCount(0);
+  await expect(page.getByTestId("job-status")).toHaveText("Approved");
+  // The decision record says what became of REQUIRE_APPROVAL.
+  await expect(page.getByTestId("decision-outcome")).toHaveText(new RegExp(`^Approved at ${TIME} by approver@acme\\.demo \\(1 of 1 approvals\\)$`));
+  const votes = page.getByRole("list", { name: "Votes" });
+  await expect(votes).toContainText(`Approved by approver@acme.demo at`);
+  await expect(votes.getByRole("link", { name: receipt.id })).toHaveAttribute("href", `/receipts/${receipt.id}`);
+  // The submit receipt is a link too.
+  await expect(page.getByRole("region", { name: "Request" }).getByRole("link", { name: approved!.receiptId })).toHaveAttribute(
+    "href",
+    `/receipts/${approved!.receiptId}`,
+  );
+  // Reloaded, the page still says it.
+  await page.reload();
+  await expect(page.getByTestId("your-vote")).toContainText(`You approved this job at`);
+
+  // A tenant admin sees why there is no form on a pending job, and follows the vote's audit link.
+  const admin = await pageAs("tenant-admin@acme.demo");
+  await admin.goto(`/approvals/${waiting!.id}`);
+  await expect(admin.getByTestId("vote-unavailable")).toHaveText("You may not approve or deny a job here as a tenant admin; only approvers may.");
+  await expect(admin.getByRole("button", { name: "Approve", exact: true })).toHaveCount(0);
+  await admin.goto(`/approvals/${approved!.id}`);
+  await expect(admin.getByTestId("vote-unavailable")).toHaveText("This job is already approved; it can no longer be approved or denied.");
+  await admin.getByRole("list", { name: "Votes" }).getByRole("link", { name: `audit #${receipt.auditSeq}` }).click();
+  await expect(admin.getByRole("heading", { level: 1, name: `Audit entry #${receipt.auditSeq}` })).toBeVisible();
+  await expect(admin.locator("main")).toContainText("job.vote");
+  await expect(admin.locator("main")).toContainText(receipt.id);
+
+  // A platform admin is told approving stays with the tenant's approvers.
+  const platform = await pageAs("admin@cellgate.demo");
+  await platform.goto(`/approvals/${waiting!.id}`);
+  await expect(platform.getByTestId("vote-unavailable")).toHaveText("Platform admins may not approve or deny a job here; only the tenant's approvers may.");
 });
 
 test("a job whose hash was changed after it was opened is refused as failing its integrity check, the note kept", async ({ pageAs }) => {

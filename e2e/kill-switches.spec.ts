@@ -141,6 +141,51 @@ test("a tenant admin previews, engages and releases a profile switch with reason
   expect(receipts.map((r) => r.action).sort()).toEqual(["killswitch.engage", "killswitch.release"]);
 });
 
+test("a profile switch shows on its pending job's queue row and page, Approve disabled saying why; released, the job can be approved", async ({
+  pageAs,
+}) => {
+  // Two users, an engage and a release through the forms, and six page loads.
+  test.setTimeout(60_000);
+  const { profile, job } = await withDb(acmeTarget);
+  const reason = `Bridge writes wrong tickets ${hex()}`;
+  const admin = await pageAs("tenant-admin@acme.demo");
+  await engageProfileSwitch(admin, profile.slug, reason);
+  const switchId = await admin.getByRole("table", { name: "Kill switches in force" }).locator("tr", { hasText: reason }).getAttribute("data-switch-id");
+  const adminName = await withDb((prisma) => prisma.user.findUniqueOrThrow({ where: { email: "tenant-admin@acme.demo" } }).then((u) => u.name));
+
+  const approver = await pageAs("approver@acme.demo");
+  await approver.goto(`/approvals?profile=${profile.slug}`);
+  const row = approver.locator(`tr[data-job-id="${job.id}"]`);
+  await expect(row.getByTestId("kill-switch-row")).toHaveText(`Kill switch engaged — cannot be approved: profile ${profile.slug} (${reason})`);
+
+  await row.getByRole("link", { name: job.topic }).click();
+  const covering = approver.getByRole("region", { name: "Kill switches covering this job" });
+  await expect(covering).toContainText("A kill switch covers this job: it cannot be approved while it is engaged (it can still be denied).");
+  await expect(covering).toContainText(`profile ${profile.slug} — ${reason}`);
+  await expect(covering).toContainText(new RegExp(`engaged by ${adminName} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC; ${switchId}`));
+  // The form says why before anyone tries; the server would refuse anyway, and still takes a deny.
+  const approve = approver.getByRole("button", { name: "Approve", exact: true });
+  await expect(approve).toBeDisabled();
+  await expect(approve).toHaveAccessibleDescription(new RegExp(`covered by kill switch ${switchId}, engaged because: ${reason}\\. It cannot be approved`));
+  await expect(approver.getByTestId("approve-blocked")).toContainText("you can still deny it");
+  await expect(approver.getByRole("button", { name: "Deny", exact: true })).toBeEnabled();
+
+  await admin.goto("/kill-switches");
+  await admin.getByRole("button", { name: `Release kill switch: profile ${profile.slug}` }).click();
+  await admin.getByLabel("Reason for releasing (required)").fill("Bridge fixed");
+  await admin.getByRole("button", { name: "Confirm release" }).click();
+  await expect(admin.getByRole("table", { name: "Kill switch history" }).locator(`tr[data-switch-id="${switchId}"]`)).toContainText("Bridge fixed");
+
+  await approver.reload();
+  await expect(approver.getByRole("heading", { level: 1, name: job.topic })).toBeVisible();
+  await expect(approver.getByRole("region", { name: "Kill switches covering this job" })).toHaveCount(0);
+  await approver.getByLabel("Note (required)").fill("Bridge fixed; ticket checked.");
+  await approver.getByRole("button", { name: "Approve", exact: true }).click();
+  await expect(approver.getByTestId("your-vote")).toContainText("You approved this job at");
+  await approver.goto(`/approvals?profile=${profile.slug}`);
+  await expect(approver.locator(`tr[data-job-id="${job.id}"]`)).toHaveCount(0);
+});
+
 test("a viewer sees switches in force but has no engage, preview or release control", async ({ pageAs }) => {
   const { profile } = await withDb(acmeTarget);
   const admin = await pageAs("tenant-admin@acme.demo");

@@ -193,9 +193,9 @@ export function JobVotes({ job }: { job: JobDetail }) {
               <div className="flex flex-wrap items-center gap-2">
                 <span className={v.vote === "approve" ? "font-medium text-emerald-700" : "font-medium text-rose-700"}>
                   {v.vote === "approve" ? "Approved" : "Denied"}
-                </span>
-                <span>by {v.voter}</span>
-                <span className="text-xs text-slate-600">at {formatTime(v.createdAt)}</span>
+                </span>{" "}
+                <span>by {v.voter}</span>{" "}
+                <span className="text-xs text-slate-600">at {formatTime(v.createdAt)}</span>{" "}
                 <span className="text-xs text-slate-600">
                   — <ReceiptRef id={v.receiptId} auditSeq={v.auditSeq} auditLinked={job.mayOpenAudit} />
                 </span>
