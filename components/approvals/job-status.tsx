@@ -1,22 +1,9 @@
 import { Badge, type Tone } from "@/components/ui/badge";
+import { JOB_STATUS_LABELS } from "@/lib/domain/approvals";
 import type { JobStatus } from "@/lib/domain/jobs";
 
-/**
- * The words the console shows for job statuses. One pair for the approvers'
- * decision everywhere (buttons, statuses, votes, queue): Approve / Approved and
- * Deny / Denied — the vote's own values ("approve", "deny"). The wire status
- * of a job approvers denied stays REJECTED (docs/jobs.md); DENIED is the
- * policy's refusal at submission, so it reads "Denied by policy".
- */
-export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
-  PENDING_APPROVAL: "Pending approval",
-  APPROVED: "Approved",
-  REJECTED: "Denied",
-  EXPIRED: "Expired",
-  ALLOWED: "Allowed",
-  DENIED: "Denied by policy",
-  THROTTLED: "Throttled",
-};
+/** The console's words for job statuses (lib/domain/approvals: Approve/Approved, Deny/Denied). */
+export { JOB_STATUS_LABELS };
 
 const TONE: Record<JobStatus, Tone> = {
   PENDING_APPROVAL: "amber",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { castVote, closedToVotes } from "./index";
+import { castVote, closedToVotes, JOB_STATUS_LABELS } from "./index";
 
 const job = { status: "PENDING_APPROVAL" as const, expiresAt: null, approvalsNeeded: 1, jobHash: "sha256:x", requesterIds: [] };
 
@@ -11,6 +11,11 @@ describe("why a job takes no vote", () => {
     expect(closedToVotes("REJECTED")).toBe("This job is already denied; it can no longer be approved or denied.");
     expect(closedToVotes("DENIED")).toBe("This job is denied by policy; it can no longer be approved or denied.");
     expect(closedToVotes("EXPIRED")).toBe("This job expired before it was decided; it can no longer be approved or denied.");
+  });
+
+  it("names the approvers' outcome with the vote's words, and keeps the policy's refusal apart", () => {
+    expect([JOB_STATUS_LABELS.APPROVED, JOB_STATUS_LABELS.REJECTED]).toEqual(["Approved", "Denied"]);
+    expect(JOB_STATUS_LABELS.DENIED).toBe("Denied by policy");
   });
 
   it("refuses a vote on a settled job in the same words", () => {

@@ -36,6 +36,23 @@ export type VoteOutcome =
   | { ok: true; status: "PENDING_APPROVAL" | "APPROVED" | "REJECTED"; approvals: number; approvalsNeeded: number }
   | { ok: false; code: VoteRefusal; message: string };
 
+/**
+ * The words the console shows for job statuses. One pair for the approvers'
+ * decision everywhere (buttons, statuses, votes, queue, trace): Approve /
+ * Approved and Deny / Denied, the vote's own values. The wire status of a job
+ * approvers denied stays REJECTED (docs/jobs.md); DENIED is the policy's
+ * refusal at submission, so it reads "Denied by policy".
+ */
+export const JOB_STATUS_LABELS: Readonly<Record<JobStatus, string>> = {
+  PENDING_APPROVAL: "Pending approval",
+  APPROVED: "Approved",
+  REJECTED: "Denied",
+  EXPIRED: "Expired",
+  ALLOWED: "Allowed",
+  DENIED: "Denied by policy",
+  THROTTLED: "Throttled",
+};
+
 /** How a status reads in a sentence ("This job is already denied"); the words the console shows for REJECTED are Deny/Denied. */
 const STATUS_WORDS: Partial<Record<JobStatus, string>> = {
   APPROVED: "already approved",
