@@ -97,6 +97,8 @@ test("a tenant admin previews, engages and releases a profile switch with reason
   const inForce = page.getByRole("table", { name: "Kill switches in force" });
   const row = inForce.locator("tr", { hasText: `profile ${profile.slug}` });
   await expect(row).toContainText(reason);
+  // No automatic release: it is released by hand.
+  await expect(row).toContainText("manually");
   const switchId = await row.getAttribute("data-switch-id");
   expect(switchId).toMatch(/^ks_/);
 
@@ -234,6 +236,43 @@ test("a tenant switch puts a banner on every page its tenant's users open, and o
   await reader.reload();
   await expect(reader.getByRole("navigation", { name: "Main" })).toBeVisible();
   expect(await reader.locator("body").innerText()).not.toContain(reason);
+});
+
+test("the profile is picked by searching the profiles the admin may stop, and each scope shows only its fields", async ({ pageAs }) => {
+  const { profile } = await withDb(acmeTarget);
+  const page = await pageAs("tenant-admin@acme.demo");
+  await page.goto("/kill-switches");
+  const form = page.getByRole("form", { name: "Choose what to stop" });
+  await form.getByLabel("Scope").selectOption("profile");
+  await expect(form.getByLabel("Tenant", { exact: true })).toHaveCount(0);
+  await expect(form.getByLabel("Capability", { exact: true })).toHaveCount(0);
+
+  const picker = form.getByRole("combobox", { name: "Profile" });
+  await picker.fill("ticket-tri");
+  const options = form.getByRole("listbox", { name: "Profiles you may stop" }).getByRole("option");
+  await expect(options.first()).toContainText("acme-ticket-triage");
+  // Only acme's profiles: another tenant's are never offered.
+  await picker.fill("globex");
+  await expect(form.getByRole("option")).toHaveCount(0);
+  await expect(form.getByRole("status").filter({ hasText: "No profile you may stop matches" })).toBeVisible();
+  // A typo says so before anything is sent.
+  await picker.fill("tikcet");
+  await expect(form.getByText("No profile you may stop matches “tikcet”.")).toBeVisible();
+
+  await picker.fill(profile.slug.slice(0, -2));
+  await form.getByRole("option", { name: new RegExp(profile.slug) }).click();
+  await expect(picker).toHaveValue(profile.slug);
+  await form.getByRole("button", { name: "Preview plan" }).click();
+  await expect(page.getByTestId("kill-switch-plan")).toContainText(`profile ${profile.slug}`);
+
+  // Tenant scope: the tenant only; capability: tenant, profile and capability; global is not offered to a tenant admin.
+  await form.getByLabel("Scope").selectOption("tenant");
+  await expect(form.getByLabel("Tenant", { exact: true })).toBeVisible();
+  await expect(form.getByRole("combobox", { name: "Profile" })).toHaveCount(0);
+  await form.getByLabel("Scope").selectOption("capability");
+  await expect(form.getByLabel("Capability", { exact: true })).toBeVisible();
+  await expect(form.getByRole("combobox", { name: "Profile" })).toBeVisible();
+  await expect(form.getByLabel("Scope").locator("option", { hasText: "Global" })).toHaveCount(0);
 });
 
 test("a capability switch narrowed to one profile, with an automatic release time, shows on that profile only", async ({ pageAs }) => {
