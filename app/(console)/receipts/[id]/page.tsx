@@ -18,8 +18,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function ReceiptPage({ params }: Props) {
   const actor = await requireActor();
-  // Someone else's receipt reads exactly like an unknown one.
-  const page = await loadReceipt(actor, decodeURIComponent((await params).id));
+  // Someone else's receipt reads exactly like an unknown one; a malformed id (receipt ids are never encoded) too.
+  const page = await loadReceipt(actor, (await params).id);
   if (!page) notFound();
   return (
     <>
