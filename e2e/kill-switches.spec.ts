@@ -77,6 +77,8 @@ async function engageProfileSwitch(page: Page, slug: string, reason: string) {
 test("a tenant admin previews, engages and releases a profile switch with reasons; the profile page shows the banner meanwhile", async ({
   pageAs,
 }) => {
+  // A dozen page loads, an engage and a release: more than 30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   const { profile, host, job } = await withDb(acmeTarget);
   const reason = `Runaway ticket writes ${hex()}`;
   const page = await pageAs("tenant-admin@acme.demo");
@@ -176,7 +178,13 @@ test("another tenant's admin does not see the switch, its profile or its plan", 
   const text = await globex.locator("main").innerText();
   expect(text).not.toContain(profile.slug);
   expect(text).not.toContain(reason);
+  // The tenant field (tenant scope) offers globex only; the profile picker offers none of acme's.
+  await globex.getByRole("form", { name: "Choose what to stop" }).getByLabel("Scope").selectOption("tenant");
+  await expect(globex.getByLabel("Tenant", { exact: true })).toBeVisible();
   await expect(globex.getByLabel("Tenant", { exact: true })).not.toContainText("Acme");
+  await globex.getByRole("form", { name: "Choose what to stop" }).getByLabel("Scope").selectOption("profile");
+  await globex.getByRole("combobox", { name: "Profile" }).fill(profile.slug);
+  await expect(globex.getByText(`No profile you may stop matches “${profile.slug}”.`)).toBeVisible();
 
   await globex.goto(`/kill-switches?preview=1&scope=profile&profile=${profile.slug}`);
   await expect(globex.locator("main").getByRole("alert")).toContainText("Not found, or you do not have access to it.");
@@ -253,7 +261,7 @@ test("the profile is picked by searching the profiles the admin may stop, and ea
   await expect(options.first()).toContainText("acme-ticket-triage");
   // Only acme's profiles: another tenant's are never offered.
   await picker.fill("globex");
-  await expect(form.getByRole("option")).toHaveCount(0);
+  await expect(form.getByRole("listbox", { name: "Profiles you may stop" })).toHaveCount(0);
   await expect(form.getByRole("status").filter({ hasText: "No profile you may stop matches" })).toBeVisible();
   // A typo says so before anything is sent.
   await picker.fill("tikcet");
@@ -316,6 +324,9 @@ test("the capability field offers the catalog, the tenant's tools and the topics
   const offered = async (email: string) => {
     const page = await pageAs(email);
     await page.goto("/kill-switches");
+    // The capability field is shown for the capability scope only.
+    await page.getByRole("form", { name: "Choose what to stop" }).getByLabel("Scope").selectOption("capability");
+    await expect(page.getByLabel("Capability", { exact: true })).toBeVisible();
     return page.locator("#ks-capability-options option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
   };
   const acme = await offered("tenant-admin@acme.demo");
