@@ -30,3 +30,18 @@ test("a demo job's trace lists request → decision in time order, with both tim
   await expect(page.getByRole("heading", { name: /^Audit entry #\d+$/ })).toBeVisible();
   await expect(page.locator("main").locator("dl").first()).not.toContainText(/\bnull\b/, { useInnerText: true });
 });
+
+test("the demo job whose approval window closed unread ends its trace with the expiry, at the time the window closed", async ({ pageAs }) => {
+  const job = await withDb((prisma) =>
+    prisma.job.findFirstOrThrow({ where: { labels: { path: ["ticket"], equals: "ACME-880" } }, select: { id: true, traceId: true, expiresAt: true } }),
+  );
+  const page = await pageAs("auditor@acme.demo");
+  await page.goto(`/audit/trace/${job.traceId}`);
+  await expect(page.getByRole("region", { name: "Jobs in this trace" })).toContainText(`${job.id} · acme-ticket-triage · EXPIRED`);
+  const items = page.getByRole("list", { name: "Trace timeline" }).locator(":scope > li");
+  await expect(items.last()).toHaveAttribute("data-kind", "resolution");
+  await expect(items.last()).toContainText("Approval window expired");
+  await expect(items.last().getByTestId("happened-at")).toHaveAttribute("datetime", job.expiresAt!.toISOString());
+  const times = await items.locator('[data-testid="happened-at"]').evaluateAll((els) => els.map((el) => el.getAttribute("datetime")!));
+  expect([...times].sort()).toEqual(times);
+});

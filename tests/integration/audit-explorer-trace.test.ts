@@ -111,6 +111,20 @@ describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend
     expect(voted!.title).toBe(`Deny vote by ${approver.email} (job REJECTED)`);
   });
 
+  it("shows a window that closed unread as expired at expiresAt, not yet recorded, and the job as EXPIRED", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    const submittedAt = new Date(Date.now() - 20 * 60_000); // the approval window (10 min) closed 10 minutes ago
+    const job = await submit(traceId, "job.bridge.write.unread", submittedAt);
+    const timeline = (await getTraceTimeline(auditor, traceId, { prisma: database.prisma }))!;
+    expect(timeline.jobs).toEqual([expect.objectContaining({ id: job.id, status: "EXPIRED" })]);
+    expect(timeline.items.map((i) => i.kind)).toEqual(["request", "decision", "resolution"]);
+    expect(timeline.items[2]).toMatchObject({ seq: null, recordedAt: null, decision: "EXPIRED", jobId: job.id });
+    expect(timeline.items[2]!.time.toISOString()).toBe(new Date(submittedAt.getTime() + 600_000).toISOString());
+    expect(isChronological(timeline.items)).toBe(true);
+    // Nothing was written by reading it: the stored job is still pending until a host or the console reads it.
+    expect((await database.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("PENDING_APPROVAL");
+  });
+
   it("ends with the expiry when nobody decided in time", async () => {
     const traceId = randomBytes(16).toString("hex");
     const submittedAt = new Date();

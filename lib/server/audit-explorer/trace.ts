@@ -16,6 +16,7 @@ import "server-only";
 import type { Actor } from "@/lib/authz";
 import { db, type Db } from "@/lib/db";
 import { orderTimeline, type TimelineKind } from "@/lib/domain/audit/timeline";
+import { effectiveStatus, type JobStatus } from "@/lib/domain/jobs";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { auditScope } from "./scope";
 
@@ -79,7 +80,7 @@ const ENTRY_SELECT = Prisma.sql`
   LEFT JOIN "Profile" p ON p.id = e."profileId"
   LEFT JOIN "User" u ON e."actorType" = 'user' AND u.id::text = e."actorId"`;
 
-export async function getTraceTimeline(actor: Actor, traceId: string, options: { prisma?: Db } = {}): Promise<TraceTimeline | null> {
+export async function getTraceTimeline(actor: Actor, traceId: string, options: { prisma?: Db; now?: Date } = {}): Promise<TraceTimeline | null> {
   const trace = traceId.trim();
   if (!trace || trace.length > 200) return null;
   const prisma = options.prisma ?? (await db());
@@ -158,10 +159,34 @@ export async function getTraceTimeline(actor: Actor, traceId: string, options: {
       data: ev.attributes,
     });
   }
+  // A window that closed while nobody read the job is not in the log until someone does: show it, saying so.
+  const now = options.now ?? new Date();
+  for (const job of jobs) {
+    const expiresAt = job.expiresAt ? new Date(job.expiresAt) : null;
+    if (effectiveStatus({ status: job.status as JobStatus, expiresAt }, now) !== "EXPIRED" || job.status === "EXPIRED") continue;
+    if (items.some((i) => i.kind === "resolution" && i.jobId === job.id)) continue;
+    items.push({
+      kind: "resolution",
+      time: expiresAt!,
+      recordedAt: null,
+      title: "Approval window expired (recorded in the audit log when the job is next read)",
+      seq: null,
+      jobId: job.id,
+      actor: null,
+      tenant: job.tenant,
+      profile: job.profile,
+      decision: "EXPIRED",
+      facts: { job: job.id },
+      data: null,
+    });
+  }
   if (items.length === 0) return null;
   return {
     traceId: trace,
-    jobs: jobs.map(({ decisionId: _decisionId, createdAt: _createdAt, expiresAt: _expiresAt, ...job }) => job),
+    jobs: jobs.map(({ decisionId: _decisionId, createdAt: _createdAt, expiresAt, ...job }) => ({
+      ...job,
+      status: effectiveStatus({ status: job.status as JobStatus, expiresAt: expiresAt ? new Date(expiresAt) : null }, now),
+    })),
     items: orderTimeline(items),
   };
 }
