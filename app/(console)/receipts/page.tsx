@@ -50,7 +50,7 @@ export default async function ReceiptsPage({
                           {Object.entries(r.summary).map(([k, v]) => (
                             <div key={k} className="flex gap-1">
                               <dt>{k}:</dt>
-                              <dd className="min-w-0 text-slate-700 [overflow-wrap:anywhere]">
+                              <dd className="line-clamp-2 min-w-0 text-slate-700 [overflow-wrap:anywhere]">
                                 <AgentText text={typeof v === "string" ? v : JSON.stringify(v)} />
                               </dd>
                             </div>
