@@ -77,6 +77,8 @@ async function engageProfileSwitch(page: Page, slug: string, reason: string) {
 test("a tenant admin previews, engages and releases a profile switch with reasons; the profile page shows the banner meanwhile", async ({
   pageAs,
 }) => {
+  // A dozen page loads, an engage and a release: more than 30 s on a loaded 2-core machine.
+  test.setTimeout(60_000);
   const { profile, host, job } = await withDb(acmeTarget);
   const reason = `Runaway ticket writes ${hex()}`;
   const page = await pageAs("tenant-admin@acme.demo");
@@ -97,6 +99,8 @@ test("a tenant admin previews, engages and releases a profile switch with reason
   const inForce = page.getByRole("table", { name: "Kill switches in force" });
   const row = inForce.locator("tr", { hasText: `profile ${profile.slug}` });
   await expect(row).toContainText(reason);
+  // No automatic release: it is released by hand.
+  await expect(row).toContainText("manually");
   const switchId = await row.getAttribute("data-switch-id");
   expect(switchId).toMatch(/^ks_/);
 
@@ -219,7 +223,13 @@ test("another tenant's admin does not see the switch, its profile or its plan", 
   const text = await globex.locator("main").innerText();
   expect(text).not.toContain(profile.slug);
   expect(text).not.toContain(reason);
+  // The tenant field (tenant scope) offers globex only; the profile picker offers none of acme's.
+  await globex.getByRole("form", { name: "Choose what to stop" }).getByLabel("Scope").selectOption("tenant");
+  await expect(globex.getByLabel("Tenant", { exact: true })).toBeVisible();
   await expect(globex.getByLabel("Tenant", { exact: true })).not.toContainText("Acme");
+  await globex.getByRole("form", { name: "Choose what to stop" }).getByLabel("Scope").selectOption("profile");
+  await globex.getByRole("combobox", { name: "Profile" }).fill(profile.slug);
+  await expect(globex.getByText(`No profile you may stop matches “${profile.slug}”.`)).toBeVisible();
 
   await globex.goto(`/kill-switches?preview=1&scope=profile&profile=${profile.slug}`);
   await expect(globex.locator("main").getByRole("alert")).toContainText("Not found, or you do not have access to it.");
@@ -281,6 +291,43 @@ test("a tenant switch puts a banner on every page its tenant's users open, and o
   expect(await reader.locator("body").innerText()).not.toContain(reason);
 });
 
+test("the profile is picked by searching the profiles the admin may stop, and each scope shows only its fields", async ({ pageAs }) => {
+  const { profile } = await withDb(acmeTarget);
+  const page = await pageAs("tenant-admin@acme.demo");
+  await page.goto("/kill-switches");
+  const form = page.getByRole("form", { name: "Choose what to stop" });
+  await form.getByLabel("Scope").selectOption("profile");
+  await expect(form.getByLabel("Tenant", { exact: true })).toHaveCount(0);
+  await expect(form.getByLabel("Capability", { exact: true })).toHaveCount(0);
+
+  const picker = form.getByRole("combobox", { name: "Profile" });
+  await picker.fill("ticket-tri");
+  const options = form.getByRole("listbox", { name: "Profiles you may stop" }).getByRole("option");
+  await expect(options.first()).toContainText("acme-ticket-triage");
+  // Only acme's profiles: another tenant's are never offered.
+  await picker.fill("globex");
+  await expect(form.getByRole("listbox", { name: "Profiles you may stop" })).toHaveCount(0);
+  await expect(form.getByRole("status").filter({ hasText: "No profile you may stop matches" })).toBeVisible();
+  // A typo says so before anything is sent.
+  await picker.fill("tikcet");
+  await expect(form.getByText("No profile you may stop matches “tikcet”.")).toBeVisible();
+
+  await picker.fill(profile.slug.slice(0, -2));
+  await form.getByRole("option", { name: new RegExp(profile.slug) }).click();
+  await expect(picker).toHaveValue(profile.slug);
+  await form.getByRole("button", { name: "Preview plan" }).click();
+  await expect(page.getByTestId("kill-switch-plan")).toContainText(`profile ${profile.slug}`);
+
+  // Tenant scope: the tenant only; capability: tenant, profile and capability; global is not offered to a tenant admin.
+  await form.getByLabel("Scope").selectOption("tenant");
+  await expect(form.getByLabel("Tenant", { exact: true })).toBeVisible();
+  await expect(form.getByRole("combobox", { name: "Profile" })).toHaveCount(0);
+  await form.getByLabel("Scope").selectOption("capability");
+  await expect(form.getByLabel("Capability", { exact: true })).toBeVisible();
+  await expect(form.getByRole("combobox", { name: "Profile" })).toBeVisible();
+  await expect(form.getByLabel("Scope").locator("option", { hasText: "Global" })).toHaveCount(0);
+});
+
 test("a capability switch narrowed to one profile, with an automatic release time, shows on that profile only", async ({ pageAs }) => {
   const { profile } = await withDb(acmeTarget);
   const reason = `Write tools off ${hex()}`;
@@ -322,6 +369,9 @@ test("the capability field offers the catalog, the tenant's tools and the topics
   const offered = async (email: string) => {
     const page = await pageAs(email);
     await page.goto("/kill-switches");
+    // The capability field is shown for the capability scope only.
+    await page.getByRole("form", { name: "Choose what to stop" }).getByLabel("Scope").selectOption("capability");
+    await expect(page.getByLabel("Capability", { exact: true })).toBeVisible();
     return page.locator("#ks-capability-options option").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
   };
   const acme = await offered("tenant-admin@acme.demo");

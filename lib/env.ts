@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { invalidAllowedHosts } from "./domain/http/redirect-host";
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -16,6 +17,11 @@ const ZEnv = z.object({
     .or(z.literal("").transform(() => undefined)),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
+  /** Further hosts the console answers on, comma-separated `host[:port]` or `https://host[:port]`: sign-in and sign-out return to the host used when it is one of them (NEXTAUTH_URL's host and, for a loopback NEXTAUTH_URL, the other loopback names are always allowed). */
+  CELLGATE_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .refine((v) => invalidAllowedHosts(v).length === 0, { message: "CELLGATE_ALLOWED_HOSTS must list host[:port] or http(s)://host[:port] entries, comma-separated" }),
   CELLGATE_DEMO_PASSWORD: z.string().min(8).optional(),
   /** Idle timeout of a console session, minutes. */
   CELLGATE_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
+import { ReceiptLink } from "@/components/ui/receipt-link";
 import { Section } from "@/components/ui/section";
 import type { AuditEntryDetail } from "@/lib/server/audit-explorer/detail";
 import { JsonBlock } from "./json-block";
@@ -15,7 +16,8 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-const mono = (value: string | null) => (value ? <code className="font-mono text-xs">{value}</code> : <span className="text-slate-400">null</span>);
+/** A value in monospace, or "none" for an absent one (never a raw `null`). */
+const mono = (value: string | null) => (value ? <code className="font-mono text-xs">{value}</code> : <span className="text-slate-500">none</span>);
 
 export function EntryDetail({ entry }: { entry: AuditEntryDetail }) {
   const { checks } = entry;
@@ -50,7 +52,7 @@ export function EntryDetail({ entry }: { entry: AuditEntryDetail }) {
               mono(null)
             )}
           </Row>
-          <Row label="Receipt">{mono(entry.receiptId)}</Row>
+          <Row label="Receipt">{entry.receiptId ? <ReceiptLink id={entry.receiptId} /> : mono(null)}</Row>
           <Row label="Request hash">{mono(entry.requestHash)}</Row>
           <Row label="Result hash">{mono(entry.resultHash)}</Row>
         </dl>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
+import { recordedLater } from "@/lib/domain/audit/timeline";
 import type { TraceItem, TraceItemKind } from "@/lib/server/audit-explorer/trace";
 import { JsonBlock } from "./json-block";
 import { AgentText } from "@/components/ui/agent-text";
@@ -29,9 +30,19 @@ export function TraceTimeline({ items }: { items: TraceItem[] }) {
                 entry #{item.seq}
               </Link>
             ) : null}
-            <time dateTime={item.time.toISOString()} className="ml-auto text-xs text-slate-500" title={item.time.toISOString()}>
-              {formatTime(item.time)}
-            </time>
+            <span className="ml-auto text-right text-xs text-slate-600">
+              <time dateTime={item.time.toISOString()} title={item.time.toISOString()} data-testid="happened-at">
+                {formatTime(item.time)}
+              </time>
+              {item.recordedAt && recordedLater(item) ? (
+                <span className="block" data-testid="recorded-at">
+                  {item.kind === "ingest" ? "received" : "recorded in the audit log"}{" "}
+                  <time dateTime={item.recordedAt.toISOString()} title={item.recordedAt.toISOString()}>
+                    {formatTime(item.recordedAt)}
+                  </time>
+                </span>
+              ) : null}
+            </span>
           </div>
           <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-0.5 text-xs text-slate-600">
             {item.actor ? <Fact k="actor" v={item.actor} /> : null}

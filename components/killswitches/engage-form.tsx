@@ -1,7 +1,11 @@
+"use client";
 import Link from "next/link";
+import { useState } from "react";
 import { AUTO_RELEASE_MAX_MINUTES } from "@/lib/schemas/killswitches";
-import { TARGET_MAX, type KillSwitchScope } from "@/lib/domain/killswitch";
+import { KILL_SWITCH_SCOPES, TARGET_MAX, type KillSwitchScope } from "@/lib/domain/killswitch";
+import { fieldsForScope, type PickerProfile } from "@/lib/domain/killswitch/profile-search";
 import { Field } from "@/components/ui/field";
+import { ProfilePicker } from "./profile-picker";
 
 const control = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900";
 
@@ -65,7 +69,8 @@ function SuggestField({
 /**
  * Step one of engaging: a plain GET form whose only effect is to show the
  * plan (`/kill-switches?preview=1&…`). Nothing changes until the plan is
- * confirmed with a reason.
+ * confirmed with a reason. Only the fields the chosen scope needs are shown
+ * (and submitted); the profile is picked from the profiles the admin may act on.
  */
 export function EngageForm({
   values,
@@ -73,6 +78,7 @@ export function EngageForm({
   tenants,
   allowGlobal,
   profiles,
+  profilesTruncated,
   capabilities,
 }: {
   values: EngageValues;
@@ -80,13 +86,19 @@ export function EngageForm({
   /** Tenants where the actor may engage scoped switches. */
   tenants: { slug: string; name: string }[];
   allowGlobal: boolean;
-  /** Profile slugs offered as suggestions. */
-  profiles: string[];
+  /** The profiles the actor may engage a switch on (lib/server/killswitches killSwitchProfileOptions). */
+  profiles: PickerProfile[];
+  /** The profile list was cut at its limit. */
+  profilesTruncated: boolean;
   /** Capabilities offered: the catalog, the profiles' tools, the topics of the policies in force. */
   capabilities: { id: string; label: string }[];
 }) {
   const scopes = (Object.keys(SCOPE_LABELS) as KillSwitchScope[]).filter((s) => s !== "global" || allowGlobal);
   const err = (field: EngageField) => errors[field];
+  const initial = (KILL_SWITCH_SCOPES as readonly string[]).includes(values.scope) ? (values.scope as KillSwitchScope) : "profile";
+  const [scope, setScope] = useState<KillSwitchScope>(scopes.includes(initial) ? initial : "profile");
+  const [tenant, setTenant] = useState(values.tenant || (tenants.length === 1 ? tenants[0]!.slug : ""));
+  const shown = fieldsForScope(scope);
   return (
     <form method="get" action="/kill-switches" aria-label="Choose what to stop" className="space-y-3">
       <input type="hidden" name="preview" value="1" />
@@ -95,7 +107,8 @@ export function EngageForm({
           <select
             id="ks-scope"
             name="scope"
-            defaultValue={values.scope || "profile"}
+            value={scope}
+            onChange={(e) => setScope(e.target.value as KillSwitchScope)}
             aria-invalid={err("scope") ? true : undefined}
             aria-describedby={describedBy("ks-scope", false, err("scope"))}
             className={control}
@@ -107,41 +120,54 @@ export function EngageForm({
             ))}
           </select>
         </Field>
-        <Field id="ks-tenant" label="Tenant" hint="For tenant and capability switches." error={err("tenant")}>
-          <select
+        {shown.includes("tenant") ? (
+          <Field
             id="ks-tenant"
-            name="tenant"
-            defaultValue={values.tenant || (tenants.length === 1 ? tenants[0]!.slug : "")}
-            aria-invalid={err("tenant") ? true : undefined}
-            aria-describedby={describedBy("ks-tenant", true, err("tenant"))}
-            className={control}
+            label="Tenant"
+            hint={scope === "capability" ? "The tenant the capability is stopped in (or pick a profile)." : "Every profile of this tenant stops."}
+            error={err("tenant")}
           >
-            <option value="">—</option>
-            {tenants.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <SuggestField
-          name="profile"
-          label="Profile"
-          hint="For profile switches, or to narrow a capability."
-          placeholder="acme-ticket-triage"
-          value={values.profile}
-          error={err("profile")}
-          options={profiles.map((slug) => ({ value: slug }))}
-        />
-        <SuggestField
-          name="capability"
-          label="Capability"
-          hint="A catalog id, tool:<name> for one tool, or topic:<glob> for a topic the policy names."
-          placeholder="write-tools"
-          value={values.capability}
-          error={err("capability")}
-          options={capabilities.map((c) => ({ value: c.id, label: c.label }))}
-        />
+            <select
+              id="ks-tenant"
+              name="tenant"
+              value={tenant}
+              onChange={(e) => setTenant(e.target.value)}
+              aria-invalid={err("tenant") ? true : undefined}
+              aria-describedby={describedBy("ks-tenant", true, err("tenant"))}
+              className={control}
+            >
+              <option value="">—</option>
+              {tenants.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        {shown.includes("profile") ? (
+          <ProfilePicker
+            key={scope}
+            options={profiles}
+            defaultValue={values.profile}
+            tenant={scope === "capability" ? tenant : undefined}
+            truncated={profilesTruncated}
+            required={scope === "profile"}
+            hint={scope === "capability" ? "Optional: narrow the capability to one profile." : "Type to search; only profiles you may stop are listed."}
+            error={err("profile")}
+          />
+        ) : null}
+        {shown.includes("capability") ? (
+          <SuggestField
+            name="capability"
+            label="Capability"
+            hint="A catalog id, tool:<name> for one tool, or topic:<glob> for a topic the policy names."
+            placeholder="write-tools"
+            value={values.capability}
+            error={err("capability")}
+            options={capabilities.map((c) => ({ value: c.id, label: c.label }))}
+          />
+        ) : null}
         <Field
           id="ks-auto"
           label="Release automatically after (minutes)"

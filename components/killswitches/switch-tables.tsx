@@ -77,7 +77,7 @@ export function InForceTable({
               </td>
               <EngagedCell sw={sw} now={now} />
               <td className="whitespace-nowrap py-2 pr-3 text-slate-600">
-                {sw.autoReleaseAt ? <Time iso={sw.autoReleaseAt} now={now} /> : "when released"}
+                {sw.autoReleaseAt ? <Time iso={sw.autoReleaseAt} now={now} /> : "manually"}
               </td>
               {anyRelease ? (
                 <td className="py-2">

@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { TableHead } from "@/components/ui/table-head";
 import { policyScopeHref, type PolicyScopeRef } from "@/lib/schemas/policies";
 import type { VersionSummary } from "@/lib/server/policies/read";
+import { ReceiptLink } from "@/components/ui/receipt-link";
 
 /** A scope's versions, newest first; each links to its page with the diff against the one before. */
 export function VersionList({ scope, versions, activeVersion }: { scope: PolicyScopeRef; versions: VersionSummary[]; activeVersion: number | null }) {
@@ -24,7 +25,7 @@ export function VersionList({ scope, versions, activeVersion }: { scope: PolicyS
               <time dateTime={v.createdAt.toISOString()}>{formatTime(v.createdAt)}</time>
             </td>
             <td className="py-2 pr-3 text-slate-600">{v.author}</td>
-            <td className="py-2 font-mono text-xs text-slate-600">{v.receiptId}</td>
+            <td className="py-2 font-mono text-xs text-slate-600">{v.receiptId ? <ReceiptLink id={v.receiptId} /> : "—"}</td>
           </tr>
         ))}
       </tbody>

@@ -9,6 +9,7 @@ import type { PromotionOutcome, RollbackResult } from "@/lib/server/canary/actio
 import type { CanaryView } from "@/lib/server/canary/read";
 import { PromoteForm, RollbackForm } from "./canary-forms";
 import { formatDuration } from "@/lib/domain/evidence";
+import { ReceiptLink } from "@/components/ui/receipt-link";
 
 /** How long after a rollback request the page keeps refreshing to show the host carrying it out. */
 const WATCH_ROLLBACK_MS = 10 * 60_000;
@@ -119,7 +120,7 @@ export function CanaryGate({
               <span className="font-mono text-xs text-slate-600">{formatTime(h.at)}</span>{" "}
               <span className="font-medium">{h.kind}</span> {h.from} → {h.to} by {h.actor}
               <span className="block text-xs text-slate-600">
-                <AgentText text={h.reason} /> · receipt <code className="font-mono">{h.receiptId}</code>
+                <AgentText text={h.reason} /> · receipt <ReceiptLink id={h.receiptId} />
               </span>
               {h.to === "rolled_back" ? (
                 <span className="block text-xs" data-testid="rollback-execution">

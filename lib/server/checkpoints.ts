@@ -100,7 +100,7 @@ export async function checkpointsAfter(sql: Query, afterId: number, limit: numbe
  * The entry hashes of seq 1..`seq`, in order (for MerkleTree.fromAuditHashes).
  * Throws when the log has fewer entries or a gap.
  */
-export async function leafHashesUpTo(sql: Query, seq: number): Promise<string[]> {
+export async function leafHashesUpTo(sql: Pick<RawSql, "query">, seq: number): Promise<string[]> {
   if (!Number.isSafeInteger(seq) || seq < 0) throw new CheckpointError(`seq must be a non-negative integer, not ${seq}`);
   const out: string[] = [];
   while (out.length < seq) {

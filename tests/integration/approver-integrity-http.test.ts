@@ -164,7 +164,7 @@ describe.each(BACKENDS)("the approver's promise against a hostile agent, insider
       `/profiles?q=${v}&ring=${v}`, `/readiness?tier=${v}`, `/receipts?page=${v}`, `/safety?range=${v}`, `/cost?range=${v}`, `/kill-switches?scope=${v}`,
       `/policies/simulate?topic=${v}&labels=${v}`, `/audit/export?scope=${v}`, `/tokens?x=${v}`, `/?q=${v}`,
       `/api/dashboards/safety?range=${v}`, `/api/dashboards/cost?tenant=${v}`, `/api/health?x=${v}`, `/api/v1/jobs/${v}`, `/api/metrics?x=${v}`,
-      `/kill-switches/banner?x=${v}`,
+      `/kill-switches/banner?x=${v}`, `/receipts/${v}`, `/receipts/${v}/evidence`,
     ];
     const failures: string[] = [];
     for (const value of values) {

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { BoundProfile } from "@/lib/server/host-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isChronological, recordedLater } from "@/lib/domain/audit/timeline";
 import type { JobBody } from "@/lib/domain/jobs";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
 import { listAuditEntries } from "@/lib/server/audit-explorer/list";
@@ -84,6 +85,46 @@ describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend
     expect(await getTraceTimeline(approver, traceId, { prisma: database.prisma })).toBeNull();
   });
 
+  it("orders a back-dated job by when things happened, shows when each was recorded, and the vote's note", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    // As the demo does: submitted 'a minute ago' (inside the approval window), recorded in the audit log now.
+    const submittedAt = new Date(Date.now() - 60_000);
+    const job = await submit(traceId, "job.bridge.write.backdated", submittedAt);
+    const vote = await voteOnJobAction.execute(
+      { actor: approver, prisma: database.prisma },
+      { jobId: job.id, vote: "deny", note: "not during the freeze", seenHash: job.jobHash },
+    );
+    if (!vote.ok) throw new Error(`vote failed: ${vote.error.message}`);
+
+    const { items } = (await getTraceTimeline(auditor, traceId, { prisma: database.prisma }))!;
+    expect(items.map((i) => i.kind)).toEqual(["request", "decision", "vote"]);
+    expect(isChronological(items)).toBe(true);
+    const [request, decision, voted] = items;
+    expect(request!.time.toISOString()).toBe(submittedAt.toISOString());
+    expect(decision!.time.toISOString()).toBe(submittedAt.toISOString());
+    // Both recorded by the job.submit entry, appended after the back-dated time.
+    expect(recordedLater(request!)).toBe(true);
+    expect(decision!.recordedAt!.getTime()).toBe(request!.recordedAt!.getTime());
+    expect(decision!.facts["recorded in"]).toBe(`entry #${request!.seq}`);
+    expect(recordedLater(voted!)).toBe(false);
+    expect(voted!.facts.note).toBe("not during the freeze");
+    expect(voted!.title).toBe(`Deny vote by ${approver.email} (job REJECTED)`);
+  });
+
+  it("shows a window that closed unread as expired at expiresAt, not yet recorded, and the job as EXPIRED", async () => {
+    const traceId = randomBytes(16).toString("hex");
+    const submittedAt = new Date(Date.now() - 20 * 60_000); // the approval window (10 min) closed 10 minutes ago
+    const job = await submit(traceId, "job.bridge.write.unread", submittedAt);
+    const timeline = (await getTraceTimeline(auditor, traceId, { prisma: database.prisma }))!;
+    expect(timeline.jobs).toEqual([expect.objectContaining({ id: job.id, status: "EXPIRED" })]);
+    expect(timeline.items.map((i) => i.kind)).toEqual(["request", "decision", "resolution"]);
+    expect(timeline.items[2]).toMatchObject({ seq: null, recordedAt: null, decision: "EXPIRED", jobId: job.id });
+    expect(timeline.items[2]!.time.toISOString()).toBe(new Date(submittedAt.getTime() + 600_000).toISOString());
+    expect(isChronological(timeline.items)).toBe(true);
+    // Nothing was written by reading it: the stored job is still pending until a host or the console reads it.
+    expect((await database.prisma.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("PENDING_APPROVAL");
+  });
+
   it("ends with the expiry when nobody decided in time", async () => {
     const traceId = randomBytes(16).toString("hex");
     const submittedAt = new Date();
@@ -95,5 +136,8 @@ describe.each(BACKENDS)("trace timeline from the real job paths on %s", (backend
     const timeline = await getTraceTimeline(auditor, traceId, { prisma: database.prisma });
     expect(timeline!.items.map((i) => i.kind)).toEqual(["request", "decision", "resolution"]);
     expect(timeline!.items[2]).toMatchObject({ title: "Approval window expired", actor: "system:test-sweeper", decision: "EXPIRED" });
+    // The window closed at expiresAt; the entry was written when the job was next read.
+    expect(timeline!.items[2]!.time.toISOString()).toBe(new Date(stored.expiresAt!).toISOString());
+    expect(timeline!.items[2]!.recordedAt).not.toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { mayRun } from "@/lib/server/action";
 import {
   capabilityOptions,
   engageKillSwitchAction,
+  killSwitchProfileOptions,
   listKillSwitches,
   planKillSwitch,
   releaseExpiredSwitches,
@@ -186,6 +187,26 @@ describe.each(BACKENDS)("kill switch actions on %s", (backend) => {
     expect(await ids(globexAdmin)).not.toContain("tool:update_ticket");
     expect(await ids(globexAdmin, acme.id)).not.toContain("tool:update_ticket");
     expect(await ids(platformAdmin, acme.id)).toContain("tool:update_ticket");
+  });
+
+  it("the engage form's profile picker lists only the profiles the actor may stop (killswitch.write's scope)", async () => {
+    const slugs = async (actor: SessionActor) => (await killSwitchProfileOptions(prisma, actor)).profiles.map((p) => p.slug);
+    const acmeSlugs = await slugs(acmeAdmin);
+    expect(acmeSlugs).toContain(triage.slug);
+    expect(acmeSlugs).not.toContain(globexProfile.slug);
+    expect((await killSwitchProfileOptions(prisma, acmeAdmin)).profiles.find((p) => p.slug === triage.slug)).toMatchObject({ tenant: acme.slug, tier: expect.stringMatching(/^L[0-5]$/) });
+    const globexSlugs = await slugs(globexAdmin);
+    expect(globexSlugs).toContain(globexProfile.slug);
+    expect(globexSlugs).not.toContain(triage.slug);
+    expect(await slugs(platformAdmin)).toEqual(expect.arrayContaining([triage.slug, globexProfile.slug]));
+    // Reading the registry is not enough: an approver or auditor of acme may stop nothing.
+    expect(await slugs(await createActor(prisma, acme.id, "approver"))).toEqual([]);
+    expect(await slugs(await createActor(prisma, acme.id, "auditor"))).toEqual([]);
+    // Sorted by slug, and cut at the limit with the cut said.
+    const all = await slugs(platformAdmin);
+    expect(all).toEqual([...all].sort());
+    expect(await killSwitchProfileOptions(prisma, platformAdmin, 1)).toMatchObject({ profiles: [{ slug: all[0] }], truncated: true });
+    expect((await killSwitchProfileOptions(prisma, acmeAdmin)).truncated).toBe(false);
   });
 
   it("auto-release: in force until its time, then recorded once as released by system with a receipt", async () => {

@@ -13,12 +13,12 @@ import {
   capabilityOptions,
   engageKillSwitchAction as engageKillSwitch,
   HISTORY_LIMIT,
+  killSwitchProfileOptions,
   listKillSwitches,
   planKillSwitch,
   releaseKillSwitchAction as releaseKillSwitch,
   type KillSwitchPlan,
 } from "@/lib/server/killswitches";
-import { listSimulatorProfiles } from "@/lib/server/policies/simulate";
 import { requireActor, type SessionActor } from "@/lib/server/session";
 import { engageKillSwitchAction, releaseKillSwitchAction } from "./actions";
 
@@ -91,7 +91,7 @@ export default async function KillSwitchesPage({ searchParams }: Props) {
   const [list, outcome, profiles, capabilities] = await Promise.all([
     listKillSwitches(prisma, actor, now),
     wantsPreview ? preview(actor, values) : Promise.resolve(null),
-    mayEngage ? listSimulatorProfiles(actor) : Promise.resolve([]),
+    mayEngage ? killSwitchProfileOptions(prisma, actor) : Promise.resolve({ profiles: [], truncated: false }),
     mayEngage ? capabilityOptions(prisma, actor) : Promise.resolve([]),
   ]);
   const mayRelease = (sw: { tenant: { id: string } | null }) => mayRun(releaseKillSwitch, actor, { tenantId: sw.tenant?.id ?? null });
@@ -130,7 +130,8 @@ export default async function KillSwitchesPage({ searchParams }: Props) {
               errors={outcome?.kind === "invalid" ? outcome.errors : {}}
               tenants={tenants}
               allowGlobal={allowGlobal}
-              profiles={profiles}
+              profiles={profiles.profiles}
+              profilesTruncated={profiles.truncated}
               capabilities={capabilities.map((c) => ({ id: c.id, label: c.label }))}
             />
           </Section>

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { formatTime, shortHash } from "@/components/ui/format";
+import { formatTime } from "@/components/ui/format";
+import { CopyValue } from "@/components/ui/copy-value";
+import { ReceiptLink } from "@/components/ui/receipt-link";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, PageHeader } from "@/components/ui/section";
 import { listReceipts } from "@/lib/server/receipts";
@@ -10,12 +12,9 @@ import { AgentText } from "@/components/ui/agent-text";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Receipts" };
 
-function Hash({ value }: { value: string }) {
-  return (
-    <code className="font-mono text-xs text-slate-600" title={value}>
-      {shortHash(value)}
-    </code>
-  );
+/** Hashes are shortened to fit (full value on hover, one click to copy), so no column is clipped at desktop widths. */
+function Hash({ value, label }: { value: string; label: string }) {
+  return <CopyValue value={value} label={label} />;
 }
 
 export default async function ReceiptsPage({
@@ -44,14 +43,14 @@ export default async function ReceiptsPage({
               <tbody className="divide-y divide-slate-100">
                 {result.rows.map((r) => (
                   <tr key={r.id} className="align-top">
-                    <td className="px-3 py-2">
-                      <code className="font-mono text-xs text-slate-900">{r.id}</code>
+                    <td className="max-w-[16rem] px-3 py-2">
+                      <ReceiptLink id={r.id} />
                       {Object.keys(r.summary).length > 0 ? (
                         <dl className="mt-1 text-xs text-slate-500">
                           {Object.entries(r.summary).map(([k, v]) => (
                             <div key={k} className="flex gap-1">
                               <dt>{k}:</dt>
-                              <dd className="text-slate-700">
+                              <dd className="line-clamp-2 min-w-0 text-slate-700 [overflow-wrap:anywhere]">
                                 <AgentText text={typeof v === "string" ? v : JSON.stringify(v)} />
                               </dd>
                             </div>
@@ -59,18 +58,18 @@ export default async function ReceiptsPage({
                         </dl>
                       ) : null}
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs">
+                    <td className="px-3 py-2 font-mono text-xs [overflow-wrap:anywhere]">
                       {r.action}
                       {r.tokenId ? <div className="mt-1 font-sans text-slate-600">via API token {r.tokenId}</div> : null}
                     </td>
-                    <td className="px-3 py-2 font-mono text-xs">{r.scope}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-slate-600">
+                    <td className="break-all px-3 py-2 font-mono text-xs">{r.scope}</td>
+                    <td className="px-3 py-2 text-slate-600">
                       <time dateTime={r.time.toISOString()}>{formatTime(r.time)}</time>
                     </td>
-                    <td className="px-3 py-2"><Hash value={r.requestHash} /></td>
-                    <td className="px-3 py-2"><Hash value={r.resultHash} /></td>
-                    <td className="whitespace-nowrap px-3 py-2">
-                      <span className="tabular-nums text-slate-900">#{r.auditSeq}</span> <Hash value={r.auditHash} />
+                    <td className="px-3 py-2"><Hash value={r.requestHash} label="request hash" /></td>
+                    <td className="px-3 py-2"><Hash value={r.resultHash} label="result hash" /></td>
+                    <td className="px-3 py-2">
+                      <span className="tabular-nums text-slate-900">#{r.auditSeq}</span> <Hash value={r.auditHash} label="audit hash" />
                     </td>
                   </tr>
                 ))}

@@ -10,8 +10,10 @@
  * fields as null. Sequence numbers start at 1 and have no gaps; entry 1's
  * prevHash is GENESIS_HASH.
  */
-import { canonicalize, jsonString } from "../canonical-json";
 import { sha256Hex } from "../hash";
+import { canonicalAuditEntry } from "./canonical";
+
+export { canonicalAuditEntry };
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -45,30 +47,6 @@ export type ChainFields = Omit<AuditFields, "time"> & { time: Date | string };
 
 /** An entry as verification reads it: its hashed fields and stored hash. */
 export type ChainEntry = ChainFields & { hash: string };
-
-/**
- * The JCS text of an entry, written out for its fixed shape: the member names
- * below are already in RFC 8785 order (UTF-16 code units), so only `data`
- * goes through the general canonicalizer. Equal, byte for byte, to
- * `canonicalize({...})` of the same fields (tested), and several times faster,
- * which is what lets verification keep up with large logs.
- */
-export function canonicalAuditEntry(fields: ChainFields): string {
-  const time = typeof fields.time === "string" ? fields.time : fields.time.toISOString();
-  return (
-    `{"action":${jsonString(fields.action)},"actorId":${jsonString(fields.actorId)},"actorType":${jsonString(fields.actorType)}` +
-    `,"data":${canonicalize(fields.data ?? null)},"decision":${nullable(fields.decision)}` +
-    `,"prevHash":${jsonString(fields.prevHash)},"profileId":${nullable(fields.profileId)}` +
-    `,"requestHash":${nullable(fields.requestHash)},"resource":${jsonString(fields.resource)}` +
-    `,"resultHash":${nullable(fields.resultHash)},"seq":${canonicalize(fields.seq)}` +
-    `,"tenantId":${nullable(fields.tenantId)},"time":${jsonString(time)}` +
-    `,"traceId":${nullable(fields.traceId)}}`
-  );
-}
-
-function nullable(value: string | null): string {
-  return value === null ? "null" : jsonString(value);
-}
 
 export function hashAuditEntry(fields: ChainFields): string {
   return sha256Hex(canonicalAuditEntry(fields));

@@ -1,4 +1,5 @@
 import "server-only";
+import { redactString } from "@/lib/domain/ingest/redact-patterns";
 /**
  * Approve or deny a job. One transaction: the job row is locked FOR UPDATE
  * (inside the actor's job.read tenants, else "not found"), the pipeline checks
@@ -160,6 +161,8 @@ export const voteOnJobAction = defineAction({
     summary: {
       job: job.id,
       vote: input.vote,
+      // The vote's audit entry shows its note, with secret-like values redacted as in ingest.
+      note: redactString(input.note).value,
       jobHash: job.jobHash,
       status: result.status,
       approvals: `${result.approvals}/${result.approvalsNeeded}`,

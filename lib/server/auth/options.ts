@@ -19,6 +19,7 @@ import { OIDC_PROVIDER_ID, signInWithOidc } from "./oidc-sync";
 import { sessionLimits, signOutSession } from "./sessions";
 import { SIGN_IN_ERROR, throttledCode } from "./sign-in-errors";
 import { minutesToWait } from "./throttle-rules";
+import { allowedOrigins, chooseRedirect, defaultBaseUrl, ownOrigin } from "@/lib/domain/http/redirect-host";
 
 const OIDC_FAILURE_CODES = {
   no_access: SIGN_IN_ERROR.oidcNoAccess,
@@ -112,3 +113,24 @@ async function requestHeaders(): Promise<Headers | null> {
 }
 
 export const authOptions: NextAuthOptions = buildAuthOptions();
+
+/**
+ * The options for one request to /api/auth: redirects (after signing in or
+ * out) go back to the host the request came to when it is allowed
+ * (./redirect-host.ts), not always to NEXTAUTH_URL.
+ */
+export function authOptionsFor(headers: Headers): NextAuthOptions {
+  const e = env();
+  const base = defaultBaseUrl(e.NEXTAUTH_URL, e.PORT);
+  const allowed = allowedOrigins(base, e.CELLGATE_ALLOWED_HOSTS);
+  const own = ownOrigin(
+    { host: headers.get("host"), forwardedHost: headers.get("x-forwarded-host"), forwardedProto: headers.get("x-forwarded-proto") },
+    base,
+    allowed,
+    e.CELLGATE_TRUST_PROXY,
+  );
+  return {
+    ...authOptions,
+    callbacks: { ...authOptions.callbacks, redirect: async ({ url }) => chooseRedirect(url, base, own, allowed) },
+  };
+}

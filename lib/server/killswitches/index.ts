@@ -1,7 +1,7 @@
 import "server-only";
 /** Kill switches: reads, the engage plan, the two actions and their effects. */
 export { listKillSwitches, switchesForBanner, visibleWhere, HISTORY_LIMIT, type KillSwitchList } from "./read";
-export { capabilityOptions, TOOL_OPTIONS_LIMIT } from "./options";
+export { capabilityOptions, killSwitchProfileOptions, PROFILE_OPTIONS_LIMIT, TOOL_OPTIONS_LIMIT, type ProfileOption } from "./options";
 export { planKillSwitch, PLAN_LIST_LIMIT, type KillSwitchPlan } from "./plan";
 export {
   engageKillSwitchAction,

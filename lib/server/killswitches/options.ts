@@ -32,3 +32,31 @@ export async function capabilityOptions(prisma: Db, actor: Actor, tenantId?: str
     topics,
   );
 }
+
+/** At most this many profiles go to the engage form's picker; past it, the picker also takes an exact slug. */
+export const PROFILE_OPTIONS_LIMIT = 1000;
+
+export interface ProfileOption {
+  slug: string;
+  tenant: string;
+  tier: string;
+}
+
+/**
+ * The profiles the actor may engage a kill switch on (killswitch.write's
+ * scope, from the authorization module), for the engage form's picker,
+ * sorted by slug. `truncated` when there were more than the limit.
+ */
+export async function killSwitchProfileOptions(
+  prisma: Db,
+  actor: Actor,
+  limit = PROFILE_OPTIONS_LIMIT,
+): Promise<{ profiles: ProfileOption[]; truncated: boolean }> {
+  const rows = await prisma.$queryRaw<Array<{ slug: string; tenant: string; tier: string }>>(Prisma.sql`
+    SELECT p.slug, t.slug AS tenant, p.tier::text AS tier
+    FROM "Profile" p JOIN "Tenant" t ON t.id = p."tenantId"
+    WHERE ${scopedSql(scopeFor(actor, "killswitch.write"), Prisma.sql`p."tenantId"`)}
+    ORDER BY p.slug
+    LIMIT ${limit + 1}`);
+  return { profiles: rows.slice(0, limit), truncated: rows.length > limit };
+}

@@ -9,6 +9,7 @@ import { PageHeader, Section } from "@/components/ui/section";
 import { firstParam, parseScopePath, policyScopeHref, type RawSearchParams } from "@/lib/schemas/policies";
 import { getPolicyHistory, getPolicyVersion, type ReadableScope } from "@/lib/server/policies/read";
 import { requireActor } from "@/lib/server/session";
+import { ReceiptLink } from "@/components/ui/receipt-link";
 
 export const dynamic = "force-dynamic";
 
@@ -61,7 +62,12 @@ export default async function PolicyScopePage({ params, searchParams }: Props) {
         <Breadcrumb scope={view.scope} version={v.version} />
         <PageHeader
           title={`${scopeTitle(view.scope)}, version ${v.version}`}
-          description={`${inForce ? "In force" : `Replaced by version ${view.newestVersion}`} · applied ${formatTime(v.createdAt)} by ${v.author} · receipt ${v.receiptId}`}
+          description={
+            <>
+              {`${inForce ? "In force" : `Replaced by version ${view.newestVersion}`} · applied ${formatTime(v.createdAt)} by ${v.author} · receipt `}
+              {v.receiptId ? <ReceiptLink id={v.receiptId} /> : "—"}
+            </>
+          }
         />
         <div className="space-y-4">
           <Section

@@ -1,8 +1,9 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/server/auth/options";
+import { authOptionsFor } from "@/lib/server/auth/options";
 import { isThrottledCode, SIGN_IN_ERROR } from "@/lib/server/auth/sign-in-errors";
 
-const handler = NextAuth(authOptions);
+/** next-auth with this request's redirect rule (back to the allowed host the browser used). */
+const handler = (request: Request, context: Context) => NextAuth(authOptionsFor(request.headers))(request, context);
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 

@@ -25,7 +25,8 @@ export default async function TracePage({ params }: Props) {
         title="Trace"
         description={
           <>
-            <code className="font-mono">{timeline.traceId}</code> · {timeline.items.length} event{timeline.items.length === 1 ? "" : "s"} in order
+            <code className="font-mono">{timeline.traceId}</code> · {timeline.items.length} event{timeline.items.length === 1 ? "" : "s"}, in the order
+            they happened (where the audit log recorded one later, both times are shown)
           </>
         }
       >
