@@ -61,7 +61,7 @@ describe.each(BACKENDS)("metrics on %s", (backend) => {
     const profile = { id: a.id, slug: a.slug };
     await createJob(prisma, { tenant, profile, status: "PENDING_APPROVAL", ttlSec: 3600 });
     await createJob(prisma, { tenant, profile: { id: g.id, slug: g.slug }, status: "PENDING_APPROVAL", ttlSec: 7200 });
-    await createJob(prisma, { tenant, profile, status: "PENDING_APPROVAL", ttlSec: -60 }); // expired, not yet swept
+    await createJob(prisma, { tenant, profile, status: "PENDING_APPROVAL", ttlSec: -3600 }); // expired, not yet swept (by far: a slow machine cannot flip it)
     await createJob(prisma, { tenant, profile, status: "ALLOWED" });
     await createJob(prisma, { tenant, profile, status: "DENIED" });
     await createJob(prisma, { tenant, profile, status: "APPROVED" });

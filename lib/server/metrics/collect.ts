@@ -1,8 +1,13 @@
 import "server-only";
 /**
  * The console's Prometheus metrics, every figure a SQL count or aggregate
- * (grouped in the database, never rows loaded into JavaScript). Platform-wide:
- * only a metrics token or a platform admin may read them (see ./handler.ts).
+ * (grouped in the database, never rows loaded into JavaScript). The totals
+ * over history (events by type, batches, duplicates, decisions, checkpoints)
+ * come from "MetricCounter", which triggers keep exact in the writing
+ * transaction, so a scrape costs the same at a thousand events or at ten
+ * million; the rest are bounded by what is live (pending jobs, switches in
+ * force, profiles). Platform-wide: only a metrics token or a platform admin
+ * may read them (see ./handler.ts).
  */
 import type { Database } from "@/lib/db";
 import { formatExposition, type MetricFamily } from "@/lib/domain/metrics/exposition";
@@ -18,11 +23,8 @@ export const MAX_EVENT_TYPES = 50;
 type Sql = Pick<Database, "sql">;
 
 interface Scalars {
-  batches: string | number;
-  duplicates: string | number | null;
   pending: string | number;
   head: number | null;
-  checkpoints: string | number;
   checkpoint_seq: number | null;
   checkpoint_time: Date | string | null;
   integrity_alarms: string | number;
@@ -46,9 +48,10 @@ function eventSamples(rows: readonly { key: string; n: string | number }[]) {
 /** The metric families, read now. `now` decides which jobs and kill switches are still in force. */
 export async function collectMetrics(database: Sql, now = new Date()): Promise<MetricFamily[]> {
   const q = database.sql.query.bind(database.sql);
-  const [events, decisions, switches, profiles, scalars] = await Promise.all([
-    q<{ key: string; n: string }>(`SELECT type AS key, count(*) AS n FROM "IngestEvent" GROUP BY type ORDER BY count(*) DESC, type`),
-    q<{ key: string; n: string }>(`SELECT decision AS key, count(*) AS n FROM "PolicyDecision" GROUP BY decision ORDER BY decision`),
+  const [counters, switches, profiles, scalars] = await Promise.all([
+    q<{ name: string; key: string; n: string }>(
+      `SELECT name, key, sum(value) AS n FROM "MetricCounter" GROUP BY name, key HAVING sum(value) <> 0 ORDER BY name, sum(value) DESC, key`,
+    ),
     q<{ key: string; n: string }>(
       `SELECT scope::text AS key, count(*) AS n FROM "KillSwitch"
        WHERE "releasedAt" IS NULL AND ("autoReleaseAt" IS NULL OR "autoReleaseAt" > $1::timestamptz)
@@ -58,18 +61,19 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
     q<{ key: string; n: string }>(`SELECT health::text AS key, count(*) AS n FROM "Profile" GROUP BY health`),
     q<Scalars>(
       `SELECT
-         (SELECT count(*) FROM "IngestBatch") AS batches,
-         (SELECT sum(duplicates) FROM "IngestBatch") AS duplicates,
          (SELECT count(*) FROM "Job" WHERE status = 'PENDING_APPROVAL' AND ("expiresAt" IS NULL OR "expiresAt" > $1::timestamptz)) AS pending,
          (SELECT seq FROM "AuditHead" WHERE id = 1) AS head,
-         (SELECT count(*) FROM "AuditCheckpoint") AS checkpoints,
-         (SELECT max(seq) FROM "AuditCheckpoint") AS checkpoint_seq,
-         (SELECT max(time) FROM "AuditCheckpoint") AS checkpoint_time,
+         (SELECT seq FROM "AuditCheckpoint" ORDER BY seq DESC LIMIT 1) AS checkpoint_seq,
+         (SELECT time FROM "AuditCheckpoint" ORDER BY time DESC LIMIT 1) AS checkpoint_time,
          (SELECT count(*) FROM "IntegrityAlarm") AS integrity_alarms`,
       [now],
     ),
   ]);
   const s = scalars[0]!;
+  const counted = (name: string) => counters.filter((c) => c.name === name);
+  const total = (name: string) => counted(name).reduce((n, c) => n + Number(c.n), 0);
+  const events = counted("ingest_events");
+  const decisions = counted("policy_decisions");
   const checkpointTime = s.checkpoint_time === null ? null : new Date(s.checkpoint_time);
   return [
     {
@@ -78,12 +82,12 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
       type: "counter",
       samples: eventSamples(events),
     },
-    { name: "cellgate_ingest_batches_total", help: "Ingest batches accepted.", type: "counter", samples: [{ value: Number(s.batches) }] },
+    { name: "cellgate_ingest_batches_total", help: "Ingest batches accepted.", type: "counter", samples: [{ value: total("ingest_batches") }] },
     {
       name: "cellgate_ingest_duplicates_total",
       help: "Re-sent ingest events counted as duplicates (never stored twice).",
       type: "counter",
-      samples: [{ value: Number(s.duplicates ?? 0) }],
+      samples: [{ value: total("ingest_duplicates") }],
     },
     {
       name: "cellgate_policy_decisions_total",
@@ -125,7 +129,7 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
       name: "cellgate_audit_checkpoints_total",
       help: "Signed audit checkpoints taken.",
       type: "counter",
-      samples: [{ value: Number(s.checkpoints) }],
+      samples: [{ value: total("audit_checkpoints") }],
     },
     {
       name: "cellgate_audit_checkpoint_seq",
