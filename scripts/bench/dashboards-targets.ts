@@ -15,6 +15,8 @@ import { costDashboard } from "../../lib/server/dashboards/cost";
 import { readinessDashboard } from "../../lib/server/dashboards/readiness";
 import { safetyDashboard } from "../../lib/server/dashboards/safety";
 import { metricsText } from "../../lib/server/metrics/collect";
+import * as safetyQueries from "../../lib/server/dashboards/safety-queries";
+import type { DashboardScope } from "../../lib/server/dashboards/scope";
 
 export interface Target {
   name: string;
@@ -93,5 +95,23 @@ export function collectTargets(
     }
   }
   targets.push({ name: "metrics text (metricsText), platform", run: async () => bytes(await metricsText(database, now)) });
+  if (process.env.BENCH_BREAKDOWN) targets.push(...safetyBreakdown(database, now));
   return targets;
+}
+
+/** BENCH_BREAKDOWN=1: each of the safety dashboard's statements alone, for the platform admin (where its time goes). */
+function safetyBreakdown(database: Database, now: Date): Target[] {
+  const scope: DashboardScope = { tenants: { all: true }, profileId: null, tenant: null, profile: null, window: rangeWindow("month", now) };
+  const sql = database.sql;
+  const parts: Array<[string, () => Promise<unknown>]> = [
+    ["decisionBuckets", () => safetyQueries.decisionBuckets(sql, scope)],
+    ["topDenyRules", () => safetyQueries.topDenyRules(sql, scope)],
+    ["deniedEventsByProfile", () => safetyQueries.deniedEventsByProfile(sql, scope)],
+    ["approvalBuckets", () => safetyQueries.approvalBuckets(sql, scope, now)],
+    ["approvalLatency", () => safetyQueries.approvalLatency(sql, scope, now)],
+    ["redactionFigures", () => safetyQueries.redactionFigures(sql, scope)],
+    ["killSwitchActivity", () => safetyQueries.killSwitchActivity(sql, scope, now)],
+    ["refusedAttempts", () => safetyQueries.refusedAttempts(sql, scope)],
+  ];
+  return parts.map(([name, run]) => ({ name: `  safety · ${name}, admin`, run: async () => bytes(await run()) }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RANGES, RANGE_SPEC, bucketOf, bucketStarts, denseSeries, rangeWindow } from "./range";
+import { RANGES, RANGE_SPEC, bucketOf, bucketStarts, denseSeries, rangeWindow, rollupWidth } from "./range";
 
 const NOW = new Date("2026-11-23T10:17:42.123Z");
 
@@ -35,5 +35,24 @@ describe("denseSeries", () => {
     expect(series[0]).toEqual({ bucket: w.from.toISOString(), ALLOW: 1, DENY: 0 });
     expect(series.at(-1)).toEqual({ bucket: bucketOf(w, NOW).toISOString(), ALLOW: 0, DENY: 5 });
     expect(series.reduce((sum, p) => sum + p.ALLOW + p.DENY, 0)).toBe(6);
+  });
+});
+
+describe("rollupWidth", () => {
+  it("reads daily rollups for the month, hourly for the day and week, raw rows for the hour", () => {
+    expect(rollupWidth(rangeWindow("month", NOW))).toBe("d");
+    expect(rollupWidth(rangeWindow("week", NOW))).toBe("h");
+    expect(rollupWidth(rangeWindow("day", NOW))).toBe("h");
+    expect(rollupWidth(rangeWindow("hour", NOW))).toBeNull();
+  });
+
+  it("never picks a width the window's edges or buckets do not fall on", () => {
+    const day = rangeWindow("day", NOW);
+    expect(rollupWidth({ ...day, from: new Date(day.from.getTime() + 60_000) })).toBeNull();
+    expect(rollupWidth({ ...day, bucketSec: 1800 })).toBeNull();
+    // A week window ends at a 6-hour boundary: hourly, not daily, even on a whole day.
+    const week = rangeWindow("week", new Date("2026-11-23T13:00:00.000Z"));
+    expect(week.to.toISOString()).toBe("2026-11-23T18:00:00.000Z");
+    expect(rollupWidth(week)).toBe("h");
   });
 });

@@ -72,3 +72,21 @@ export function denseSeries<K extends string>(
   }
   return [...index].map(([t, values]) => ({ bucket: new Date(t).toISOString(), ...values }) as { bucket: string } & Record<K, number>);
 }
+
+/** Widths of the pre-counted rollups (EventRollup), in seconds. */
+export const ROLLUP_WIDTHS = { d: 86_400, h: 3_600 } as const;
+export type RollupWidth = keyof typeof ROLLUP_WIDTHS;
+
+/**
+ * The widest rollup whose buckets tile the window and each of its chart
+ * buckets exactly (both edges and the bucket size whole multiples of the
+ * width, from the epoch), so a sum over rollup rows equals the raw count; null
+ * when none does (the hour range's 5-minute buckets: read the raw rows).
+ */
+export function rollupWidth(window: RangeWindow): RollupWidth | null {
+  for (const width of ["d", "h"] as const) {
+    const ms = ROLLUP_WIDTHS[width] * 1000;
+    if (window.bucketSec % ROLLUP_WIDTHS[width] === 0 && window.from.getTime() % ms === 0 && window.to.getTime() % ms === 0) return width;
+  }
+  return null;
+}

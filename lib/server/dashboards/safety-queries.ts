@@ -5,7 +5,14 @@ import "server-only";
  * egress events by profile, approvals and their latency, secret redactions,
  * kill-switch activity. Every statement carries the dashboard scope (the
  * actor's tenants, narrowed by tenant and profile) and the window.
+ *
+ * The figures over ingest events (denied events by profile, redactions) read
+ * the hourly or daily rollups ("EventRollup", "RedactionKindRollup", kept by
+ * triggers in the ingest transaction) when the window's buckets are whole
+ * hours or days, and the raw rows otherwise; both give the same figures
+ * (tests/integration/dashboards-rollups.test.ts).
  */
+import { rollupWidth, type RollupWidth } from "@/lib/domain/dashboards/range";
 import { scopeCondition, windowCondition, type DashboardScope } from "./scope";
 import { scopedSqlText } from "@/lib/authz/where";
 import type { RawSql } from "@/lib/sql";
@@ -22,6 +29,20 @@ export interface BucketRow {
 }
 
 type Query = Pick<RawSql, "query">;
+
+/** Where a figure over ingest events is counted: the raw rows, or a rollup width. */
+export type EventSource = "raw" | RollupWidth;
+
+/** The rollup that serves the scope's window exactly, else the raw rows. */
+export function eventSource(scope: DashboardScope): EventSource {
+  return rollupWidth(scope.window) ?? "raw";
+}
+
+/** The width condition of a rollup read (its parameter appended). */
+function widthCondition(params: unknown[], width: RollupWidth, column: string): string {
+  params.push(width);
+  return `${column} = $${params.length}`;
+}
 
 /** `date_bin` of `column` into the window's buckets; the interval goes into `params`. */
 function bin(scope: DashboardScope, params: unknown[], column: string): string {
@@ -79,16 +100,26 @@ export interface DeniedByProfileRow {
 export async function deniedEventsByProfile(
   sql: Query,
   scope: DashboardScope,
+  source: EventSource = eventSource(scope),
 ): Promise<{ rows: DeniedByProfileRow[]; totals: { tool: number; egress: number; profiles: number } }> {
   const p: unknown[] = [];
-  const where = `e.type IN ('tool.denied', 'egress.denied') AND ${scopeCondition(scope, p, { tenant: `e."tenantId"`, profile: `e."profileId"` })} AND ${windowCondition(scope, p, `e."occurredAt"`)}`;
-  p.push(SAFETY_TOP_N);
-  const rows = await sql.query<{ profile: string; tenant: string; tool: number; egress: number; toolTotal: string | number; egressTotal: string | number; profiles: string | number }>(
-    `WITH g AS (
-       SELECT e."profileId",
+  const scoped = (alias: string) => scopeCondition(scope, p, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` });
+  const types = `IN ('tool.denied', 'egress.denied')`;
+  const grouped =
+    source === "raw"
+      ? `SELECT e."profileId",
               count(*) FILTER (WHERE e.type = 'tool.denied')::int AS tool,
               count(*) FILTER (WHERE e.type = 'egress.denied')::int AS egress
-         FROM "IngestEvent" e WHERE ${where} GROUP BY 1)
+         FROM "IngestEvent" e WHERE e.type ${types} AND ${scoped("e")} AND ${windowCondition(scope, p, `e."occurredAt"`)} GROUP BY 1`
+      : `SELECT r."profileId",
+              COALESCE(sum(r.events) FILTER (WHERE r.type = 'tool.denied'), 0)::int AS tool,
+              COALESCE(sum(r.events) FILTER (WHERE r.type = 'egress.denied'), 0)::int AS egress
+         FROM "EventRollup" r
+        WHERE ${widthCondition(p, source, "r.width")} AND r.type ${types} AND ${scoped("r")} AND ${windowCondition(scope, p, "r.bucket")}
+        GROUP BY 1 HAVING sum(r.events) > 0`;
+  p.push(SAFETY_TOP_N);
+  const rows = await sql.query<{ profile: string; tenant: string; tool: number; egress: number; toolTotal: string | number; egressTotal: string | number; profiles: string | number }>(
+    `WITH g AS (${grouped})
      SELECT p.slug AS profile, t.slug AS tenant, g.tool, g.egress,
             sum(g.tool) OVER () AS "toolTotal", sum(g.egress) OVER () AS "egressTotal", count(*) OVER () AS profiles
        FROM g JOIN "Profile" p ON p.id = g."profileId" JOIN "Tenant" t ON t.id = p."tenantId"
@@ -164,19 +195,22 @@ export async function approvalLatency(sql: Query, scope: DashboardScope, now: Da
 /**
  * Secret redactions, in one pass over the redacted events of the window
  * (a JSON object summary, not SQL or JSON null): per bucket `events` and
- * `redactions` (the sum of their counts), and redacted values by kind (top N).
+ * `redactions` (the sum of their counts), and redacted values by kind (top N,
+ * kinds with a positive count).
  */
 export async function redactionFigures(
   sql: Query,
   scope: DashboardScope,
+  source: EventSource = eventSource(scope),
 ): Promise<{ buckets: BucketRow[]; kinds: { kind: string; count: number }[] }> {
   const p: unknown[] = [];
-  const where = `e.redactions IS NOT NULL AND jsonb_typeof(e.redactions) = 'object'
-    AND ${scopeCondition(scope, p, { tenant: `e."tenantId"`, profile: `e."profileId"` })} AND ${windowCondition(scope, p, `e."occurredAt"`)}`;
-  const bucket = bin(scope, p, `r."occurredAt"`);
-  p.push(SAFETY_TOP_N);
-  const rows = await sql.query<{ part: "bucket" | "kind"; bucket: Date | string | null; kind: string | null; events: number | null; redactions: number | string }>(
-    `WITH r AS MATERIALIZED (SELECT e."occurredAt", e.redactions FROM "IngestEvent" e WHERE ${where})
+  let text: string;
+  if (source === "raw") {
+    const where = `e.redactions IS NOT NULL AND jsonb_typeof(e.redactions) = 'object'
+      AND ${scopeCondition(scope, p, { tenant: `e."tenantId"`, profile: `e."profileId"` })} AND ${windowCondition(scope, p, `e."occurredAt"`)}`;
+    const bucket = bin(scope, p, `r."occurredAt"`);
+    p.push(SAFETY_TOP_N);
+    text = `WITH r AS MATERIALIZED (SELECT e."occurredAt", e.redactions FROM "IngestEvent" e WHERE ${where})
      SELECT 'bucket' AS part, ${bucket} AS bucket, NULL::text AS kind, count(*)::int AS events,
             COALESCE(sum(CASE WHEN jsonb_typeof(r.redactions -> 'count') = 'number' THEN (r.redactions ->> 'count')::numeric ELSE 0 END), 0)::bigint AS redactions
        FROM r GROUP BY 2
@@ -184,9 +218,22 @@ export async function redactionFigures(
      (SELECT 'kind', NULL, k.key, NULL, sum(k.value::numeric)::bigint
         FROM r CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(r.redactions -> 'kinds') = 'object' THEN r.redactions -> 'kinds' ELSE '{}'::jsonb END) AS k
        WHERE k.value ~ '^[0-9]{1,9}$'
-       GROUP BY 3 ORDER BY 5 DESC, 3 LIMIT $${p.length})`,
-    p,
-  );
+       GROUP BY 3 HAVING sum(k.value::numeric) > 0 ORDER BY 5 DESC, 3 LIMIT $${p.length})`;
+  } else {
+    const where = (alias: string) =>
+      `${widthCondition(p, source, `${alias}.width`)} AND ${scopeCondition(scope, p, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` })} AND ${windowCondition(scope, p, `${alias}.bucket`)}`;
+    const bucket = bin(scope, p, "r.bucket");
+    const rollupWhere = where("r");
+    const kindWhere = where("k");
+    p.push(SAFETY_TOP_N);
+    text = `SELECT 'bucket' AS part, ${bucket} AS bucket, NULL::text AS kind, sum(r."redactedEvents")::int AS events, sum(r.redactions)::bigint AS redactions
+       FROM "EventRollup" r WHERE ${rollupWhere} AND r."redactedEvents" <> 0 GROUP BY 2 HAVING sum(r."redactedEvents") > 0
+     UNION ALL
+     (SELECT 'kind', NULL, k.kind, NULL, sum(k.count)::bigint
+        FROM "RedactionKindRollup" k WHERE ${kindWhere}
+       GROUP BY 3 HAVING sum(k.count) > 0 ORDER BY 5 DESC, 3 LIMIT $${p.length})`;
+  }
+  const rows = await sql.query<{ part: "bucket" | "kind"; bucket: Date | string | null; kind: string | null; events: number | null; redactions: number | string }>(text, p);
   const buckets: BucketRow[] = [];
   const kinds: { kind: string; count: number }[] = [];
   for (const r of rows) {

@@ -1,0 +1,88 @@
+-- Ingest events counted per hour and per day (UTC, aligned to the Unix
+-- epoch, as the dashboards' date_bin buckets are), tenant, profile and type:
+-- how many, how many carried a redaction summary, and the redactions they
+-- counted; and the redacted values by kind. Kept by statement-level triggers
+-- in the transaction that writes the events, so they always equal the raw
+-- group-by (late events land in their own hour; duplicates are never stored,
+-- so never counted). The safety dashboard reads them for windows whose
+-- buckets are whole hours or days.
+CREATE TABLE "EventRollup" (
+    "width" TEXT NOT NULL,
+    "bucket" TIMESTAMPTZ(3) NOT NULL,
+    "tenantId" UUID NOT NULL,
+    "profileId" UUID NOT NULL,
+    "type" TEXT NOT NULL,
+    "events" BIGINT NOT NULL,
+    "redactedEvents" BIGINT NOT NULL,
+    "redactions" DECIMAL(65,30) NOT NULL,
+
+    CONSTRAINT "EventRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","type")
+);
+CREATE INDEX "EventRollup_width_type_bucket_idx" ON "EventRollup"("width", "type", "bucket");
+CREATE INDEX "EventRollup_profileId_width_bucket_idx" ON "EventRollup"("profileId", "width", "bucket");
+
+CREATE TABLE "RedactionKindRollup" (
+    "width" TEXT NOT NULL,
+    "bucket" TIMESTAMPTZ(3) NOT NULL,
+    "tenantId" UUID NOT NULL,
+    "profileId" UUID NOT NULL,
+    "kind" TEXT NOT NULL,
+    "count" BIGINT NOT NULL,
+
+    CONSTRAINT "RedactionKindRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","kind")
+);
+
+-- Adds one sign (+1 inserted, -1 deleted) of a set of event rows, in key
+-- order (every writer locks rollup rows in the same order: no deadlocks).
+CREATE FUNCTION cellgate_rollup_events(rows_json JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$
+  WITH e AS (
+    SELECT r."tenantId", r."profileId", r."type", r."occurredAt",
+           (r."redactions" IS NOT NULL AND jsonb_typeof(r."redactions") = 'object') AS redacted,
+           r."redactions"
+      FROM jsonb_to_recordset(rows_json) AS r("tenantId" uuid, "profileId" uuid, "type" text, "occurredAt" timestamptz, "redactions" jsonb)
+  ), widths(width, span) AS (VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day')),
+  counted AS (
+    INSERT INTO "EventRollup" ("width", "bucket", "tenantId", "profileId", "type", "events", "redactedEvents", "redactions")
+    SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", e."type",
+           sign * count(*), sign * count(*) FILTER (WHERE e.redacted),
+           sign * COALESCE(sum(CASE WHEN e.redacted AND jsonb_typeof(e."redactions" -> 'count') = 'number' THEN (e."redactions" ->> 'count')::numeric ELSE 0 END), 0)
+      FROM e CROSS JOIN widths w
+     GROUP BY 1, 2, 3, 4, 5
+     ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT ("width", "bucket", "tenantId", "profileId", "type") DO UPDATE SET
+      "events" = "EventRollup"."events" + EXCLUDED."events",
+      "redactedEvents" = "EventRollup"."redactedEvents" + EXCLUDED."redactedEvents",
+      "redactions" = "EventRollup"."redactions" + EXCLUDED."redactions"
+  )
+  INSERT INTO "RedactionKindRollup" ("width", "bucket", "tenantId", "profileId", "kind", "count")
+  SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", k.key, sign * sum(k.value::numeric)::bigint
+    FROM e CROSS JOIN widths w
+    CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(e."redactions" -> 'kinds') = 'object' THEN e."redactions" -> 'kinds' ELSE '{}'::jsonb END) AS k
+   WHERE e.redacted AND k.value ~ '^[0-9]{1,9}$'
+   GROUP BY 1, 2, 3, 4, 5
+   ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "kind") DO UPDATE SET
+    "count" = "RedactionKindRollup"."count" + EXCLUDED."count";
+$$;
+
+CREATE FUNCTION cellgate_rollup_events_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM cellgate_rollup_events((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'type', "type", 'occurredAt', "occurredAt", 'redactions', "redactions")) FROM new_rows), 1);
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM cellgate_rollup_events((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'type', "type", 'occurredAt', "occurredAt", 'redactions', "redactions")) FROM old_rows), -1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "IngestEvent_rollup_insert" AFTER INSERT ON "IngestEvent" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_events_trigger();
+CREATE TRIGGER "IngestEvent_rollup_update" AFTER UPDATE ON "IngestEvent" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_events_trigger();
+CREATE TRIGGER "IngestEvent_rollup_delete" AFTER DELETE ON "IngestEvent" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_events_trigger();
+
+-- What was there before the rollups.
+SELECT cellgate_rollup_events((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'type', "type", 'occurredAt', "occurredAt", 'redactions', "redactions")) FROM "IngestEvent"), 1);

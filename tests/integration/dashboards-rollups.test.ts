@@ -1,0 +1,147 @@
+/**
+ * The safety dashboard's figures over ingest events read from the rollups
+ * ("EventRollup", "RedactionKindRollup", kept by triggers) are exactly the raw
+ * group-by's, on both databases: events through the signed ingest route
+ * (redacted secrets, a re-sent batch, late events weeks back, events in the
+ * current hour), events written with the ORM with every shape of redaction
+ * summary (numeric and non-numeric counts and kinds, JSON null, SQL null), an
+ * UPDATE that moves events to another hour and type, and a profile deleted
+ * with its events; for the day, week and month windows, as the platform
+ * admin, one tenant and one profile, from every rollup width that tiles the
+ * window.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as ingest } from "@/app/api/v1/ingest/route";
+import type { Actor } from "@/lib/authz";
+import { setDatabase } from "@/lib/db";
+import { ROLLUP_WIDTHS, type RangeName } from "@/lib/domain/dashboards/range";
+import { deniedEventsByProfile, eventSource, redactionFigures, type EventSource } from "@/lib/server/dashboards/safety-queries";
+import { resolveDashboardScope, type DashboardScope } from "@/lib/server/dashboards/scope";
+import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
+import { batch, createTestHost, eventId, sign, type TestHost } from "../support/signed-client";
+
+const HOUR = 3_600_000;
+const ADMIN: Actor = { userId: "00000000-0000-4000-8000-000000000001", platformAdmin: true, memberships: [] };
+const JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+
+describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
+  let database: TestDatabase;
+  let hosts: TestHost[];
+  const now = new Date();
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    setDatabase(database);
+    hosts = [await createTestHost(database.prisma, { profiles: 2 }), await createTestHost(database.prisma, { profiles: 2 })];
+  });
+  afterAll(async () => {
+    setDatabase(undefined);
+    await database?.close();
+  });
+
+  async function send(host: TestHost, events: Array<Record<string, unknown>>) {
+    const signed = sign({ url: "http://console.test/api/v1/ingest", body: batch(events), host });
+    const res = await ingest(new Request(signed.url, { method: "POST", headers: signed.headers, body: signed.body }));
+    const body = await res.json();
+    if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
+    return body as { accepted: number; duplicates: number };
+  }
+
+  /** A varied history for each host: every hour back `hoursBack`, denied tools and egress, secrets to redact. */
+  async function seed() {
+    for (const host of hosts) {
+      const events: Array<Record<string, unknown>> = [];
+      for (const [i, hoursBack] of [0, 0, 1, 5, 23, 25, 6 * 24 + 3, 7 * 24 + 1, 20 * 24, 29 * 24 + 7].entries()) {
+        const profile = host.profiles[i % 2];
+        const occurredAt = new Date(now.getTime() - hoursBack * HOUR - (i % 3) * 60_000).toISOString();
+        events.push(
+          { id: eventId(), type: "tool.denied", profile, occurredAt, attributes: { tool: "shell", reason: i % 2 ? `Authorization: Bearer ${JWT}` : "not allowed" } },
+          { id: eventId(), type: "egress.denied", profile, occurredAt, attributes: { destination: "x.example:443", reason: "not allowed" } },
+          { id: eventId(), type: "tool.allowed", profile, occurredAt, attributes: { tool: "read", note: i % 3 ? `token ${JWT}` : "fine" } },
+        );
+      }
+      const first = await send(host, events);
+      expect(first.accepted).toBe(events.length);
+      expect(await send(host, events.slice(0, 4))).toMatchObject({ accepted: 0, duplicates: 4 });
+    }
+    // The ORM, with summaries ingest itself would never write.
+    const [p] = await database.prisma.profile.findMany({ where: { slug: hosts[0]!.profiles[0] } });
+    const batchRow = await database.prisma.ingestBatch.create({
+      data: { id: randomSlug("batch"), hostId: hosts[0]!.hostId, keyId: hosts[0]!.keyId, batchHash: "sha256:x", accepted: 6, duplicates: 0, receiptId: randomSlug("rcpt") },
+    });
+    const summaries: unknown[] = [
+      { count: 3, kinds: { api_key: 2, password: 1 } },
+      { count: "7", kinds: { api_key: "x", jwt: 4 } },
+      { count: 2.5, kinds: "not an object" },
+      { kinds: { zero: 0, big: 123456789 } },
+      [1, 2],
+      null,
+    ];
+    await database.prisma.ingestEvent.createMany({
+      data: summaries.map((redactions, i) => ({
+        hostId: hosts[0]!.hostId, eventId: `orm-${i}`, batchId: batchRow.id, tenantId: p!.tenantId, profileId: p!.id,
+        type: i % 2 ? "egress.denied" : "tool.denied", occurredAt: new Date(now.getTime() - i * 26 * HOUR), attributes: {},
+        ...(redactions === null ? {} : { redactions: redactions as object }),
+      })),
+    });
+    // An update moving events to another hour and type, and a profile deleted with its events.
+    await database.sql.query(`UPDATE "IngestEvent" SET type = 'egress.denied', "occurredAt" = "occurredAt" - interval '3 hours' WHERE "eventId" IN ('orm-0', 'orm-2')`);
+    const gone = await database.prisma.profile.findUniqueOrThrow({ where: { slug: hosts[1]!.profiles[1] } });
+    await database.prisma.hostProfile.deleteMany({ where: { profileId: gone.id } });
+    await database.prisma.profile.delete({ where: { id: gone.id } });
+  }
+
+  async function scopeOf(range: RangeName, narrow: { tenant?: string; profile?: string }): Promise<DashboardScope> {
+    const scope = await resolveDashboardScope(database.prisma, ADMIN, { range, ...narrow }, now);
+    if (!scope) throw new Error("scope did not resolve");
+    return scope;
+  }
+
+  it("seeds a history through ingest and the ORM", async () => {
+    await seed();
+    const [rows] = await database.sql.query<{ n: string }>(`SELECT count(*) AS n FROM "EventRollup" WHERE events > 0`);
+    expect(Number(rows!.n)).toBeGreaterThan(10);
+  });
+
+  const ranges: RangeName[] = ["day", "week", "month"];
+  it.each(ranges)("%s: denied events by profile and redactions equal the raw group-by, for every scope and width", async (range) => {
+    const tenant = await database.prisma.tenant.findUniqueOrThrow({ where: { id: hosts[0]!.tenantId } });
+    const narrows = [{}, { tenant: tenant.slug }, { profile: hosts[0]!.profiles[0] }, { profile: hosts[1]!.profiles[0] }];
+    let seen = 0;
+    for (const narrow of narrows) {
+      const scope = await scopeOf(range, narrow);
+      const chosen = eventSource(scope);
+      expect(chosen).not.toBe("raw");
+      const widths = (Object.keys(ROLLUP_WIDTHS) as EventSource[]).filter((w) => w === "h" || (w === "d" && chosen === "d"));
+      const rawDenied = await deniedEventsByProfile(database.sql, scope, "raw");
+      const rawRedactions = await redactionFigures(database.sql, scope, "raw");
+      for (const width of widths) {
+        expect(await deniedEventsByProfile(database.sql, scope, width)).toEqual(rawDenied);
+        const rolled = await redactionFigures(database.sql, scope, width);
+        expect(rolled.kinds).toEqual(rawRedactions.kinds);
+        const byBucket = (rows: typeof rolled.buckets) => [...rows].map((r) => `${r.bucket.toISOString()} ${r.key} ${r.value}`).sort();
+        expect(byBucket(rolled.buckets)).toEqual(byBucket(rawRedactions.buckets));
+      }
+      seen += rawDenied.totals.tool + rawDenied.totals.egress + rawRedactions.buckets.length;
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it("the hour range reads the raw rows (its 5-minute buckets are not whole hours)", async () => {
+    const scope = await scopeOf("hour", {});
+    expect(eventSource(scope)).toBe("raw");
+    const denied = await deniedEventsByProfile(database.sql, scope);
+    expect(denied.totals.tool).toBeGreaterThan(0);
+  });
+
+  it("the month's figures count what was stored, not what was sent twice or deleted", async () => {
+    const scope = await scopeOf("month", {});
+    const denied = await deniedEventsByProfile(database.sql, scope);
+    const [truth] = await database.sql.query<{ tool: string; egress: string }>(
+      `SELECT count(*) FILTER (WHERE type = 'tool.denied') AS tool, count(*) FILTER (WHERE type = 'egress.denied') AS egress
+         FROM "IngestEvent" WHERE "occurredAt" >= $1 AND "occurredAt" < $2`,
+      [scope.window.from, scope.window.to],
+    );
+    expect(denied.totals).toMatchObject({ tool: Number(truth!.tool), egress: Number(truth!.egress), profiles: 3 });
+  });
+});
