@@ -1,7 +1,8 @@
 /**
- * The safety dashboard's figures over ingest events read from the rollups
- * ("EventRollup", "RedactionKindRollup", kept by triggers) are exactly the raw
- * group-by's, on both databases: events through the signed ingest route
+ * The safety dashboard's figures read from the rollups ("EventRollup",
+ * "RedactionKindRollup", "DecisionRollup", kept by triggers) are exactly the
+ * raw group-by's, on both databases: decisions about a tenant's profiles and
+ * about none, back-dated, one changed and one deleted; events through the signed ingest route
  * (redacted secrets, a re-sent batch, late events weeks back, events in the
  * current hour), events written with the ORM with every shape of redaction
  * summary (numeric and non-numeric counts and kinds, JSON null, SQL null), an
@@ -15,7 +16,7 @@ import { POST as ingest } from "@/app/api/v1/ingest/route";
 import type { Actor } from "@/lib/authz";
 import { setDatabase } from "@/lib/db";
 import { ROLLUP_WIDTHS, type RangeName } from "@/lib/domain/dashboards/range";
-import { deniedEventsByProfile, eventSource, redactionFigures, type EventSource } from "@/lib/server/dashboards/safety-queries";
+import { decisionBuckets, deniedEventsByProfile, eventSource, redactionFigures, type EventSource } from "@/lib/server/dashboards/safety-queries";
 import { resolveDashboardScope, type DashboardScope } from "@/lib/server/dashboards/scope";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { batch, createTestHost, eventId, sign, type TestHost } from "../support/signed-client";
@@ -84,6 +85,21 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
         ...(redactions === null ? {} : { redactions: redactions as object }),
       })),
     });
+    // Decisions about the hosts' profiles and about none, back-dated; one changed, one deleted.
+    const profiles = await database.prisma.profile.findMany({ where: { slug: { in: hosts.flatMap((h) => h.profiles) } } });
+    const decisions = ["ALLOW", "DENY", "REQUIRE_APPROVAL", "THROTTLE", "ALLOW_WITH_CONSTRAINTS"];
+    await database.prisma.policyDecision.createMany({
+      data: Array.from({ length: 40 }, (_, i) => {
+        const profile = i % 7 === 0 ? null : profiles[i % profiles.length]!;
+        return {
+          tenantId: profile?.tenantId ?? null, profileId: profile?.id ?? null, decision: decisions[i % decisions.length]!, ruleIds: [`platform:r${i % 4}`],
+          reason: "test", policyHash: "sha256:p", inputHash: `sha256:${i}`, createdAt: new Date(now.getTime() - ((i * 17) % (29 * 24)) * HOUR - i * 1000),
+        };
+      }),
+    });
+    await database.sql.query(`UPDATE "PolicyDecision" SET decision = 'DENY', "createdAt" = "createdAt" - interval '2 days' WHERE "inputHash" = 'sha256:3'`);
+    await database.sql.query(`DELETE FROM "PolicyDecision" WHERE "inputHash" = 'sha256:5'`);
+
     // An update moving events to another hour and type, and a profile deleted with its events.
     await database.sql.query(`UPDATE "IngestEvent" SET type = 'egress.denied', "occurredAt" = "occurredAt" - interval '3 hours' WHERE "eventId" IN ('orm-0', 'orm-2')`);
     const gone = await database.prisma.profile.findUniqueOrThrow({ where: { slug: hosts[1]!.profiles[1] } });
@@ -115,14 +131,16 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
       const widths = (Object.keys(ROLLUP_WIDTHS) as EventSource[]).filter((w) => w === "h" || (w === "d" && chosen === "d"));
       const rawDenied = await deniedEventsByProfile(database.sql, scope, "raw");
       const rawRedactions = await redactionFigures(database.sql, scope, "raw");
+      const rawDecisions = await decisionBuckets(database.sql, scope, "raw");
+      const byBucket = (rows: typeof rawDecisions) => [...rows].map((r) => `${r.bucket.toISOString()} ${r.key} ${r.value}`).sort();
       for (const width of widths) {
+        expect(byBucket(await decisionBuckets(database.sql, scope, width))).toEqual(byBucket(rawDecisions));
         expect(await deniedEventsByProfile(database.sql, scope, width)).toEqual(rawDenied);
         const rolled = await redactionFigures(database.sql, scope, width);
         expect(rolled.kinds).toEqual(rawRedactions.kinds);
-        const byBucket = (rows: typeof rolled.buckets) => [...rows].map((r) => `${r.bucket.toISOString()} ${r.key} ${r.value}`).sort();
         expect(byBucket(rolled.buckets)).toEqual(byBucket(rawRedactions.buckets));
       }
-      seen += rawDenied.totals.tool + rawDenied.totals.egress + rawRedactions.buckets.length;
+      seen += rawDenied.totals.tool + rawDenied.totals.egress + rawRedactions.buckets.length + rawDecisions.length;
     }
     expect(seen).toBeGreaterThan(0);
   });

@@ -6,9 +6,10 @@ import "server-only";
  * kill-switch activity. Every statement carries the dashboard scope (the
  * actor's tenants, narrowed by tenant and profile) and the window.
  *
- * The figures over ingest events (denied events by profile, redactions) read
- * the hourly or daily rollups ("EventRollup", "RedactionKindRollup", kept by
- * triggers in the ingest transaction) when the window's buckets are whole
+ * Decisions per bucket and the figures over ingest events (denied events by
+ * profile, redactions) read the hourly or daily rollups ("DecisionRollup",
+ * "EventRollup", "RedactionKindRollup", kept by triggers in the writing
+ * transaction) when the window's buckets are whole
  * hours or days, and the raw rows otherwise; both give the same figures
  * (tests/integration/dashboards-rollups.test.ts).
  */
@@ -30,7 +31,7 @@ export interface BucketRow {
 
 type Query = Pick<RawSql, "query">;
 
-/** Where a figure over ingest events is counted: the raw rows, or a rollup width. */
+/** Where a figure is counted: the raw rows, or a rollup width. */
 export type EventSource = "raw" | RollupWidth;
 
 /** The rollup that serves the scope's window exactly, else the raw rows. */
@@ -54,15 +55,21 @@ function toBucketRows(rows: { bucket: Date | string; key: string; value: number 
   return rows.map((r) => ({ bucket: new Date(r.bucket), key: r.key, value: Number(r.value) }));
 }
 
-/** PolicyDecision rows per bucket and decision type. */
-export async function decisionBuckets(sql: Query, scope: DashboardScope): Promise<BucketRow[]> {
+/** PolicyDecision rows per bucket and decision type (from DecisionRollup when a width serves the window). */
+export async function decisionBuckets(sql: Query, scope: DashboardScope, source: EventSource = eventSource(scope)): Promise<BucketRow[]> {
   const p: unknown[] = [];
-  const bucket = bin(scope, p, `"createdAt"`);
+  const column = source === "raw" ? `"createdAt"` : "bucket";
+  const bucket = bin(scope, p, column);
   const rows = await sql.query<{ bucket: Date; key: string; value: number }>(
-    `SELECT ${bucket} AS bucket, decision AS key, count(*)::int AS value
-       FROM "PolicyDecision"
-      WHERE ${scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` })} AND ${windowCondition(scope, p, `"createdAt"`)}
-      GROUP BY 1, 2`,
+    source === "raw"
+      ? `SELECT ${bucket} AS bucket, decision AS key, count(*)::int AS value
+           FROM "PolicyDecision"
+          WHERE ${scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` })} AND ${windowCondition(scope, p, column)}
+          GROUP BY 1, 2`
+      : `SELECT ${bucket} AS bucket, decision AS key, sum(count)::int AS value
+           FROM "DecisionRollup"
+          WHERE ${widthCondition(p, source, "width")} AND ${scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` })} AND ${windowCondition(scope, p, column)}
+          GROUP BY 1, 2 HAVING sum(count) <> 0`,
     p,
   );
   return toBucketRows(rows);

@@ -1,0 +1,50 @@
+-- Policy decisions counted per hour and per day (UTC, epoch-aligned), tenant,
+-- profile and decision, kept by statement-level triggers in the writing
+-- transaction (as "EventRollup" is). A decision about no tenant or profile is
+-- counted under the nil UUID, which no tenant or profile has: a tenant-scoped
+-- read never sees it, the all-tenants view does, as with the raw rows.
+CREATE TABLE "DecisionRollup" (
+    "width" TEXT NOT NULL,
+    "bucket" TIMESTAMPTZ(3) NOT NULL,
+    "tenantId" UUID NOT NULL,
+    "profileId" UUID NOT NULL,
+    "decision" TEXT NOT NULL,
+    "count" BIGINT NOT NULL,
+
+    CONSTRAINT "DecisionRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","decision")
+);
+CREATE INDEX "DecisionRollup_profileId_width_bucket_idx" ON "DecisionRollup"("profileId", "width", "bucket");
+
+CREATE FUNCTION cellgate_rollup_decisions(rows_json JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO "DecisionRollup" ("width", "bucket", "tenantId", "profileId", "decision", "count")
+  SELECT w.width, date_bin(w.span, d."createdAt", TIMESTAMPTZ 'epoch'),
+         COALESCE(d."tenantId", '00000000-0000-0000-0000-000000000000'), COALESCE(d."profileId", '00000000-0000-0000-0000-000000000000'),
+         d."decision", sign * count(*)
+    FROM jsonb_to_recordset(rows_json) AS d("tenantId" uuid, "profileId" uuid, "decision" text, "createdAt" timestamptz)
+   CROSS JOIN (VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day')) AS w(width, span)
+   GROUP BY 1, 2, 3, 4, 5
+   ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "decision") DO UPDATE SET
+    "count" = "DecisionRollup"."count" + EXCLUDED."count";
+$$;
+
+CREATE FUNCTION cellgate_rollup_decisions_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM cellgate_rollup_decisions((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'decision', "decision", 'createdAt', "createdAt")) FROM new_rows), 1);
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM cellgate_rollup_decisions((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'decision', "decision", 'createdAt', "createdAt")) FROM old_rows), -1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "PolicyDecision_rollup_insert" AFTER INSERT ON "PolicyDecision" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_decisions_trigger();
+CREATE TRIGGER "PolicyDecision_rollup_update" AFTER UPDATE ON "PolicyDecision" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_decisions_trigger();
+CREATE TRIGGER "PolicyDecision_rollup_delete" AFTER DELETE ON "PolicyDecision" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_decisions_trigger();
+
+SELECT cellgate_rollup_decisions((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'decision', "decision", 'createdAt', "createdAt")) FROM "PolicyDecision"), 1);
