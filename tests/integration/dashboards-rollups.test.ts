@@ -1,7 +1,8 @@
 /**
- * The safety dashboard's figures read from the rollups ("EventRollup",
- * "RedactionKindRollup", "DecisionRollup", kept by triggers) are exactly the
- * raw group-by's, on both databases: decisions about a tenant's profiles and
+ * The safety and cost dashboards' figures read from the rollups
+ * ("EventRollup", "RedactionKindRollup", "DecisionRollup", "CostRollup", kept
+ * by triggers) are exactly the raw group-by's, on both databases: cost
+ * records from `cost.usage` events and from the ORM, one changed; decisions about a tenant's profiles and
  * about none, back-dated, one changed and one deleted; events through the signed ingest route
  * (redacted secrets, a re-sent batch, late events weeks back, events in the
  * current hour), events written with the ORM with every shape of redaction
@@ -11,13 +12,15 @@
  * admin, one tenant and one profile, from every rollup width that tiles the
  * window.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as ingest } from "@/app/api/v1/ingest/route";
 import type { Actor } from "@/lib/authz";
 import { setDatabase } from "@/lib/db";
 import { ROLLUP_WIDTHS, type RangeName } from "@/lib/domain/dashboards/range";
-import { decisionBuckets, deniedEventsByProfile, eventSource, redactionFigures, type EventSource } from "@/lib/server/dashboards/safety-queries";
-import { resolveDashboardScope, type DashboardScope } from "@/lib/server/dashboards/scope";
+import { costSeries, costTotals, topSpenders } from "@/lib/server/dashboards/cost";
+import { decisionBuckets, deniedEventsByProfile, redactionFigures } from "@/lib/server/dashboards/safety-queries";
+import { resolveDashboardScope, rollupSource, type DashboardScope, type RollupSource } from "@/lib/server/dashboards/scope";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { batch, createTestHost, eventId, sign, type TestHost } from "../support/signed-client";
 
@@ -59,6 +62,7 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
           { id: eventId(), type: "tool.denied", profile, occurredAt, attributes: { tool: "shell", reason: i % 2 ? `Authorization: Bearer ${JWT}` : "not allowed" } },
           { id: eventId(), type: "egress.denied", profile, occurredAt, attributes: { destination: "x.example:443", reason: "not allowed" } },
           { id: eventId(), type: "tool.allowed", profile, occurredAt, attributes: { tool: "read", note: i % 3 ? `token ${JWT}` : "fine" } },
+          { id: eventId(), type: "cost.usage", profile, occurredAt, attributes: { model: ["m-a", "m-b", "m-c"][i % 3], tokensIn: 100 + i, tokensOut: 10 + i, cost: 0.000125 * (i + 1) } },
         );
       }
       const first = await send(host, events);
@@ -99,10 +103,25 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
     });
     await database.sql.query(`UPDATE "PolicyDecision" SET decision = 'DENY', "createdAt" = "createdAt" - interval '2 days' WHERE "inputHash" = 'sha256:3'`);
     await database.sql.query(`DELETE FROM "PolicyDecision" WHERE "inputHash" = 'sha256:5'`);
+    // Cost records written directly (many models: more than a chart draws), one moved to another model and day.
+    await database.prisma.costRecord.createMany({
+      data: Array.from({ length: 24 }, (_, i) => {
+        const profile = profiles[i % profiles.length]!;
+        return {
+          tenantId: profile.tenantId, profileId: profile.id, eventId: randomUUID(), occurredAt: new Date(now.getTime() - ((i * 31) % (29 * 24)) * HOUR),
+          model: `orm-model-${i % 9}`, tokensIn: 1000 * i, tokensOut: 7 * i, cost: `${(i * 1.234567).toFixed(6)}`,
+        };
+      }),
+    });
+    await database.sql.query(`UPDATE "CostRecord" SET model = 'm-moved', "occurredAt" = "occurredAt" - interval '1 day' WHERE model = 'orm-model-4'`);
 
     // An update moving events to another hour and type, and a profile deleted with its events.
     await database.sql.query(`UPDATE "IngestEvent" SET type = 'egress.denied', "occurredAt" = "occurredAt" - interval '3 hours' WHERE "eventId" IN ('orm-0', 'orm-2')`);
     const gone = await database.prisma.profile.findUniqueOrThrow({ where: { slug: hosts[1]!.profiles[1] } });
+    // A model only the deleted profile used: it must vanish from the model chart, not linger at $0.
+    await database.prisma.costRecord.create({
+      data: { tenantId: gone.tenantId, profileId: gone.id, eventId: randomUUID(), occurredAt: new Date(now.getTime() - 2 * HOUR), model: "m-gone", tokensIn: 1, tokensOut: 1, cost: "9.5" },
+    });
     await database.prisma.hostProfile.deleteMany({ where: { profileId: gone.id } });
     await database.prisma.profile.delete({ where: { id: gone.id } });
   }
@@ -120,15 +139,15 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
   });
 
   const ranges: RangeName[] = ["day", "week", "month"];
-  it.each(ranges)("%s: denied events by profile and redactions equal the raw group-by, for every scope and width", async (range) => {
+  it.each(ranges)("%s: decisions, denied events by profile, redactions and cost equal the raw group-by, for every scope and width", async (range) => {
     const tenant = await database.prisma.tenant.findUniqueOrThrow({ where: { id: hosts[0]!.tenantId } });
     const narrows = [{}, { tenant: tenant.slug }, { profile: hosts[0]!.profiles[0] }, { profile: hosts[1]!.profiles[0] }];
     let seen = 0;
     for (const narrow of narrows) {
       const scope = await scopeOf(range, narrow);
-      const chosen = eventSource(scope);
+      const chosen = rollupSource(scope);
       expect(chosen).not.toBe("raw");
-      const widths = (Object.keys(ROLLUP_WIDTHS) as EventSource[]).filter((w) => w === "h" || (w === "d" && chosen === "d"));
+      const widths = (Object.keys(ROLLUP_WIDTHS) as RollupSource[]).filter((w) => w === "h" || (w === "d" && chosen === "d"));
       const rawDenied = await deniedEventsByProfile(database.sql, scope, "raw");
       const rawRedactions = await redactionFigures(database.sql, scope, "raw");
       const rawDecisions = await decisionBuckets(database.sql, scope, "raw");
@@ -140,6 +159,15 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
         expect(rolled.kinds).toEqual(rawRedactions.kinds);
         expect(byBucket(rolled.buckets)).toEqual(byBucket(rawRedactions.buckets));
       }
+      const rawTotals = await costTotals(database.sql, scope, "raw");
+      const rawSpenders = await topSpenders(database.sql, scope, rawTotals.cost, "raw");
+      const rawSeries = await Promise.all((["tenant", "profile", "model"] as const).map((d) => costSeries(database.sql, scope, d, "raw")));
+      for (const width of widths) {
+        expect(await costTotals(database.sql, scope, width)).toEqual(rawTotals);
+        expect(await topSpenders(database.sql, scope, rawTotals.cost, width)).toEqual(rawSpenders);
+        for (const [i, d] of (["tenant", "profile", "model"] as const).entries()) expect(await costSeries(database.sql, scope, d, width)).toEqual(rawSeries[i]);
+      }
+      seen += rawTotals.records;
       seen += rawDenied.totals.tool + rawDenied.totals.egress + rawRedactions.buckets.length + rawDecisions.length;
     }
     expect(seen).toBeGreaterThan(0);
@@ -147,7 +175,7 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
 
   it("the hour range reads the raw rows (its 5-minute buckets are not whole hours)", async () => {
     const scope = await scopeOf("hour", {});
-    expect(eventSource(scope)).toBe("raw");
+    expect(rollupSource(scope)).toBe("raw");
     const denied = await deniedEventsByProfile(database.sql, scope);
     expect(denied.totals.tool).toBeGreaterThan(0);
   });

@@ -4,12 +4,15 @@ import "server-only";
  * model (the window's top spenders, the rest as "(other)"), top spending
  * profiles, cost per allowed-or-approved job, and the current month's
  * budgets (cost-budgets.ts). Every figure is a grouped SQL aggregate over the
- * actor's scope; no cost record is loaded into JavaScript.
+ * actor's scope; no cost record is loaded into JavaScript. For windows of
+ * whole hours or days the figures are summed from "CostRollup" (kept by
+ * triggers on CostRecord in the writing transaction), else from the records;
+ * both give the same figures (tests/integration/dashboards-rollups.test.ts).
  */
 import { denseSeries, type RangeWindow } from "@/lib/domain/dashboards/range";
 import { round2 } from "@/lib/domain/budgets/budget-math";
 import type { RawSql } from "@/lib/sql";
-import { scopeCondition, windowCondition, type DashboardScope } from "./scope";
+import { rollupSource, scopeCondition, widthCondition, windowCondition, type DashboardScope, type RollupSource } from "./scope";
 import type { DashboardContext, DashboardLoader } from "./load";
 import { loadBudgets } from "./cost-budgets";
 import type { CostDashboard, CostDimension, CostSeries, TopSpender } from "./cost-types";
@@ -29,9 +32,22 @@ const KEY_EXPRESSION: Record<CostDimension, { join: string; key: string }> = {
   model: { join: "", key: `c."model"` },
 };
 
-/** The scope and window of cost records as a WHERE clause (parameters appended). */
-function costWhere(scope: DashboardScope, params: unknown[]): string {
-  return `${scopeCondition(scope, params, { tenant: `c."tenantId"`, profile: `c."profileId"` })} AND ${windowCondition(scope, params, `c."occurredAt"`)}`;
+/**
+ * The cost rows of the scope and window, as a subquery to alias `c`: columns
+ * "tenantId", "profileId", "model", "occurredAt" (the hour or day for a rollup),
+ * "cost", "tokensIn", "tokensOut" and "records" (1 per cost record, or the
+ * rollup's count; a rollup row whose records were all deleted is skipped).
+ * Parameters appended.
+ */
+function costRows(scope: DashboardScope, params: unknown[], source: RollupSource): string {
+  const scoped = (alias: string) => scopeCondition(scope, params, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` });
+  if (source === "raw") {
+    return `SELECT r."tenantId", r."profileId", r."model", r."occurredAt", r."cost", r."tokensIn", r."tokensOut", 1 AS "records"
+      FROM "CostRecord" r WHERE ${scoped("r")} AND ${windowCondition(scope, params, `r."occurredAt"`)}`;
+  }
+  return `SELECT r."tenantId", r."profileId", r."model", r."bucket" AS "occurredAt", r."cost", r."tokensIn", r."tokensOut", r."records"
+    FROM "CostRollup" r
+    WHERE ${widthCondition(params, source, `r."width"`)} AND r."records" <> 0 AND ${scoped("r")} AND ${windowCondition(scope, params, `r."bucket"`)}`;
 }
 
 interface SeriesRow {
@@ -42,24 +58,24 @@ interface SeriesRow {
   tokens: string | number;
 }
 
-export async function costSeries(sql: Sql, scope: DashboardScope, dimension: CostDimension): Promise<CostSeries> {
+export async function costSeries(sql: Sql, scope: DashboardScope, dimension: CostDimension, source: RollupSource = rollupSource(scope)): Promise<CostSeries> {
   const params: unknown[] = [];
-  const where = costWhere(scope, params);
+  const rows = costRows(scope, params, source);
   params.push(scope.window.bucketInterval, SERIES_LIMIT);
   const [interval, limit] = [params.length - 1, params.length];
   const { join, key } = KEY_EXPRESSION[dimension];
-  const rows = await sql.query<SeriesRow>(
+  const series = await sql.query<SeriesRow>(
     `WITH scoped AS (
        SELECT ${key} AS "key", date_bin($${interval}::interval, c."occurredAt", TIMESTAMPTZ 'epoch') AS "bucket",
          c."cost", c."tokensIn" + c."tokensOut" AS "tokens"
-       FROM "CostRecord" c ${join} WHERE ${where}),
+       FROM (${rows}) c ${join}),
      top AS (SELECT "key" FROM scoped GROUP BY "key" ORDER BY SUM("cost") DESC, "key" LIMIT $${limit})
      SELECT "bucket", CASE WHEN "key" IN (SELECT "key" FROM top) THEN "key" END AS "key",
        SUM("cost")::text AS "cost", SUM("tokens")::text AS "tokens"
      FROM scoped GROUP BY 1, 2`,
     params,
   );
-  return toSeries(scope.window, rows);
+  return toSeries(scope.window, series);
 }
 
 /** Dense per-bucket points keyed s0…sN (labels apart, so any slug is a safe label). */
@@ -86,12 +102,12 @@ function roundValues<T extends { bucket: string }>(point: T): T {
   return out as T;
 }
 
-async function totals(sql: Sql, scope: DashboardScope): Promise<CostDashboard["totals"]> {
+export async function costTotals(sql: Sql, scope: DashboardScope, source: RollupSource = rollupSource(scope)): Promise<CostDashboard["totals"]> {
   const params: unknown[] = [];
-  const where = costWhere(scope, params);
-  const [row] = await sql.query<{ cost: string | null; tokensIn: string | null; tokensOut: string | null; records: string | number }>(
-    `SELECT SUM(c."cost")::text AS "cost", SUM(c."tokensIn")::text AS "tokensIn", SUM(c."tokensOut")::text AS "tokensOut", COUNT(*)::int AS "records"
-     FROM "CostRecord" c WHERE ${where}`,
+  const rows = costRows(scope, params, source);
+  const [row] = await sql.query<{ cost: string | null; tokensIn: string | null; tokensOut: string | null; records: string | number | null }>(
+    `SELECT SUM(c."cost")::text AS "cost", SUM(c."tokensIn")::text AS "tokensIn", SUM(c."tokensOut")::text AS "tokensOut", SUM(c."records")::int AS "records"
+     FROM (${rows}) c`,
     params,
   );
   return {
@@ -102,14 +118,14 @@ async function totals(sql: Sql, scope: DashboardScope): Promise<CostDashboard["t
   };
 }
 
-async function topSpenders(sql: Sql, scope: DashboardScope, totalCost: number): Promise<TopSpender[]> {
+export async function topSpenders(sql: Sql, scope: DashboardScope, totalCost: number, source: RollupSource = rollupSource(scope)): Promise<TopSpender[]> {
   const params: unknown[] = [];
-  const where = costWhere(scope, params);
+  const costs = costRows(scope, params, source);
   params.push(TOP_SPENDERS_LIMIT);
   const rows = await sql.query<{ profile: string; tenant: string; cost: string; tokens: string }>(
     `SELECT p."slug" AS "profile", t."slug" AS "tenant", s."cost"::text AS "cost", s."tokens"::text AS "tokens"
      FROM (SELECT c."profileId", SUM(c."cost") AS "cost", SUM(c."tokensIn" + c."tokensOut") AS "tokens"
-           FROM "CostRecord" c WHERE ${where} GROUP BY c."profileId" ORDER BY 2 DESC LIMIT $${params.length}) s
+           FROM (${costs}) c GROUP BY c."profileId" ORDER BY 2 DESC, c."profileId" LIMIT $${params.length}) s
      JOIN "Profile" p ON p."id" = s."profileId" JOIN "Tenant" t ON t."id" = p."tenantId"
      ORDER BY s."cost" DESC, p."slug"`,
     params,
@@ -138,7 +154,7 @@ export const costDashboard: DashboardLoader<CostDashboard> = async (ctx: Dashboa
   const { sql } = ctx.database;
   const { scope } = ctx;
   const [total, byTenant, byProfile, byModel, jobs, budgets] = await Promise.all([
-    totals(sql, scope),
+    costTotals(sql, scope),
     costSeries(sql, scope, "tenant"),
     costSeries(sql, scope, "profile"),
     costSeries(sql, scope, "model"),

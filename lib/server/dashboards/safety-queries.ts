@@ -13,8 +13,7 @@ import "server-only";
  * hours or days, and the raw rows otherwise; both give the same figures
  * (tests/integration/dashboards-rollups.test.ts).
  */
-import { rollupWidth, type RollupWidth } from "@/lib/domain/dashboards/range";
-import { scopeCondition, windowCondition, type DashboardScope } from "./scope";
+import { rollupSource, scopeCondition, widthCondition, windowCondition, type DashboardScope, type RollupSource } from "./scope";
 import { scopedSqlText } from "@/lib/authz/where";
 import type { RawSql } from "@/lib/sql";
 
@@ -31,20 +30,6 @@ export interface BucketRow {
 
 type Query = Pick<RawSql, "query">;
 
-/** Where a figure is counted: the raw rows, or a rollup width. */
-export type EventSource = "raw" | RollupWidth;
-
-/** The rollup that serves the scope's window exactly, else the raw rows. */
-export function eventSource(scope: DashboardScope): EventSource {
-  return rollupWidth(scope.window) ?? "raw";
-}
-
-/** The width condition of a rollup read (its parameter appended). */
-function widthCondition(params: unknown[], width: RollupWidth, column: string): string {
-  params.push(width);
-  return `${column} = $${params.length}`;
-}
-
 /** `date_bin` of `column` into the window's buckets; the interval goes into `params`. */
 function bin(scope: DashboardScope, params: unknown[], column: string): string {
   params.push(scope.window.bucketInterval);
@@ -56,7 +41,7 @@ function toBucketRows(rows: { bucket: Date | string; key: string; value: number 
 }
 
 /** PolicyDecision rows per bucket and decision type (from DecisionRollup when a width serves the window). */
-export async function decisionBuckets(sql: Query, scope: DashboardScope, source: EventSource = eventSource(scope)): Promise<BucketRow[]> {
+export async function decisionBuckets(sql: Query, scope: DashboardScope, source: RollupSource = rollupSource(scope)): Promise<BucketRow[]> {
   const p: unknown[] = [];
   const column = source === "raw" ? `"createdAt"` : "bucket";
   const bucket = bin(scope, p, column);
@@ -107,7 +92,7 @@ export interface DeniedByProfileRow {
 export async function deniedEventsByProfile(
   sql: Query,
   scope: DashboardScope,
-  source: EventSource = eventSource(scope),
+  source: RollupSource = rollupSource(scope),
 ): Promise<{ rows: DeniedByProfileRow[]; totals: { tool: number; egress: number; profiles: number } }> {
   const p: unknown[] = [];
   const scoped = (alias: string) => scopeCondition(scope, p, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` });
@@ -208,7 +193,7 @@ export async function approvalLatency(sql: Query, scope: DashboardScope, now: Da
 export async function redactionFigures(
   sql: Query,
   scope: DashboardScope,
-  source: EventSource = eventSource(scope),
+  source: RollupSource = rollupSource(scope),
 ): Promise<{ buckets: BucketRow[]; kinds: { kind: string; count: number }[] }> {
   const p: unknown[] = [];
   let text: string;

@@ -8,7 +8,7 @@ import "server-only";
 import { scopeFor, type Actor, type TenantScope } from "@/lib/authz";
 import { scopedSqlText, scopedWhere } from "@/lib/authz/where";
 import type { Db } from "@/lib/db";
-import { rangeWindow, type RangeWindow } from "@/lib/domain/dashboards/range";
+import { rangeWindow, rollupWidth, type RangeWindow, type RollupWidth } from "@/lib/domain/dashboards/range";
 import type { DashboardQuery } from "@/lib/schemas/dashboards";
 
 export interface DashboardScope {
@@ -64,4 +64,18 @@ export function scopeCondition(scope: DashboardScope, params: unknown[], columns
 export function windowCondition(scope: DashboardScope, params: unknown[], column: string): string {
   params.push(scope.window.from, scope.window.to);
   return `${column} >= $${params.length - 1}::timestamptz AND ${column} < $${params.length}::timestamptz`;
+}
+
+/** Where a dashboard figure is counted: the raw rows, or the rollup of a width (hour, day). */
+export type RollupSource = "raw" | RollupWidth;
+
+/** The widest rollup that serves the scope's window exactly (range.ts `rollupWidth`), else the raw rows. */
+export function rollupSource(scope: DashboardScope): RollupSource {
+  return rollupWidth(scope.window) ?? "raw";
+}
+
+/** `<column> = width` of a rollup read, the parameter appended. */
+export function widthCondition(params: unknown[], width: RollupWidth, column: string): string {
+  params.push(width);
+  return `${column} = $${params.length}`;
 }

@@ -1,0 +1,57 @@
+-- Model usage and cost per hour and per day (UTC, epoch-aligned), tenant,
+-- profile and model, kept by statement-level triggers in the writing
+-- transaction (as "EventRollup" is); `records` counts the cost records, so a
+-- row whose records were all deleted (records = 0) is no row at all to readers.
+CREATE TABLE "CostRollup" (
+    "width" TEXT NOT NULL,
+    "bucket" TIMESTAMPTZ(3) NOT NULL,
+    "tenantId" UUID NOT NULL,
+    "profileId" UUID NOT NULL,
+    "model" TEXT NOT NULL,
+    "records" BIGINT NOT NULL,
+    "cost" DECIMAL(24,6) NOT NULL,
+    "tokensIn" BIGINT NOT NULL,
+    "tokensOut" BIGINT NOT NULL,
+
+    CONSTRAINT "CostRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","model")
+);
+CREATE INDEX "CostRollup_profileId_width_bucket_idx" ON "CostRollup"("profileId", "width", "bucket");
+
+CREATE FUNCTION cellgate_rollup_costs(rows_json JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO "CostRollup" ("width", "bucket", "tenantId", "profileId", "model", "records", "cost", "tokensIn", "tokensOut")
+  SELECT w.width, date_bin(w.span, c."occurredAt", TIMESTAMPTZ 'epoch'), c."tenantId", c."profileId", c."model",
+         sign * count(*), sign * sum(c."cost"), sign * sum(c."tokensIn"), sign * sum(c."tokensOut")
+    FROM jsonb_to_recordset(rows_json) AS c("tenantId" uuid, "profileId" uuid, "model" text, "occurredAt" timestamptz, "cost" numeric, "tokensIn" bigint, "tokensOut" bigint)
+   CROSS JOIN (VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day')) AS w(width, span)
+   GROUP BY 1, 2, 3, 4, 5
+   ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "model") DO UPDATE SET
+    "records" = "CostRollup"."records" + EXCLUDED."records",
+    "cost" = "CostRollup"."cost" + EXCLUDED."cost",
+    "tokensIn" = "CostRollup"."tokensIn" + EXCLUDED."tokensIn",
+    "tokensOut" = "CostRollup"."tokensOut" + EXCLUDED."tokensOut";
+$$;
+
+CREATE FUNCTION cellgate_rollup_costs_trigger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'DELETE' THEN
+    PERFORM cellgate_rollup_costs((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'model', "model", 'occurredAt', "occurredAt",
+      'cost', "cost", 'tokensIn', "tokensIn", 'tokensOut', "tokensOut")) FROM new_rows), 1);
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    PERFORM cellgate_rollup_costs((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'model', "model", 'occurredAt', "occurredAt",
+      'cost', "cost", 'tokensIn', "tokensIn", 'tokensOut', "tokensOut")) FROM old_rows), -1);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "CostRecord_rollup_insert" AFTER INSERT ON "CostRecord" REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_costs_trigger();
+CREATE TRIGGER "CostRecord_rollup_update" AFTER UPDATE ON "CostRecord" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_costs_trigger();
+CREATE TRIGGER "CostRecord_rollup_delete" AFTER DELETE ON "CostRecord" REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_costs_trigger();
+
+SELECT cellgate_rollup_costs((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'model', "model", 'occurredAt', "occurredAt",
+  'cost', "cost", 'tokensIn', "tokensIn", 'tokensOut', "tokensOut")) FROM "CostRecord"), 1);
