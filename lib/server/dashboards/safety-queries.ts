@@ -162,21 +162,23 @@ export interface ApprovalLatency {
   pending: number;
 }
 
-/** p50 / p95 of resolvedAt − createdAt over jobs approved or rejected in the window (percentile_cont in SQL). */
+/**
+ * p50 / p95 of resolvedAt − createdAt over jobs approved or rejected in the
+ * window (percentile_cont in SQL), and the jobs pending now. Each part reads
+ * only its own jobs by index (status and resolvedAt; status and expiresAt),
+ * never the whole approval history.
+ */
 export async function approvalLatency(sql: Query, scope: DashboardScope, now: Date): Promise<ApprovalLatency> {
   const p: unknown[] = [];
-  const scoped = scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` });
-  const window = windowCondition(scope, p, `"resolvedAt"`);
+  const decidedWhere = `status IN ('APPROVED', 'REJECTED') AND ${scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` })} AND ${windowCondition(scope, p, `"resolvedAt"`)}`;
+  const pendingScope = scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` });
   p.push(now);
   const rows = await sql.query<{ decided: number; p50: number | string | null; p95: number | string | null; pending: number }>(
-    `SELECT
-       count(*) FILTER (WHERE status IN ('APPROVED', 'REJECTED') AND ${window})::int AS decided,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM "resolvedAt" - "createdAt")::float8)
-         FILTER (WHERE status IN ('APPROVED', 'REJECTED') AND ${window}) AS p50,
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM "resolvedAt" - "createdAt")::float8)
-         FILTER (WHERE status IN ('APPROVED', 'REJECTED') AND ${window}) AS p95,
-       count(*) FILTER (WHERE status = 'PENDING_APPROVAL' AND "expiresAt" > $${p.length}::timestamptz)::int AS pending
-     FROM "Job" WHERE ${scoped} AND status IN ('APPROVED', 'REJECTED', 'PENDING_APPROVAL')`,
+    `SELECT count(*)::int AS decided,
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY d.sec) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY d.sec) AS p95,
+            (SELECT count(*)::int FROM "Job" WHERE status = 'PENDING_APPROVAL' AND "expiresAt" > $${p.length}::timestamptz AND ${pendingScope}) AS pending
+       FROM (SELECT EXTRACT(EPOCH FROM "resolvedAt" - "createdAt")::float8 AS sec FROM "Job" WHERE ${decidedWhere}) d`,
     p,
   );
   const r = rows[0];
