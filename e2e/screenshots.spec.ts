@@ -25,6 +25,11 @@ for (const width of [1440, 390]) {
       const sticking = await overflowingElements(page);
       if (sticking.length) console.log(`${name} @ ${width}: sticks out\n  ${sticking.join("\n  ")}`);
       await page.screenshot({ path: path.join(OUT, `${name}-${width}.png`), fullPage: true });
+      // The navigation opened, once: the phone menu, or "More" on a desktop.
+      if (name === "overview") {
+        await page.getByRole("button", { name: width < 1280 ? "Menu" : "More" }).click();
+        await page.screenshot({ path: path.join(OUT, `${name}-${width}-menu.png`) });
+      }
       await page.close();
     }
   });

@@ -38,8 +38,8 @@ function Account({
         </span>
         {/* Shown in the phone menu; on desktop it is the name's tooltip (and read out). */}
         <span className="block truncate text-slate-300 xl:sr-only">{actor.email}</span>
-        <div className="mt-0.5 flex min-w-0 items-center gap-1 text-slate-300">
-          <ul aria-label="Your roles" className="flex min-w-0 flex-wrap gap-1 xl:flex-nowrap">
+        <div className="mt-0.5 flex min-w-0 items-center gap-1 text-slate-300" title={roles.map((r) => r.label).join(", ")}>
+          <ul aria-label="Your roles" className="flex min-w-0 flex-wrap gap-1 xl:flex-nowrap xl:overflow-hidden">
             {roles.map((r) => (
               <li key={r.key} className="whitespace-nowrap rounded bg-slate-700 px-1.5 font-medium text-slate-100">
                 {r.label}
