@@ -18,8 +18,8 @@ for (const email of ["viewer@acme.demo", "approver@acme.demo", "auditor@acme.dem
     expect(methods.every((m) => m === "get")).toBe(true);
     await expect(main.locator("button:not(form[method='get'] button)")).toHaveCount(0);
     await expect(main.locator("input:not(form[method='get'] input), textarea")).toHaveCount(0);
-    // The header offers only "Sign out" (no "View as…" for tenant users).
-    await expect(page.getByRole("banner").getByRole("button")).toHaveText(["Sign out"]);
+    // The header offers only the "More" pages menu and "Sign out" (no "View as…" for tenant users).
+    await expect(page.getByRole("banner").getByRole("button")).toHaveText(["More", "Sign out"]);
     await expect(page.getByText("View as…")).toHaveCount(0);
   });
 }
@@ -32,9 +32,13 @@ test("the header names the user, their role and tenant, with a Sign out button",
   await expect(banner).toContainText("Acme Corp");
   await expect(banner.getByRole("list", { name: "Your roles" })).toContainText("Viewer");
   await expect(banner.getByRole("button", { name: "Sign out" })).toBeVisible();
-  for (const name of ["Overview", "Registry", "Receipts"]) {
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name })).toBeVisible();
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const name of ["Overview", "Registry"]) {
+    await expect(nav.getByRole("link", { name })).toBeVisible();
   }
+  // Receipts is one of the less used pages behind "More".
+  await nav.getByRole("button", { name: "More" }).click();
+  await expect(nav.getByRole("link", { name: "Receipts" })).toBeVisible();
 });
 
 test("an operator sees Revoke key, must give a reason, and gets a receipt", async ({ pageAs }) => {

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { SkipLink } from "@/components/console/skip-link";
 import { ConsoleHeader } from "@/components/console/console-header";
 import { KillSwitchBanner } from "@/components/console/kill-switch-banner";
 import { BudgetBanner } from "@/components/dashboards/cost/budget-banner";
@@ -14,16 +15,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const viewAsTenants = await listViewAsTenants(actor);
   return (
     <div className="min-h-screen">
-      <a
-        href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm"
-      >
-        Skip to content
-      </a>
+      <SkipLink />
       <ConsoleHeader actor={actor} viewAsTenants={viewAsTenants} startViewAs={startViewAs} stopViewAs={stopViewAs} />
       <KillSwitchBanner actor={actor} />
       <BudgetBanner actor={actor} />
-      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
         <QueryProvider>{children}</QueryProvider>
       </main>
     </div>

@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { holdsAnywhere } from "@/lib/authz";
 import Link from "next/link";
 import type { Metadata } from "next";
@@ -49,7 +50,7 @@ export default async function OverviewPage() {
         ))}
       </div>
 
-      <div className="mt-5 grid gap-4 lg:grid-cols-2">
+      <div className="mt-5 grid grid-cols-1 gap-4 lg:grid-cols-2">
         <Breakdown
           title="Health"
           total={overview.total}
@@ -91,28 +92,30 @@ export default async function OverviewPage() {
           {overview.shortfall.profiles.length === 0 ? (
             <p className="text-sm text-slate-600">Nothing to follow up.</p>
           ) : (
-            <table className="w-full text-left text-sm">
-              <TableHead columns={["Profile", "Tenant", "Tier", "Missing controls"]} />
-              <tbody className="divide-y divide-slate-100">
-                {overview.shortfall.profiles.map((p) => (
-                  <tr key={p.slug}>
-                    <td className="py-2 pr-3">
-                      <Link href={`/profiles/${p.slug}`} className="font-medium text-indigo-700 hover:underline">
-                        {p.slug}
-                      </Link>
-                    </td>
-                    <td className="py-2 pr-3 text-slate-600">{p.tenant}</td>
-                    <td className="py-2 pr-3"><TierBadge tier={p.tier} /></td>
-                    <td className="py-2 text-slate-700">
-                      <span className="font-medium text-rose-700">{p.gaps.length}</span>
-                      <span className="text-slate-400"> · </span>
-                      {p.gaps.slice(0, 4).map((g) => CONTROLS[g]).join(", ")}
-                      {p.gaps.length > 4 ? `, +${p.gaps.length - 4} more` : ""}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <ScrollArea label="Profiles short of tier table" className="overflow-x-auto">
+              <table className="w-full text-left text-sm">
+                <TableHead columns={["Profile", "Tenant", "Tier", "Missing controls"]} />
+                <tbody className="divide-y divide-slate-100">
+                  {overview.shortfall.profiles.map((p) => (
+                    <tr key={p.slug}>
+                      <td className="py-2 pr-3">
+                        <Link href={`/profiles/${p.slug}`} className="font-medium text-indigo-700 hover:underline">
+                          {p.slug}
+                        </Link>
+                      </td>
+                      <td className="py-2 pr-3 text-slate-600">{p.tenant}</td>
+                      <td className="py-2 pr-3"><TierBadge tier={p.tier} /></td>
+                      <td className="py-2 text-slate-700">
+                        <span className="font-medium text-rose-700">{p.gaps.length}</span>
+                        <span className="text-slate-400"> · </span>
+                        {p.gaps.slice(0, 4).map((g) => CONTROLS[g]).join(", ")}
+                        {p.gaps.length > 4 ? `, +${p.gaps.length - 4} more` : ""}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollArea>
           )}
         </Section>
       </div>

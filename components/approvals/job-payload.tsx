@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { AgentText, HiddenCharsBadge } from "@/components/ui/agent-text";
 import { formatTime } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
@@ -76,13 +77,14 @@ export function JobPayload({ job }: { job: JobDetail }) {
           {job.jobHash}
         </dd>
       </dl>
-      <pre
-        aria-label="Canonical job payload"
-        data-testid="job-canonical"
+      <ScrollArea
+        as="pre"
+        label="Canonical job payload"
+        testId="job-canonical"
         className="max-h-[32rem] overflow-auto rounded-md bg-slate-950 p-3 font-mono text-xs leading-relaxed text-slate-100"
       >
         <AgentText text={job.pretty} />
-      </pre>
+      </ScrollArea>
       <details className="mt-2 text-xs text-slate-600">
         <summary className="cursor-pointer">Canonical text as stored (one line, the exact bytes hashed)</summary>
         <pre className="mt-1 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 font-mono">

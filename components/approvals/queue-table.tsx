@@ -35,7 +35,7 @@ export function QueueTable({ rows, view, now }: { rows: QueueRow[]; view: Approv
                 <Link href={`/approvals/${encodeURIComponent(row.id)}`} className="font-mono text-xs font-medium text-indigo-700 hover:underline">
                   {row.topic}
                 </Link>
-                <div className="font-mono text-[11px] text-slate-400">{row.id}</div>
+                <div className="font-mono text-[11px] text-slate-600">{row.id}</div>
                 {row.hiddenChars ? (
                   <div className="mt-1">
                     <HiddenCharsBadge />

@@ -95,7 +95,7 @@ export function VoteForm({
           disabled={pending || approveBlocked !== null}
           aria-describedby={approveBlocked ? blockedId : undefined}
           title={approveBlocked ?? undefined}
-          className="rounded-md bg-emerald-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-500 disabled:cursor-not-allowed disabled:opacity-60"
+          className="rounded-md bg-emerald-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-800 disabled:cursor-not-allowed disabled:opacity-60"
         >
           Approve
         </button>

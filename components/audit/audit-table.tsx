@@ -27,9 +27,9 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
               <td className={`${cell} font-mono text-xs`}>{row.action}</td>
               <td className={`${cell} max-w-[16rem] break-all font-mono text-xs text-slate-600`}>
                 {row.resource}
-                {row.profile ? <div className="text-slate-400">{row.profile}</div> : null}
+                {row.profile ? <div className="text-slate-600">{row.profile}</div> : null}
               </td>
-              <td className={cell}>{row.tenant ? row.tenant.name : <span className="text-slate-400">platform</span>}</td>
+              <td className={cell}>{row.tenant ? row.tenant.name : <span className="text-slate-600">platform</span>}</td>
               <td className={`${cell} font-mono text-xs`}>{row.decision ?? "—"}</td>
               <td className={cell}>
                 {row.traceId ? (

@@ -36,11 +36,11 @@ export function EntryDetail({ entry }: { entry: AuditEntryDetail }) {
           <Row label="Action">{mono(entry.action)}</Row>
           <Row label="Resource">{mono(entry.resource)}</Row>
           <Row label="Tenant">
-            {entry.tenant ? `${entry.tenant.name} (${entry.tenant.slug})` : "platform (no tenant)"} <span className="text-slate-400">{entry.tenantId ?? ""}</span>
+            {entry.tenant ? `${entry.tenant.name} (${entry.tenant.slug})` : "platform (no tenant)"} <span className="text-slate-600">{entry.tenantId ?? ""}</span>
           </Row>
           <Row label="Profile">
             {entry.profile ? <Link href={`/profiles/${entry.profile}`} className="text-indigo-700 hover:underline">{entry.profile}</Link> : "—"}{" "}
-            <span className="text-slate-400">{entry.profileId ?? ""}</span>
+            <span className="text-slate-600">{entry.profileId ?? ""}</span>
           </Row>
           <Row label="Decision">{mono(entry.decision)}</Row>
           <Row label="Trace id">

@@ -11,12 +11,12 @@ export function ViewAsPicker({ tenants, action }: { tenants: { slug: string; nam
   const error = state && !state.ok ? state.error : null;
   return (
     <details className="relative">
-      <summary className="cursor-pointer list-none rounded-md border border-slate-600 px-2.5 py-1 text-xs font-medium text-slate-100 hover:bg-slate-800">
+      <summary className="flex min-h-11 cursor-pointer list-none items-center whitespace-nowrap rounded-md border border-slate-600 px-3 text-xs font-medium text-slate-100 hover:bg-slate-800 xl:min-h-0 xl:px-2.5 xl:py-1">
         View as…
       </summary>
       <form
         action={formAction}
-        className="absolute right-0 z-20 mt-2 w-72 space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-slate-900 shadow-lg"
+        className="absolute left-0 z-50 mt-2 w-72 max-w-[calc(100vw-2rem)] space-y-3 xl:left-auto xl:right-0 rounded-lg border border-slate-200 bg-white p-4 text-slate-900 shadow-lg"
       >
         <p className="text-xs text-slate-600">See the console exactly as a tenant role sees it. Read only; recorded with a receipt.</p>
         <label className="block text-xs font-medium text-slate-700">
@@ -68,7 +68,7 @@ export function StopViewAsButton({ action }: { action: ServerAction }) {
       <button
         type="submit"
         disabled={pending}
-        className="rounded-md bg-amber-900 px-2.5 py-1 text-xs font-medium text-white hover:bg-amber-800 disabled:opacity-60"
+        className="min-h-11 rounded-md bg-amber-900 px-3 text-xs font-medium text-white hover:bg-amber-800 disabled:opacity-60 xl:min-h-0 xl:px-2.5 xl:py-1"
       >
         Stop viewing as
       </button>

@@ -3,7 +3,8 @@ import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { RangeName } from "@/lib/domain/dashboards/range";
-import { bucketTooltipLabel, COUNT_AXIS, TIME_MARGIN, timeAxis } from "./chart-props";
+import { bucketTooltipLabel, COUNT_AXIS, minBarOf, TIME_MARGIN, timeAxis } from "./chart-props";
+import { LEGEND_PROPS } from "./chart-text";
 
 export interface BarSeries {
   key: string;
@@ -37,12 +38,12 @@ export function BucketBars<P extends { bucket: string }>({
   const clickable = series.some((p) => hrefOf(p) !== null);
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <BarChart data={[...series]} margin={{ ...TIME_MARGIN, top: marginTop }}>
+      <BarChart data={[...series]} margin={{ ...TIME_MARGIN, top: marginTop }} barCategoryGap="12%" barGap={1}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis {...timeAxis(range)} />
         <YAxis {...COUNT_AXIS} />
         <Tooltip labelFormatter={bucketTooltipLabel} />
-        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+        <Legend {...LEGEND_PROPS} itemSorter={null} />
         {bars.map((s) => (
           <Bar
             key={s.key}
@@ -50,6 +51,7 @@ export function BucketBars<P extends { bucket: string }>({
             name={s.label}
             fill={s.color}
             stackId={stackId}
+            minPointSize={minBarOf(series, s.key)}
             cursor={clickable ? "pointer" : undefined}
             onClick={(item: { payload?: unknown }) => {
               const point = item.payload as P | undefined;

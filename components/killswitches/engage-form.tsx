@@ -102,7 +102,7 @@ export function EngageForm({
   return (
     <form method="get" action="/kill-switches" aria-label="Choose what to stop" className="space-y-3">
       <input type="hidden" name="preview" value="1" />
-      <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-5">
+      <div className="grid grid-cols-1 gap-3 md:grid-cols-2 xl:grid-cols-5">
         <Field id="ks-scope" label="Scope" error={err("scope")}>
           <select
             id="ks-scope"

@@ -36,7 +36,7 @@ export function PlanView({ plan, description }: { plan: KillSwitchPlan; descript
         and {count(totals.pendingJobs, "pending job")}: covered jobs are denied with the switch as the rule, pending ones can no
         longer be approved, and hosts see it in their next directives.
       </p>
-      <div className="grid gap-4 md:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
         <PlanList title="Profiles" total={totals.profiles} shown={plan.profiles.length} empty="No profiles.">
           {plan.profiles.map((p) => (
             <li key={p.slug}>

@@ -13,7 +13,7 @@ function SwitchCell({ sw }: { sw: KillSwitchView }) {
   return (
     <td className="py-2 pr-3">
       <What sw={sw} />
-      <span className="font-mono text-xs text-slate-400">{sw.id}</span>
+      <span className="font-mono text-xs text-slate-600">{sw.id}</span>
     </td>
   );
 }

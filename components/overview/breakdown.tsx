@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import Link from "next/link";
 
 export interface BreakdownItem {
@@ -18,38 +19,40 @@ export function Breakdown({ title, items, total }: { title: string; items: Break
       <h2 id={id} className="text-sm font-semibold text-slate-900">
         {title}
       </h2>
-      <table className="mt-3 w-full text-sm">
-        <caption className="sr-only">
-          Profiles by {title.toLowerCase()} ({total} in total)
-        </caption>
-        <thead className="sr-only">
-          <tr>
-            <th scope="col">{title}</th>
-            <th scope="col">Share</th>
-            <th scope="col">Profiles</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item) => (
-            <tr key={item.key}>
-              <th scope="row" className="w-40 py-1 pr-3 text-left font-normal">
-                <Link href={item.href} className="text-slate-700 hover:text-indigo-700 hover:underline">
-                  {item.label}
-                </Link>
-              </th>
-              <td className="py-1" aria-hidden="true">
-                <div className="h-2.5 w-full rounded bg-slate-100">
-                  <div
-                    className={`h-2.5 rounded ${item.color ?? "bg-indigo-500"}`}
-                    style={{ width: `${(item.count / max) * 100}%` }}
-                  />
-                </div>
-              </td>
-              <td className="w-12 py-1 pl-3 text-right tabular-nums text-slate-900">{item.count}</td>
+      <ScrollArea label="Breakdown table" className="mt-3 overflow-x-auto">
+        <table className="w-full text-sm">
+          <caption className="sr-only">
+            Profiles by {title.toLowerCase()} ({total} in total)
+          </caption>
+          <thead className="sr-only">
+            <tr>
+              <th scope="col">{title}</th>
+              <th scope="col">Share</th>
+              <th scope="col">Profiles</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((item) => (
+              <tr key={item.key}>
+                <th scope="row" className="w-40 py-1 pr-3 text-left font-normal">
+                  <Link href={item.href} className="text-slate-700 hover:text-indigo-700 hover:underline">
+                    {item.label}
+                  </Link>
+                </th>
+                <td className="py-1" aria-hidden="true">
+                  <div className="h-2.5 w-full rounded bg-slate-100">
+                    <div
+                      className={`h-2.5 rounded ${item.color ?? "bg-indigo-500"}`}
+                      style={{ width: `${(item.count / max) * 100}%` }}
+                    />
+                  </div>
+                </td>
+                <td className="w-12 py-1 pl-3 text-right tabular-nums text-slate-900">{item.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollArea>
     </section>
   );
 }

@@ -1,8 +1,9 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 /** A unified diff, line by line, added and removed lines marked in words as well as colour. */
 export function DiffView({ lines, empty = "No changes." }: { lines: string[]; empty?: string }) {
   if (lines.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
   return (
-    <pre className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 py-2 text-xs leading-5" data-testid="policy-diff">
+    <ScrollArea as="pre" label="Policy diff" className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 py-2 text-xs leading-5" testId="policy-diff">
       {lines.map((line, i) => {
         const header = line.startsWith("---") || line.startsWith("+++") || line.startsWith("@@");
         const kind = header ? "header" : line.startsWith("+") ? "added" : line.startsWith("-") ? "removed" : "same";
@@ -19,7 +20,7 @@ export function DiffView({ lines, empty = "No changes." }: { lines: string[]; em
           </div>
         );
       })}
-    </pre>
+    </ScrollArea>
   );
 }
 
@@ -27,7 +28,7 @@ export function DiffView({ lines, empty = "No changes." }: { lines: string[]; em
 export function PolicySource({ source }: { source: string }) {
   const lines = source.replace(/\n$/, "").split("\n");
   return (
-    <pre className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 py-2 text-xs leading-5" data-testid="policy-source">
+    <ScrollArea as="pre" label="Policy source" className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 py-2 text-xs leading-5" testId="policy-source">
       {lines.map((line, i) => (
         <div key={i} className="flex px-3 font-mono text-slate-800">
           <span aria-hidden="true" className="mr-4 w-8 shrink-0 select-none text-right text-slate-400">
@@ -36,6 +37,6 @@ export function PolicySource({ source }: { source: string }) {
           <span>{line || " "}</span>
         </div>
       ))}
-    </pre>
+    </ScrollArea>
   );
 }

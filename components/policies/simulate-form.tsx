@@ -32,7 +32,7 @@ export function SimulateForm({
   profiles: string[];
 }) {
   return (
-    <form method="get" action="/policies/simulate" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-2">
+    <form method="get" action="/policies/simulate" className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-2">
       <Field id="sim-profile" label="Profile" error={errors.profile}>
         <Input id="sim-profile" name="profile" value={values.profile} error={errors.profile} placeholder="acme-ticket-triage" list="sim-profiles" />
         <datalist id="sim-profiles">

@@ -76,7 +76,7 @@ export function CanaryGate({
                 <span aria-hidden="true" className={i.met ? "text-emerald-700" : "text-rose-700"}>
                   {i.met ? "✓" : "✗"}
                 </span>
-                <span className={i.met ? "text-slate-700" : "text-rose-900"}>
+                <span className={`min-w-0 [overflow-wrap:anywhere] ${i.met ? "text-slate-700" : "text-rose-900"}`}>
                   <span className="sr-only">{i.met ? "met: " : "unmet: "}</span>
                   {i.detail}
                 </span>

@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Pagination } from "@/components/ui/pagination";
 import { EmptyState, Section } from "@/components/ui/section";
@@ -111,7 +112,7 @@ export function EventTimeline({ slug, timeline }: { slug: string; timeline: Time
         </EmptyState>
       ) : (
         <>
-          <div className="overflow-x-auto">
+          <ScrollArea label="Events table" className="overflow-x-auto">
             <table className="min-w-full text-left text-sm">
               <caption className="sr-only">Events</caption>
               <TableHead columns={["Time", "Type", "Host", "Trace", "Attributes"]} variant="boxed" className="border-b border-slate-200" />
@@ -121,7 +122,7 @@ export function EventTimeline({ slug, timeline }: { slug: string; timeline: Time
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollArea>
           <Pagination
             page={timeline.page}
             pageCount={timeline.pageCount}

@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { formatAgeLimit } from "@/lib/domain/gate";
 import { TIER_LABELS } from "@/lib/domain/tiers";
 import type { ProfileDetail } from "@/lib/server/profiles";
@@ -28,28 +29,30 @@ export function ProfileControls({ profile }: { profile: ProfileDetail }) {
       }
       actions={report.complete ? <Badge tone="green">complete</Badge> : <Badge tone="red">{`${missing} not evidenced`}</Badge>}
     >
-      <table className="w-full text-left text-sm">
-        <TableHead columns={["Control", "Status", "Evidence"]} />
-        <tbody className="divide-y divide-slate-100">
-          {report.controls.map((c) => (
-            <tr key={c.control} data-control={c.control} data-evidenced={c.evidenced ? "true" : "false"} className={c.evidenced ? "" : "bg-rose-50/60"}>
-              <td className="py-1.5 pr-3 text-slate-900">{c.label}</td>
-              <td className="py-1.5 pr-3">{c.evidenced ? <Badge tone="green">evidenced</Badge> : <Badge tone="red">not evidenced</Badge>}</td>
-              <td className="py-1.5 text-xs text-slate-600">
-                {c.attestation ? `${formatTime(c.attestation.evidencedAt)} · ${c.attestation.source ?? ""}` : "—"}
-                {c.why ? <span className="block text-rose-800">{c.why}</span> : null}
-              </td>
-            </tr>
-          ))}
-          {report.beyondTier.map((c) => (
-            <tr key={c.control} data-control={c.control}>
-              <td className="py-1.5 pr-3 text-slate-600">{c.label}</td>
-              <td className="py-1.5 pr-3"><Badge>beyond tier</Badge></td>
-              <td className="py-1.5 text-xs text-slate-600">{c.attestation ? `${formatTime(c.attestation.evidencedAt)} · ${c.attestation.source ?? ""}` : "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ScrollArea label="Profile controls table" className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <TableHead columns={["Control", "Status", "Evidence"]} />
+          <tbody className="divide-y divide-slate-100">
+            {report.controls.map((c) => (
+              <tr key={c.control} data-control={c.control} data-evidenced={c.evidenced ? "true" : "false"} className={c.evidenced ? "" : "bg-rose-50/60"}>
+                <td className="py-1.5 pr-3 text-slate-900">{c.label}</td>
+                <td className="py-1.5 pr-3">{c.evidenced ? <Badge tone="green">evidenced</Badge> : <Badge tone="red">not evidenced</Badge>}</td>
+                <td className="py-1.5 text-xs text-slate-600">
+                  {c.attestation ? `${formatTime(c.attestation.evidencedAt)} · ${c.attestation.source ?? ""}` : "—"}
+                  {c.why ? <span className="block text-rose-800">{c.why}</span> : null}
+                </td>
+              </tr>
+            ))}
+            {report.beyondTier.map((c) => (
+              <tr key={c.control} data-control={c.control}>
+                <td className="py-1.5 pr-3 text-slate-600">{c.label}</td>
+                <td className="py-1.5 pr-3"><Badge>beyond tier</Badge></td>
+                <td className="py-1.5 text-xs text-slate-600">{c.attestation ? `${formatTime(c.attestation.evidencedAt)} · ${c.attestation.source ?? ""}` : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollArea>
     </Section>
   );
 }
@@ -62,7 +65,7 @@ export function ProfileAudit({ profile }: { profile: ProfileDetail }) {
       ) : profile.audit.length === 0 ? (
         <p className="text-sm text-slate-600">No audit entries for this profile yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <ScrollArea label="Audit entries table" className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <TableHead columns={["Seq", "Time", "Actor", "Action", "Resource", "Decision", "Hash"]} />
             <tbody className="divide-y divide-slate-100">
@@ -79,7 +82,7 @@ export function ProfileAudit({ profile }: { profile: ProfileDetail }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollArea>
       )}
     </Section>
   );

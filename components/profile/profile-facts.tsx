@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import type { ReactNode } from "react";
 import type { ProfileDetail } from "@/lib/server/profiles";
 import { CANARY_LABELS, TIER_LABELS } from "@/lib/domain/tiers";
@@ -71,19 +72,21 @@ export function ProfilePolicy({ profile }: { profile: ProfileDetail }) {
       {profile.tools.length === 0 ? (
         <p className="mt-1 text-sm text-slate-500">No tools allowed.</p>
       ) : (
-        <table className="mt-1 w-full text-sm">
-          <thead className="sr-only">
-            <tr><th scope="col">Tool</th><th scope="col">Schema hash</th></tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {profile.tools.map((t) => (
-              <tr key={t.name}>
-                <td className="py-1.5 pr-3 font-mono text-xs text-slate-900">{t.name}</td>
-                <td className="break-all py-1.5 font-mono text-xs text-slate-500">{t.schemaHash}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ScrollArea label="Facts table" className="mt-1 overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="sr-only">
+              <tr><th scope="col">Tool</th><th scope="col">Schema hash</th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {profile.tools.map((t) => (
+                <tr key={t.name}>
+                  <td className="py-1.5 pr-3 font-mono text-xs text-slate-900">{t.name}</td>
+                  <td className="break-all py-1.5 font-mono text-xs text-slate-500">{t.schemaHash}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollArea>
       )}
       <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-500">Denied tools</h3>
       <div className="mt-1"><ChipList items={profile.deniedTools} empty="None listed." tone="red" /></div>

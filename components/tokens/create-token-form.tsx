@@ -67,7 +67,7 @@ export function CreateTokenForm({
   const errors = state && !state.ok ? (state.error.fieldErrors ?? {}) : {};
   const formError = state && !state.ok && Object.keys(errors).length === 0 ? state.error.message : undefined;
   return (
-    <form action={formAction} className="grid gap-3 sm:grid-cols-2" aria-label={serviceAccount ? `New token for ${serviceAccount.email}` : "New API token"}>
+    <form action={formAction} className="grid grid-cols-1 gap-3 sm:grid-cols-2" aria-label={serviceAccount ? `New token for ${serviceAccount.email}` : "New API token"}>
       {serviceAccount ? <input type="hidden" name="serviceAccount" value={serviceAccount.id} /> : null}
       <Field id={ids.name} label="Name" hint="What it is for, e.g. “laptop CLI” or “registry CI”" error={errors.name?.[0]}>
         <input id={ids.name} name="name" required maxLength={TOKEN_NAME_MAX} className={INPUT} aria-describedby={`${ids.name}-hint`} />
@@ -92,7 +92,7 @@ export function CreateTokenForm({
       </Field>
       <fieldset className="sm:col-span-2">
         <legend className="text-xs font-medium text-slate-600">Permissions (only those {serviceAccount ? "it holds" : "you hold"} in this scope)</legend>
-        <div className="mt-1 grid gap-1 sm:grid-cols-2">
+        <div className="mt-1 grid grid-cols-1 gap-1 sm:grid-cols-2">
           {(chosen?.permissions ?? []).map((p) => (
             <label key={p.permission} className="flex min-h-11 items-center gap-2 text-sm text-slate-800 sm:min-h-0">
               <input type="checkbox" name="permissions" value={p.permission} className="h-4 w-4" />

@@ -16,7 +16,7 @@ export function ServiceAccountForm({ action, tenants }: { action: CreateAction; 
   const ids = { slug: useId(), description: useId(), grant: useId(), error: useId() };
   const errors = state && !state.ok ? (state.error.fieldErrors ?? {}) : {};
   return (
-    <form action={formAction} className="grid gap-3 sm:grid-cols-3" aria-label="New service account">
+    <form action={formAction} className="grid grid-cols-1 gap-3 sm:grid-cols-3" aria-label="New service account">
       <Field id={ids.slug} label="Name" hint="e.g. registry-ci" error={errors.slug?.[0]}>
         <input id={ids.slug} name="slug" required pattern="[a-z0-9][a-z0-9-]{1,38}[a-z0-9]" className={INPUT} aria-describedby={`${ids.slug}-hint`} />
       </Field>

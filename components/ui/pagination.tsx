@@ -14,8 +14,8 @@ export function Pagination({
   noun: string;
   hrefFor: (page: number) => string;
 }) {
-  const link = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50";
-  const disabled = "rounded-md border border-slate-200 px-3 py-1.5 text-sm text-slate-400";
+  const link = "inline-flex min-h-11 items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 lg:min-h-0 text-sm font-medium text-slate-700 hover:bg-slate-50";
+  const disabled = "inline-flex min-h-11 items-center rounded-md border border-slate-200 px-3 py-1.5 lg:min-h-0 text-sm text-slate-500";
   return (
     <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
       <p>

@@ -9,6 +9,7 @@ import { BUDGET_STATE_LABELS, type BudgetState, type BurnDownPoint } from "@/lib
 import type { DashboardQuery } from "@/lib/schemas/dashboards";
 import { compact, costHref, usd } from "./format";
 import { TIME_MARGIN, valueAxis } from "../chart-props";
+import { LEGEND_PROPS } from "../chart-text";
 
 const STATE_TONES: Record<BudgetState, Tone> = { ok: "green", warning: "amber", exceeded: "red" };
 
@@ -50,7 +51,7 @@ export function BudgetTable({ data, query, loading }: { data: CostDashboard | un
         <p className="text-sm text-slate-500">No budgets in this scope. Add `budget: {"{ monthlyUsd: … }"}` to a tenant or profile in the registry manifest.</p>
       ) : (
         <div data-testid="budget-table">
-          <ul className="mb-3 grid gap-2 sm:grid-cols-2 xl:grid-cols-3">
+          <ul className="mb-3 grid grid-cols-1 gap-2 sm:grid-cols-2 xl:grid-cols-3">
             {rows.slice(0, 6).map((r) => (
               <li key={`${r.scope}:${r.slug}`} className="rounded-md border border-slate-200 px-3 py-2 text-sm">
                 <div className="flex items-center justify-between gap-2">
@@ -75,10 +76,22 @@ export function BudgetTable({ data, query, loading }: { data: CostDashboard | un
   );
 }
 
+const atLeastZero = (v: number | null) => (v === null ? null : Math.max(0, v));
+const SERIES_KEYS: Record<string, keyof BurnDownPoint> = { Remaining: "remaining", Projected: "projected", "Even-spend ideal": "ideal" };
+
+/** The tooltip's value: the day's own (possibly negative) amount, not the floored one drawn. */
+function actual(row: { actual: BurnDownPoint } | undefined, series: string): number | null {
+  const key = SERIES_KEYS[series];
+  const value = key && row ? row.actual[key] : null;
+  return typeof value === "number" ? value : null;
+}
+
 /** Budget remaining at the end of each day of the month: actual, even-spend ideal, and projected. */
 export function BurnDownChart({ data, loading }: { data: CostDashboard | undefined; loading: boolean }) {
   const burn = data?.budgets.burnDown;
   const points = burn?.points ?? [];
+  // The chart's axis starts at zero ("budget used up"): an overspent day is drawn at zero, the table gives the amount over.
+  const floored = points.map((p) => ({ ...p, remaining: atLeastZero(p.remaining), projected: atLeastZero(p.projected), ideal: atLeastZero(p.ideal), actual: p }));
   const money = (v: number | null) => (v === null ? "—" : usd(v));
   const columns: TableColumn<BurnDownPoint>[] = [
     { key: "day", label: "Day (UTC)", value: (p) => p.day },
@@ -89,19 +102,19 @@ export function BurnDownChart({ data, loading }: { data: CostDashboard | undefin
   return (
     <ChartCard
       title={burn ? `Burn-down: ${burn.scope} ${burn.slug}` : "Burn-down"}
-      description={burn ? `Monthly budget ${usd(burn.budget)}: what is left at the end of each day; below zero is over budget.` : "Pick a tenant or profile with a budget."}
+      description={burn ? `Monthly budget ${usd(burn.budget)}: what is left at the end of each day, down to zero when it is used up (the table shows how far over).` : "Pick a tenant or profile with a budget."}
       rows={points}
       columns={columns}
       loading={loading}
       empty="No budget in this scope."
     >
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={TIME_MARGIN}>
+        <LineChart data={floored} margin={TIME_MARGIN}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} minTickGap={12} fontSize={11} />
-          <YAxis {...valueAxis((v) => `$${compact(v)}`)} />
-          <Tooltip formatter={(v) => money(v === null || v === undefined ? null : Number(v))} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <YAxis {...valueAxis((v) => `$${compact(v)}`)} domain={[0, "auto"]} allowDataOverflow />
+          <Tooltip formatter={(_v, name, item) => money(actual(item?.payload as { actual: BurnDownPoint } | undefined, String(name)))} />
+          <Legend {...LEGEND_PROPS} />
           <ReferenceLine y={0} stroke="#000000" strokeWidth={1} label={{ value: "budget used up", position: "insideBottomLeft", fontSize: 10 }} />
           <Line type="linear" dataKey="remaining" name="Remaining" stroke={PALETTE[0]} strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
           <Line type="linear" dataKey="projected" name="Projected" stroke={PALETTE[4]} strokeDasharray="2 3" strokeWidth={2} dot={false} isAnimationActive={false} />

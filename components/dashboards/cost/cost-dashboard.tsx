@@ -42,7 +42,7 @@ export function CostDashboard({ query }: { query: DashboardQuery }) {
         />
       </dl>
       <CostSeriesChart data={data} range={range} loading={loading} />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <TopSpendersChart data={data} loading={loading} />
         <BurnDownChart data={data} loading={loading} />
       </div>

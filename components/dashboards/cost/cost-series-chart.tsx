@@ -8,6 +8,7 @@ import type { RangeName } from "@/lib/domain/dashboards/range";
 import { bucketLabel } from "../buckets";
 import { compact, usd } from "./format";
 import { bucketTooltipLabel, TIME_MARGIN, timeAxis, valueAxis } from "../chart-props";
+import { LEGEND_PROPS } from "../chart-text";
 
 /** The label the loader gives the folded rest (lib/server/dashboards/cost.ts OTHER_LABEL). */
 const OTHER = "(other)";
@@ -72,7 +73,7 @@ export function CostSeriesChart({ data, range, loading }: { data: CostDashboard 
             <XAxis {...timeAxis(range)} />
             <YAxis {...valueAxis((v) => (metric === "cost" ? `$${compact(v)}` : compact(v)))} />
             <Tooltip labelFormatter={bucketTooltipLabel} formatter={(v) => format(Number(v))} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend {...LEGEND_PROPS} />
             {keys.map((k, i) => (
               <Area
                 key={k.id}

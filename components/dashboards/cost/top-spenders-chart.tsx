@@ -5,7 +5,8 @@ import { ChartCard, type TableColumn } from "@/components/dashboards/chart-card"
 import { PALETTE } from "@/components/dashboards/palette";
 import type { CostDashboard, TopSpender } from "@/app/api/dashboards/cost/route";
 import { compact, profileHref, usd } from "./format";
-import { rankedAxis, valueTicks } from "../chart-props";
+import { MIN_BAR, valueTicks } from "../chart-props";
+import { rankedAxis } from "../chart-text";
 import { RankedBars } from "../ranked-bars";
 
 /** The range's most expensive profiles; a bar (or the table's profile link) opens the profile. */
@@ -36,6 +37,7 @@ export function TopSpendersChart({ data, loading }: { data: CostDashboard | unde
           dataKey="cost"
           name="Cost"
           fill={PALETTE[0]}
+          minPointSize={MIN_BAR}
           cursor="pointer"
           isAnimationActive={false}
           onClick={(item) => {

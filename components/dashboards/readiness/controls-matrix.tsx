@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
@@ -40,7 +41,7 @@ export function ControlsMatrix({ detail }: { detail: ReadinessDetail }) {
       }
       actions={detail.complete ? <Badge tone="green">complete</Badge> : <Badge tone="red">{`${gaps.length} not evidenced`}</Badge>}
     >
-      <div className="overflow-x-auto">
+      <ScrollArea label="Control evidence table" className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <TableHead columns={["Control", "Status", "Evidenced", "Backed by checklist items"]} />
           <tbody className="divide-y divide-slate-100">
@@ -66,7 +67,7 @@ export function ControlsMatrix({ detail }: { detail: ReadinessDetail }) {
                 </td>
                 <td className="py-1.5 text-xs">
                   {c.backedBy.length === 0 ? (
-                    <span className="text-slate-400">—</span>
+                    <span className="text-slate-500">—</span>
                   ) : (
                     <span className="flex flex-wrap gap-1">
                       {c.backedBy.map((b) => (
@@ -81,7 +82,7 @@ export function ControlsMatrix({ detail }: { detail: ReadinessDetail }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollArea>
     </Section>
   );
 }

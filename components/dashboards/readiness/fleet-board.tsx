@@ -12,7 +12,7 @@ import { ReadinessCard } from "./readiness-card";
 export function FleetBoard({ board, tenant, showTenant, now }: { board: ReadinessBoard; tenant?: string; showTenant: boolean; now: Date }) {
   const wide = board.columns.length > 1;
   return (
-    <div className={wide ? "grid gap-3 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5" : ""}>
+    <div className={wide ? "grid grid-cols-1 gap-3 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-5" : ""}>
       {board.columns.map((column) => {
         const headingId = `stage-${column.stage}`;
         const hidden = column.total - column.cards.length;
@@ -30,7 +30,7 @@ export function FleetBoard({ board, tenant, showTenant, now }: { board: Readines
             {column.total === 0 ? (
               <p className="px-1 py-4 text-xs text-slate-500">No profiles at this stage.</p>
             ) : (
-              <ul className={wide ? "space-y-2" : "grid gap-2 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"} aria-label={`${CANARY_LABELS[column.stage]} profiles`}>
+              <ul className={wide ? "space-y-2" : "grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"} aria-label={`${CANARY_LABELS[column.stage]} profiles`}>
                 {column.cards.map((card) => (
                   <ReadinessCard key={card.slug} card={card} showTenant={showTenant} now={now} />
                 ))}

@@ -34,7 +34,7 @@ export function ReadinessCard({ card, showTenant, now }: { card: Card; showTenan
       className={`rounded-md border bg-white p-3 text-xs shadow-sm ${short || card.drifts.length ? "border-rose-300" : "border-slate-200"}`}
     >
       <div className="flex items-start justify-between gap-2">
-        <Link href={`/readiness/${card.slug}`} className="min-w-0 break-all text-sm font-medium text-indigo-700 hover:underline">
+        <Link href={`/readiness/${card.slug}`} className="min-w-0 break-words text-sm font-medium text-indigo-700 hyphens-none hover:underline" title={card.slug}>
           {card.slug}
         </Link>
         <TierBadge tier={card.tier} />

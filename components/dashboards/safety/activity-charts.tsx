@@ -8,7 +8,8 @@ import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan, timelineHref } from "./links";
-import { COUNT_TICKS, rankedAxis } from "../chart-props";
+import { COUNT_TICKS, minBarOf } from "../chart-props";
+import { LEGEND_PROPS, rankedAxis } from "../chart-text";
 import { RankedBars } from "../ranked-bars";
 
 type DeniedRow = SafetyDashboard["deniedEvents"]["byProfile"][number];
@@ -49,9 +50,9 @@ export function DeniedEventsChart({ data, loading }: ChartProps) {
         <XAxis type="number" {...COUNT_TICKS} />
         <YAxis {...rankedAxis("profile")} />
         <Tooltip />
-        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
-        <Bar dataKey="tool" name="tool.denied" stackId="denied" maxBarSize={28} fill={PALETTE[3]} cursor="pointer" onClick={open("tool.denied")} />
-        <Bar dataKey="egress" name="egress.denied" stackId="denied" maxBarSize={28} fill={PALETTE[0]} cursor="pointer" onClick={open("egress.denied")} />
+        <Legend {...LEGEND_PROPS} itemSorter={null} />
+        <Bar dataKey="tool" name="tool.denied" stackId="denied" maxBarSize={28} minPointSize={minBarOf(rows, "tool")} fill={PALETTE[3]} cursor="pointer" onClick={open("tool.denied")} />
+        <Bar dataKey="egress" name="egress.denied" stackId="denied" maxBarSize={28} minPointSize={minBarOf(rows, "egress")} fill={PALETTE[0]} cursor="pointer" onClick={open("egress.denied")} />
       </RankedBars>
     </ChartCard>
   );

@@ -8,7 +8,8 @@ import type { SafetyDashboard } from "@/app/api/dashboards/safety/route";
 import type { ChartProps } from "./safety-dashboard";
 import { bucketLabel } from "../buckets";
 import { auditHref, bucketSpan } from "./links";
-import { COUNT_TICKS, rankedAxis } from "../chart-props";
+import { COUNT_TICKS, MIN_BAR } from "../chart-props";
+import { rankedAxis } from "../chart-text";
 import { RankedBars } from "../ranked-bars";
 
 /** Same order as lib/server/dashboards/safety.ts DECISION_TYPES (a client file must not import the server module). */
@@ -114,6 +115,7 @@ export function DenyRulesChart({ data, from, to, scope, loading }: ChartProps) {
           dataKey="count"
           name="Denies"
           maxBarSize={28}
+          minPointSize={MIN_BAR}
           fill={DECISION_COLORS.DENY}
           cursor={data?.auditLinks ? "pointer" : undefined}
           onClick={() => {

@@ -48,7 +48,7 @@ export function SafetyDashboard({ query }: { query: DashboardQuery }) {
         <Figure label="Secrets redacted" value={n(data?.redactions.totals.redactions)} hint={`in ${n(data?.redactions.totals.events)} events`} />
       </dl>
       <DecisionsChart {...props} />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <DenyRulesChart {...props} />
         <DeniedEventsChart {...props} />
         <ApprovalsChart {...props} />

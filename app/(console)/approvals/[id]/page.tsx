@@ -44,13 +44,13 @@ export default async function JobPage({ params }: Props) {
         {job.hiddenChars ? <HiddenCharsBadge /> : null}
       </div>
       <JobKillSwitches switches={job.killSwitches} />
-      <div className="grid gap-4 lg:grid-cols-5">
-        <div className="space-y-4 lg:col-span-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-5">
+        <div className="min-w-0 space-y-4 lg:col-span-3">
           <JobPayload job={job} />
           <VotePanel job={job} action={voteOnJobAction} />
           <JobVotes job={job} />
         </div>
-        <div className="space-y-4 lg:col-span-2">
+        <div className="min-w-0 space-y-4 lg:col-span-2">
           <JobRequest job={job} now={now} />
           <JobDecision job={job} />
           <JobProfileContext job={job} now={now} />

@@ -1,3 +1,4 @@
+import { ScrollArea } from "@/components/ui/scroll-area";
 import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
@@ -76,9 +77,9 @@ export default async function ExportPage({ searchParams }: Props) {
       <ExportForm fields={fields} tenants={tenants} profiles={profiles.map((p) => p.slug)} error={error} fieldErrors={fieldErrors} />
       <div className="mt-5">
         <Section id="pk-verify" title="Verify a packet" description="Without the console: the file and the platform public key are all it takes.">
-          <pre className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100">
+          <ScrollArea as="pre" label="Verify command" className="overflow-x-auto rounded-md bg-slate-900 px-3 py-2 text-xs text-slate-100">
             <code>{`npx cellgate packet verify cellgate-evidence-….tar --public-key ${key?.publicKeyBase64 ?? "<platform public key>"}`}</code>
-          </pre>
+          </ScrollArea>
           <p className="mt-2 text-xs text-slate-600">
             {key ? (
               <>

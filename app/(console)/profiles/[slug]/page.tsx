@@ -73,7 +73,7 @@ export default async function ProfilePage({ params, searchParams }: Props) {
       </ProfileHeading>
       <ProfileKillSwitchBanner actor={actor} profile={profile} />
       <RedactionNotice redacted={timeline.redacted} />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <div className="space-y-4">
           <ProfileFacts profile={profile} now={now} />
           <ProfilePolicy profile={profile} />

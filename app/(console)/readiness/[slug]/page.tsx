@@ -36,7 +36,7 @@ export default async function ReadinessDetailPage({ params }: Props) {
           Profile page
         </Link>
       </ProfileHeading>
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <div className="space-y-4">
           <EvidenceChecklist checklist={detail.checklist} now={now} />
           <Section id="rollback" title="Rollback target">
