@@ -13,6 +13,46 @@ CREATE TABLE "MetricCounter" (
     CONSTRAINT "MetricCounter_pkey" PRIMARY KEY ("name","key","shard")
 );
 
+-- `"a", "b"` → `'a', "a", 'b', "b"`: the arguments of jsonb_build_object for those columns.
+CREATE FUNCTION cellgate_row_fields(columns TEXT) RETURNS TEXT
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT string_agg(format('%L, %I', c, c), ', ' ORDER BY o)
+    FROM unnest(string_to_array(replace(columns, ' ', ''), ',')) WITH ORDINALITY AS u(c, o);
+$$;
+
+-- Statement trigger: calls TG_ARGV[0](rows JSONB, sign INTEGER) once with the
+-- rows the statement inserted (sign 1) and once with those it deleted (sign
+-- -1; an update is both), each row a JSON object of the columns TG_ARGV[1] names.
+CREATE FUNCTION cellgate_apply_rows() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  fields TEXT := cellgate_row_fields(TG_ARGV[1]);
+BEGIN
+  IF TG_OP <> 'DELETE' THEN
+    EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM new_rows), 1)', TG_ARGV[0], fields);
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM old_rows), -1)', TG_ARGV[0], fields);
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- Keeps `fn(rows, sign)` applied to every row `tbl` gains or loses (three
+-- statement triggers), starting with the rows it already has.
+CREATE FUNCTION cellgate_keep_applied(tbl REGCLASS, fn TEXT, columns TEXT) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  base TEXT := replace(tbl::text, '"', '') || '_' || fn;
+BEGIN
+  EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
+    base || '_insert', tbl, fn, columns);
+  EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
+    base || '_update', tbl, fn, columns);
+  EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
+    base || '_delete', tbl, fn, columns);
+  EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM %s), 1)', fn, cellgate_row_fields(columns), tbl);
+END $$;
+
 -- Adds (name, key, delta) rows to this backend's shard, in key order (rows
 -- are locked in one order by every writer, so two writers never deadlock).
 CREATE FUNCTION cellgate_count(names TEXT[], keys TEXT[], deltas BIGINT[]) RETURNS void
@@ -26,83 +66,29 @@ LANGUAGE sql AS $$
   ON CONFLICT ("name", "key", "shard") DO UPDATE SET "value" = "MetricCounter"."value" + EXCLUDED."value";
 $$;
 
--- Ingest events by type.
-CREATE FUNCTION cellgate_count_events() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM cellgate_count(array_agg('ingest_events'::text), array_agg(t), array_agg(n))
-       FROM (SELECT "type" AS t, count(*) AS n FROM new_rows GROUP BY 1) g;
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM cellgate_count(array_agg('ingest_events'::text), array_agg(t), array_agg(-n))
-       FROM (SELECT "type" AS t, count(*) AS n FROM old_rows GROUP BY 1) g;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "IngestEvent_count_insert" AFTER INSERT ON "IngestEvent" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_events();
-CREATE TRIGGER "IngestEvent_count_update" AFTER UPDATE ON "IngestEvent" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_events();
-CREATE TRIGGER "IngestEvent_count_delete" AFTER DELETE ON "IngestEvent" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_events();
+-- Ingest events by type; policy decisions by decision.
+CREATE FUNCTION cellgate_count_by(rows JSONB, sign INTEGER, name TEXT, key TEXT) RETURNS void
+LANGUAGE sql AS $$
+  SELECT cellgate_count(array_agg(name), array_agg(r.v ->> key), array_agg(sign::bigint)) FROM jsonb_array_elements(rows) AS r(v);
+$$;
+CREATE FUNCTION cellgate_count_events(rows JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$ SELECT cellgate_count_by(rows, sign, 'ingest_events', 'type'); $$;
+CREATE FUNCTION cellgate_count_decisions(rows JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$ SELECT cellgate_count_by(rows, sign, 'policy_decisions', 'decision'); $$;
 
--- Ingest batches and the duplicates they reported.
-CREATE FUNCTION cellgate_count_batches() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM cellgate_count(ARRAY['ingest_batches', 'ingest_duplicates'], ARRAY['', ''], ARRAY[count(*), COALESCE(sum("duplicates"), 0)])
-       FROM new_rows;
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM cellgate_count(ARRAY['ingest_batches', 'ingest_duplicates'], ARRAY['', ''], ARRAY[-count(*), -COALESCE(sum("duplicates"), 0)])
-       FROM old_rows;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "IngestBatch_count_insert" AFTER INSERT ON "IngestBatch" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_batches();
-CREATE TRIGGER "IngestBatch_count_update" AFTER UPDATE ON "IngestBatch" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_batches();
-CREATE TRIGGER "IngestBatch_count_delete" AFTER DELETE ON "IngestBatch" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_batches();
+-- Ingest batches and the duplicates they reported; signed checkpoints.
+CREATE FUNCTION cellgate_count_batches(rows JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$
+  SELECT cellgate_count(ARRAY['ingest_batches', 'ingest_duplicates'], ARRAY['', ''], ARRAY[sign * count(*), sign * COALESCE(sum(r."duplicates"), 0)]::BIGINT[])
+    FROM jsonb_to_recordset(rows) AS r("duplicates" BIGINT);
+$$;
+CREATE FUNCTION cellgate_count_checkpoints(rows JSONB, sign INTEGER) RETURNS void
+LANGUAGE sql AS $$
+  SELECT cellgate_count(ARRAY['audit_checkpoints'], ARRAY[''], ARRAY[sign * count(*)]) FROM jsonb_array_elements(rows);
+$$;
 
--- Policy decisions by decision.
-CREATE FUNCTION cellgate_count_decisions() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM cellgate_count(array_agg('policy_decisions'::text), array_agg(d), array_agg(n))
-       FROM (SELECT "decision" AS d, count(*) AS n FROM new_rows GROUP BY 1) g;
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM cellgate_count(array_agg('policy_decisions'::text), array_agg(d), array_agg(-n))
-       FROM (SELECT "decision" AS d, count(*) AS n FROM old_rows GROUP BY 1) g;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "PolicyDecision_count_insert" AFTER INSERT ON "PolicyDecision" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_decisions();
-CREATE TRIGGER "PolicyDecision_count_update" AFTER UPDATE ON "PolicyDecision" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_decisions();
-CREATE TRIGGER "PolicyDecision_count_delete" AFTER DELETE ON "PolicyDecision" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_decisions();
-
--- Signed checkpoints (append-only: inserts only).
-CREATE FUNCTION cellgate_count_checkpoints() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM cellgate_count(ARRAY['audit_checkpoints'], ARRAY[''], ARRAY[count(*)]) FROM new_rows;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "AuditCheckpoint_count_insert" AFTER INSERT ON "AuditCheckpoint" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_count_checkpoints();
-
--- What was there before the counters.
-INSERT INTO "MetricCounter" ("name", "key", "shard", "value")
-SELECT 'ingest_events', "type", 0, count(*) FROM "IngestEvent" GROUP BY "type"
-UNION ALL SELECT 'ingest_batches', '', 0, count(*) FROM "IngestBatch" HAVING count(*) > 0
-UNION ALL SELECT 'ingest_duplicates', '', 0, sum("duplicates") FROM "IngestBatch" HAVING count(*) > 0
-UNION ALL SELECT 'policy_decisions', "decision", 0, count(*) FROM "PolicyDecision" GROUP BY "decision"
-UNION ALL SELECT 'audit_checkpoints', '', 0, count(*) FROM "AuditCheckpoint" HAVING count(*) > 0;
+SELECT cellgate_keep_applied('"IngestEvent"', 'cellgate_count_events', 'type');
+SELECT cellgate_keep_applied('"IngestBatch"', 'cellgate_count_batches', 'duplicates');
+SELECT cellgate_keep_applied('"PolicyDecision"', 'cellgate_count_decisions', 'decision');
+-- Append-only (updates and deletes are refused): only its inserts ever fire.
+SELECT cellgate_keep_applied('"AuditCheckpoint"', 'cellgate_count_checkpoints', 'id');

@@ -66,23 +66,5 @@ LANGUAGE sql AS $$
     "count" = "RedactionKindRollup"."count" + EXCLUDED."count";
 $$;
 
-CREATE FUNCTION cellgate_rollup_events_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM cellgate_rollup_events((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'type', "type", 'occurredAt', "occurredAt", 'redactions', "redactions")) FROM new_rows), 1);
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM cellgate_rollup_events((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'type', "type", 'occurredAt', "occurredAt", 'redactions', "redactions")) FROM old_rows), -1);
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "IngestEvent_rollup_insert" AFTER INSERT ON "IngestEvent" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_events_trigger();
-CREATE TRIGGER "IngestEvent_rollup_update" AFTER UPDATE ON "IngestEvent" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_events_trigger();
-CREATE TRIGGER "IngestEvent_rollup_delete" AFTER DELETE ON "IngestEvent" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_events_trigger();
-
--- What was there before the rollups.
-SELECT cellgate_rollup_events((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'type', "type", 'occurredAt', "occurredAt", 'redactions', "redactions")) FROM "IngestEvent"), 1);
+-- Kept applied to every row change, starting with the rows already there.
+SELECT cellgate_keep_applied('"IngestEvent"', 'cellgate_rollup_events', 'tenantId, profileId, type, occurredAt, redactions');

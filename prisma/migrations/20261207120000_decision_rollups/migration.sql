@@ -29,22 +29,5 @@ LANGUAGE sql AS $$
     "count" = "DecisionRollup"."count" + EXCLUDED."count";
 $$;
 
-CREATE FUNCTION cellgate_rollup_decisions_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM cellgate_rollup_decisions((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'decision', "decision", 'createdAt', "createdAt")) FROM new_rows), 1);
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM cellgate_rollup_decisions((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'decision', "decision", 'createdAt', "createdAt")) FROM old_rows), -1);
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "PolicyDecision_rollup_insert" AFTER INSERT ON "PolicyDecision" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_decisions_trigger();
-CREATE TRIGGER "PolicyDecision_rollup_update" AFTER UPDATE ON "PolicyDecision" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_decisions_trigger();
-CREATE TRIGGER "PolicyDecision_rollup_delete" AFTER DELETE ON "PolicyDecision" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_decisions_trigger();
-
-SELECT cellgate_rollup_decisions((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'decision', "decision", 'createdAt', "createdAt")) FROM "PolicyDecision"), 1);
+-- Kept applied to every row change, starting with the rows already there.
+SELECT cellgate_keep_applied('"PolicyDecision"', 'cellgate_rollup_decisions', 'tenantId, profileId, decision, createdAt');

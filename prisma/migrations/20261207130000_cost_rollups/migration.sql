@@ -33,25 +33,5 @@ LANGUAGE sql AS $$
     "tokensOut" = "CostRollup"."tokensOut" + EXCLUDED."tokensOut";
 $$;
 
-CREATE FUNCTION cellgate_rollup_costs_trigger() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'DELETE' THEN
-    PERFORM cellgate_rollup_costs((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'model', "model", 'occurredAt', "occurredAt",
-      'cost', "cost", 'tokensIn', "tokensIn", 'tokensOut', "tokensOut")) FROM new_rows), 1);
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM cellgate_rollup_costs((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'model', "model", 'occurredAt', "occurredAt",
-      'cost', "cost", 'tokensIn', "tokensIn", 'tokensOut', "tokensOut")) FROM old_rows), -1);
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER "CostRecord_rollup_insert" AFTER INSERT ON "CostRecord" REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_costs_trigger();
-CREATE TRIGGER "CostRecord_rollup_update" AFTER UPDATE ON "CostRecord" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_costs_trigger();
-CREATE TRIGGER "CostRecord_rollup_delete" AFTER DELETE ON "CostRecord" REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION cellgate_rollup_costs_trigger();
-
-SELECT cellgate_rollup_costs((SELECT jsonb_agg(jsonb_build_object('tenantId', "tenantId", 'profileId', "profileId", 'model', "model", 'occurredAt', "occurredAt",
-  'cost', "cost", 'tokensIn', "tokensIn", 'tokensOut', "tokensOut")) FROM "CostRecord"), 1);
+-- Kept applied to every row change, starting with the rows already there.
+SELECT cellgate_keep_applied('"CostRecord"', 'cellgate_rollup_costs', 'tenantId, profileId, model, occurredAt, cost, tokensIn, tokensOut');
