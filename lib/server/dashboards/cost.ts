@@ -12,7 +12,7 @@ import "server-only";
 import { denseSeries, type RangeWindow } from "@/lib/domain/dashboards/range";
 import { round2 } from "@/lib/domain/budgets/budget-math";
 import type { RawSql } from "@/lib/sql";
-import { rollupSource, scopeCondition, widthCondition, windowCondition, type DashboardScope, type RollupSource } from "./scope";
+import { rollupScopeCondition, rollupSource, scopeCondition, widthCondition, windowCondition, type DashboardScope, type RollupSource } from "./scope";
 import type { DashboardContext, DashboardLoader } from "./load";
 import { loadBudgets } from "./cost-budgets";
 import type { CostDashboard, CostDimension, CostSeries, TopSpender } from "./cost-types";
@@ -37,17 +37,17 @@ const KEY_EXPRESSION: Record<CostDimension, { join: string; key: string }> = {
  * "tenantId", "profileId", "model", "occurredAt" (the hour or day for a rollup),
  * "cost", "tokensIn", "tokensOut" and "records" (1 per cost record, or the
  * rollup's count; a rollup row whose records were all deleted is skipped).
- * Parameters appended.
+ * `perProfile`: the figure is broken down by profile (else a rollup read
+ * takes the tenant-level rows when no profile is chosen). Parameters appended.
  */
-function costRows(scope: DashboardScope, params: unknown[], source: RollupSource): string {
-  const scoped = (alias: string) => scopeCondition(scope, params, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` });
+function costRows(scope: DashboardScope, params: unknown[], source: RollupSource, perProfile: boolean): string {
   if (source === "raw") {
     return `SELECT r."tenantId", r."profileId", r."model", r."occurredAt", r."cost", r."tokensIn", r."tokensOut", 1 AS "records"
-      FROM "CostRecord" r WHERE ${scoped("r")} AND ${windowCondition(scope, params, `r."occurredAt"`)}`;
+      FROM "CostRecord" r WHERE ${scopeCondition(scope, params, { tenant: `r."tenantId"`, profile: `r."profileId"` })} AND ${windowCondition(scope, params, `r."occurredAt"`)}`;
   }
   return `SELECT r."tenantId", r."profileId", r."model", r."bucket" AS "occurredAt", r."cost", r."tokensIn", r."tokensOut", r."records"
     FROM "CostRollup" r
-    WHERE ${widthCondition(params, source, `r."width"`)} AND r."records" <> 0 AND ${scoped("r")} AND ${windowCondition(scope, params, `r."bucket"`)}`;
+    WHERE ${widthCondition(params, source, `r."width"`)} AND r."records" <> 0 AND ${rollupScopeCondition(scope, params, "r", perProfile)} AND ${windowCondition(scope, params, `r."bucket"`)}`;
 }
 
 interface SeriesRow {
@@ -60,7 +60,7 @@ interface SeriesRow {
 
 export async function costSeries(sql: Sql, scope: DashboardScope, dimension: CostDimension, source: RollupSource = rollupSource(scope)): Promise<CostSeries> {
   const params: unknown[] = [];
-  const rows = costRows(scope, params, source);
+  const rows = costRows(scope, params, source, dimension === "profile");
   params.push(scope.window.bucketInterval, SERIES_LIMIT);
   const [interval, limit] = [params.length - 1, params.length];
   const { join, key } = KEY_EXPRESSION[dimension];
@@ -104,7 +104,7 @@ function roundValues<T extends { bucket: string }>(point: T): T {
 
 export async function costTotals(sql: Sql, scope: DashboardScope, source: RollupSource = rollupSource(scope)): Promise<CostDashboard["totals"]> {
   const params: unknown[] = [];
-  const rows = costRows(scope, params, source);
+  const rows = costRows(scope, params, source, false);
   const [row] = await sql.query<{ cost: string | null; tokensIn: string | null; tokensOut: string | null; records: string | number | null }>(
     `SELECT SUM(c."cost")::text AS "cost", SUM(c."tokensIn")::text AS "tokensIn", SUM(c."tokensOut")::text AS "tokensOut", SUM(c."records")::int AS "records"
      FROM (${rows}) c`,
@@ -120,7 +120,7 @@ export async function costTotals(sql: Sql, scope: DashboardScope, source: Rollup
 
 export async function topSpenders(sql: Sql, scope: DashboardScope, totalCost: number, source: RollupSource = rollupSource(scope)): Promise<TopSpender[]> {
   const params: unknown[] = [];
-  const costs = costRows(scope, params, source);
+  const costs = costRows(scope, params, source, true);
   params.push(TOP_SPENDERS_LIMIT);
   const rows = await sql.query<{ profile: string; tenant: string; cost: string; tokens: string }>(
     `SELECT p."slug" AS "profile", t."slug" AS "tenant", s."cost"::text AS "cost", s."tokens"::text AS "tokens"

@@ -13,7 +13,7 @@ import "server-only";
  * hours or days, and the raw rows otherwise; both give the same figures
  * (tests/integration/dashboards-rollups.test.ts).
  */
-import { rollupSource, scopeCondition, widthCondition, windowCondition, type DashboardScope, type RollupSource } from "./scope";
+import { rollupScopeCondition, rollupSource, scopeCondition, widthCondition, windowCondition, type DashboardScope, type RollupSource } from "./scope";
 import { scopedSqlText } from "@/lib/authz/where";
 import type { RawSql } from "@/lib/sql";
 
@@ -53,7 +53,7 @@ export async function decisionBuckets(sql: Query, scope: DashboardScope, source:
           GROUP BY 1, 2`
       : `SELECT ${bucket} AS bucket, decision AS key, sum(count)::int AS value
            FROM "DecisionRollup"
-          WHERE ${widthCondition(p, source, "width")} AND ${scopeCondition(scope, p, { tenant: `"tenantId"`, profile: `"profileId"` })} AND ${windowCondition(scope, p, column)}
+          WHERE ${widthCondition(p, source, "width")} AND ${rollupScopeCondition(scope, p, `"DecisionRollup"`, false)} AND ${windowCondition(scope, p, column)}
           GROUP BY 1, 2 HAVING sum(count) <> 0`,
     p,
   );
@@ -107,7 +107,7 @@ export async function deniedEventsByProfile(
               COALESCE(sum(r.events) FILTER (WHERE r.type = 'tool.denied'), 0)::int AS tool,
               COALESCE(sum(r.events) FILTER (WHERE r.type = 'egress.denied'), 0)::int AS egress
          FROM "EventRollup" r
-        WHERE ${widthCondition(p, source, "r.width")} AND r.type ${types} AND ${scoped("r")} AND ${windowCondition(scope, p, "r.bucket")}
+        WHERE ${widthCondition(p, source, "r.width")} AND r.type ${types} AND ${rollupScopeCondition(scope, p, "r", true)} AND ${windowCondition(scope, p, "r.bucket")}
         GROUP BY 1 HAVING sum(r.events) > 0`;
   p.push(SAFETY_TOP_N);
   const rows = await sql.query<{ profile: string; tenant: string; tool: number; egress: number; toolTotal: string | number; egressTotal: string | number; profiles: string | number }>(
@@ -215,7 +215,7 @@ export async function redactionFigures(
        GROUP BY 3 HAVING sum(k.value::numeric) > 0 ORDER BY 5 DESC, 3 LIMIT $${p.length})`;
   } else {
     const where = (alias: string) =>
-      `${widthCondition(p, source, `${alias}.width`)} AND ${scopeCondition(scope, p, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` })} AND ${windowCondition(scope, p, `${alias}.bucket`)}`;
+      `${widthCondition(p, source, `${alias}.width`)} AND ${rollupScopeCondition(scope, p, alias, false)} AND ${windowCondition(scope, p, `${alias}.bucket`)}`;
     const bucket = bin(scope, p, "r.bucket");
     const rollupWhere = where("r");
     const kindWhere = where("k");

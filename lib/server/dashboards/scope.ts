@@ -79,3 +79,18 @@ export function widthCondition(params: unknown[], width: RollupWidth, column: st
   params.push(width);
   return `${column} = $${params.length}`;
 }
+
+/** profileId of the rollup rows that count all of a tenant's profiles (SQL `cellgate_all_profiles()`). */
+export const ALL_PROFILES = "ffffffff-ffff-ffff-ffff-ffffffffffff";
+
+/**
+ * The scope of rollup rows under `alias`: the scope's tenants and profile;
+ * with no profile chosen, the tenant-level rows (a few per bucket), or with
+ * `perProfile` (a figure broken down by profile) the per-profile rows.
+ */
+export function rollupScopeCondition(scope: DashboardScope, params: unknown[], alias: string, perProfile: boolean): string {
+  const scoped = scopeCondition(scope, params, { tenant: `${alias}."tenantId"`, profile: `${alias}."profileId"` });
+  if (scope.profileId) return scoped;
+  params.push(ALL_PROFILES);
+  return `${scoped} AND ${alias}."profileId" ${perProfile ? "<>" : "="} $${params.length}::uuid`;
+}

@@ -32,22 +32,33 @@ CREATE TABLE "RedactionKindRollup" (
     CONSTRAINT "RedactionKindRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","kind")
 );
 
+-- Every rollup is kept at two levels: per profile, and per tenant over all
+-- its profiles (profileId = cellgate_all_profiles(), a UUID no profile has),
+-- so a view of a tenant or of every tenant sums a few rows per bucket instead
+-- of one per profile; and at two widths (hour, day).
+CREATE FUNCTION cellgate_all_profiles() RETURNS UUID
+LANGUAGE sql IMMUTABLE AS $$ SELECT 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid $$;
+CREATE FUNCTION cellgate_rollup_levels(p UUID) RETURNS TABLE (profile UUID)
+LANGUAGE sql IMMUTABLE AS $$ VALUES (p), (cellgate_all_profiles()) $$;
+CREATE FUNCTION cellgate_rollup_widths() RETURNS TABLE (width TEXT, span INTERVAL)
+LANGUAGE sql IMMUTABLE AS $$ VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day') $$;
+
 -- Adds one sign (+1 inserted, -1 deleted) of a set of event rows, in key
 -- order (every writer locks rollup rows in the same order: no deadlocks).
 CREATE FUNCTION cellgate_rollup_events(rows_json JSONB, sign INTEGER) RETURNS void
 LANGUAGE sql AS $$
   WITH e AS (
-    SELECT r."tenantId", r."profileId", r."type", r."occurredAt",
+    SELECT r."tenantId", l.profile AS "profileId", r."type", r."occurredAt",
            (r."redactions" IS NOT NULL AND jsonb_typeof(r."redactions") = 'object') AS redacted,
            r."redactions"
       FROM jsonb_to_recordset(rows_json) AS r("tenantId" uuid, "profileId" uuid, "type" text, "occurredAt" timestamptz, "redactions" jsonb)
-  ), widths(width, span) AS (VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day')),
-  counted AS (
+     CROSS JOIN LATERAL cellgate_rollup_levels(r."profileId") AS l
+  ), counted AS (
     INSERT INTO "EventRollup" ("width", "bucket", "tenantId", "profileId", "type", "events", "redactedEvents", "redactions")
     SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", e."type",
            sign * count(*), sign * count(*) FILTER (WHERE e.redacted),
            sign * COALESCE(sum(CASE WHEN e.redacted AND jsonb_typeof(e."redactions" -> 'count') = 'number' THEN (e."redactions" ->> 'count')::numeric ELSE 0 END), 0)
-      FROM e CROSS JOIN widths w
+      FROM e CROSS JOIN cellgate_rollup_widths() AS w
      GROUP BY 1, 2, 3, 4, 5
      ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT ("width", "bucket", "tenantId", "profileId", "type") DO UPDATE SET
@@ -57,7 +68,7 @@ LANGUAGE sql AS $$
   )
   INSERT INTO "RedactionKindRollup" ("width", "bucket", "tenantId", "profileId", "kind", "count")
   SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", k.key, sign * sum(k.value::numeric)::bigint
-    FROM e CROSS JOIN widths w
+    FROM e CROSS JOIN cellgate_rollup_widths() AS w
     CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(e."redactions" -> 'kinds') = 'object' THEN e."redactions" -> 'kinds' ELSE '{}'::jsonb END) AS k
    WHERE e.redacted AND k.value ~ '^[0-9]{1,9}$'
    GROUP BY 1, 2, 3, 4, 5

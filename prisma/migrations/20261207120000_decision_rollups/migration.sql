@@ -1,5 +1,5 @@
 -- Policy decisions counted per hour and per day (UTC, epoch-aligned), tenant,
--- profile and decision, kept by statement-level triggers in the writing
+-- profile (and all of the tenant's profiles) and decision, kept by statement-level triggers in the writing
 -- transaction (as "EventRollup" is). A decision about no tenant or profile is
 -- counted under the nil UUID, which no tenant or profile has: a tenant-scoped
 -- read never sees it, the all-tenants view does, as with the raw rows.
@@ -19,10 +19,10 @@ CREATE FUNCTION cellgate_rollup_decisions(rows_json JSONB, sign INTEGER) RETURNS
 LANGUAGE sql AS $$
   INSERT INTO "DecisionRollup" ("width", "bucket", "tenantId", "profileId", "decision", "count")
   SELECT w.width, date_bin(w.span, d."createdAt", TIMESTAMPTZ 'epoch'),
-         COALESCE(d."tenantId", '00000000-0000-0000-0000-000000000000'), COALESCE(d."profileId", '00000000-0000-0000-0000-000000000000'),
-         d."decision", sign * count(*)
+         COALESCE(d."tenantId", '00000000-0000-0000-0000-000000000000'), l.profile, d."decision", sign * count(*)
     FROM jsonb_to_recordset(rows_json) AS d("tenantId" uuid, "profileId" uuid, "decision" text, "createdAt" timestamptz)
-   CROSS JOIN (VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day')) AS w(width, span)
+   CROSS JOIN LATERAL cellgate_rollup_levels(COALESCE(d."profileId", '00000000-0000-0000-0000-000000000000')) AS l
+   CROSS JOIN cellgate_rollup_widths() AS w
    GROUP BY 1, 2, 3, 4, 5
    ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT ("width", "bucket", "tenantId", "profileId", "decision") DO UPDATE SET

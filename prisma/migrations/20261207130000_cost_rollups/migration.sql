@@ -1,5 +1,5 @@
 -- Model usage and cost per hour and per day (UTC, epoch-aligned), tenant,
--- profile and model, kept by statement-level triggers in the writing
+-- profile (and all of the tenant's profiles) and model, kept by statement-level triggers in the writing
 -- transaction (as "EventRollup" is); `records` counts the cost records, so a
 -- row whose records were all deleted (records = 0) is no row at all to readers.
 CREATE TABLE "CostRollup" (
@@ -20,10 +20,11 @@ CREATE INDEX "CostRollup_profileId_width_bucket_idx" ON "CostRollup"("profileId"
 CREATE FUNCTION cellgate_rollup_costs(rows_json JSONB, sign INTEGER) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO "CostRollup" ("width", "bucket", "tenantId", "profileId", "model", "records", "cost", "tokensIn", "tokensOut")
-  SELECT w.width, date_bin(w.span, c."occurredAt", TIMESTAMPTZ 'epoch'), c."tenantId", c."profileId", c."model",
+  SELECT w.width, date_bin(w.span, c."occurredAt", TIMESTAMPTZ 'epoch'), c."tenantId", l.profile, c."model",
          sign * count(*), sign * sum(c."cost"), sign * sum(c."tokensIn"), sign * sum(c."tokensOut")
     FROM jsonb_to_recordset(rows_json) AS c("tenantId" uuid, "profileId" uuid, "model" text, "occurredAt" timestamptz, "cost" numeric, "tokensIn" bigint, "tokensOut" bigint)
-   CROSS JOIN (VALUES ('h', INTERVAL '1 hour'), ('d', INTERVAL '1 day')) AS w(width, span)
+   CROSS JOIN LATERAL cellgate_rollup_levels(c."profileId") AS l
+   CROSS JOIN cellgate_rollup_widths() AS w
    GROUP BY 1, 2, 3, 4, 5
    ORDER BY 1, 2, 3, 4, 5
   ON CONFLICT ("width", "bucket", "tenantId", "profileId", "model") DO UPDATE SET
