@@ -36,18 +36,21 @@ const KEY_EXPRESSION: Record<CostDimension, { join: string; key: string }> = {
  * The cost rows of the scope and window, as a subquery to alias `c`: columns
  * "tenantId", "profileId", "model", "occurredAt" (the hour or day for a rollup),
  * "cost", "tokensIn", "tokensOut" and "records" (1 per cost record, or the
- * rollup's count; a rollup row whose records were all deleted is skipped).
+ * rollup's count, its shards summed; a key whose records were all deleted
+ * is skipped).
  * `perProfile`: the figure is broken down by profile (else a rollup read
  * takes the tenant-level rows when no profile is chosen). Parameters appended.
  */
 function costRows(scope: DashboardScope, params: unknown[], source: RollupSource, perProfile: boolean): string {
   if (source === "raw") {
-    return `SELECT r."tenantId", r."profileId", r."model", r."occurredAt", r."cost", r."tokensIn", r."tokensOut", 1 AS "records"
+    return `SELECT r."tenantId", r."profileId", r."model", r."occurredAt", r."cost", r."tokensIn"::bigint AS "tokensIn", r."tokensOut"::bigint AS "tokensOut", 1 AS "records"
       FROM "CostRecord" r WHERE ${scopeCondition(scope, params, { tenant: `r."tenantId"`, profile: `r."profileId"` })} AND ${windowCondition(scope, params, `r."occurredAt"`)}`;
   }
-  return `SELECT r."tenantId", r."profileId", r."model", r."bucket" AS "occurredAt", r."cost", r."tokensIn", r."tokensOut", r."records"
+  return `SELECT r."tenantId", r."profileId", r."model", r."bucket" AS "occurredAt",
+      sum(r."cost") AS "cost", sum(r."tokensIn") AS "tokensIn", sum(r."tokensOut") AS "tokensOut", sum(r."records") AS "records"
     FROM "CostRollup" r
-    WHERE ${widthCondition(params, source, `r."width"`)} AND r."records" <> 0 AND ${rollupScopeCondition(scope, params, "r", perProfile)} AND ${windowCondition(scope, params, `r."bucket"`)}`;
+    WHERE ${widthCondition(params, source, `r."width"`)} AND ${rollupScopeCondition(scope, params, "r", perProfile)} AND ${windowCondition(scope, params, `r."bucket"`)}
+    GROUP BY r."tenantId", r."profileId", r."model", r."bucket" HAVING sum(r."records") <> 0`;
 }
 
 interface SeriesRow {

@@ -22,43 +22,70 @@ $$;
 
 -- Statement trigger: calls TG_ARGV[0](rows JSONB, sign INTEGER) once with the
 -- rows the statement inserted (sign 1) and once with those it deleted (sign
--- -1; an update is both), each row a JSON object of the columns TG_ARGV[1] names.
+-- -1; an update is both), each row a JSON object built from TG_ARGV[1] (the
+-- arguments of jsonb_build_object, cellgate_row_fields). Nothing is called
+-- for a statement that changed no row (a batch of duplicates).
 CREATE FUNCTION cellgate_apply_rows() RETURNS trigger
 LANGUAGE plpgsql AS $$
-DECLARE
-  fields TEXT := cellgate_row_fields(TG_ARGV[1]);
 BEGIN
+  -- (Nested: a condition naming a transition table the event lacks fails to plan.)
   IF TG_OP <> 'DELETE' THEN
-    EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM new_rows), 1)', TG_ARGV[0], fields);
+    IF EXISTS (SELECT 1 FROM new_rows) THEN
+      EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM new_rows), 1)', TG_ARGV[0], TG_ARGV[1]);
+    END IF;
   END IF;
   IF TG_OP <> 'INSERT' THEN
-    EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM old_rows), -1)', TG_ARGV[0], fields);
+    IF EXISTS (SELECT 1 FROM old_rows) THEN
+      EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM old_rows), -1)', TG_ARGV[0], TG_ARGV[1]);
+    END IF;
   END IF;
   RETURN NULL;
 END $$;
 
+-- The totals would go stale after a TRUNCATE (no row trigger sees it): refused.
+CREATE FUNCTION cellgate_refuse_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is counted by running totals and rollups: delete rows instead of truncating', TG_TABLE_NAME;
+END $$;
+
 -- Keeps `fn(rows, sign)` applied to every row `tbl` gains or loses (three
--- statement triggers), starting with the rows it already has.
+-- statement triggers; TRUNCATE refused), starting with the rows it already
+-- has, handed over in chunks of 10,000 (a JSON value holds at most 256 MiB).
 CREATE FUNCTION cellgate_keep_applied(tbl REGCLASS, fn TEXT, columns TEXT) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   base TEXT := replace(tbl::text, '"', '') || '_' || fn;
+  fields TEXT := cellgate_row_fields(columns);
+  chunk JSONB;
 BEGIN
   EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
-    base || '_insert', tbl, fn, columns);
+    base || '_insert', tbl, fn, fields);
   EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
-    base || '_update', tbl, fn, columns);
+    base || '_update', tbl, fn, fields);
   EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
-    base || '_delete', tbl, fn, columns);
-  EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM %s), 1)', fn, cellgate_row_fields(columns), tbl);
+    base || '_delete', tbl, fn, fields);
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = replace(tbl::text, '"', '') || '_no_truncate_counted') THEN
+    EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cellgate_refuse_truncate()',
+      replace(tbl::text, '"', '') || '_no_truncate_counted', tbl);
+  END IF;
+  FOR chunk IN EXECUTE format('SELECT jsonb_agg(jsonb_build_object(%s)) FROM (SELECT *, (row_number() OVER () - 1) / 10000 AS chunk FROM %s) t GROUP BY chunk', fields, tbl) LOOP
+    EXECUTE format('SELECT %I($1, 1)', fn) USING chunk;
+  END LOOP;
 END $$;
+
+-- The shard this backend writes: concurrent transactions run on different
+-- backends, so they rarely meet on a counter or rollup row (and then only wait
+-- for each other's commit, in key order); readers sum the shards.
+CREATE FUNCTION cellgate_shard() RETURNS INTEGER
+LANGUAGE sql STABLE AS $$ SELECT pg_backend_pid() % 64 $$;
 
 -- Adds (name, key, delta) rows to this backend's shard, in key order (rows
 -- are locked in one order by every writer, so two writers never deadlock).
 CREATE FUNCTION cellgate_count(names TEXT[], keys TEXT[], deltas BIGINT[]) RETURNS void
 LANGUAGE sql AS $$
   INSERT INTO "MetricCounter" ("name", "key", "shard", "value")
-  SELECT d.n, d.k, pg_backend_pid() % 64, sum(d.v)
+  SELECT d.n, d.k, cellgate_shard(), sum(d.v)
     FROM unnest(names, keys, deltas) AS d(n, k, v)
    GROUP BY d.n, d.k
   HAVING sum(d.v) <> 0

@@ -15,8 +15,9 @@ CREATE TABLE "EventRollup" (
     "events" BIGINT NOT NULL,
     "redactedEvents" BIGINT NOT NULL,
     "redactions" DECIMAL(65,30) NOT NULL,
+    "shard" INTEGER NOT NULL,
 
-    CONSTRAINT "EventRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","type")
+    CONSTRAINT "EventRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","type","shard")
 );
 CREATE INDEX "EventRollup_width_type_bucket_idx" ON "EventRollup"("width", "type", "bucket");
 CREATE INDEX "EventRollup_profileId_width_bucket_idx" ON "EventRollup"("profileId", "width", "bucket");
@@ -28,8 +29,9 @@ CREATE TABLE "RedactionKindRollup" (
     "profileId" UUID NOT NULL,
     "kind" TEXT NOT NULL,
     "count" BIGINT NOT NULL,
+    "shard" INTEGER NOT NULL,
 
-    CONSTRAINT "RedactionKindRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","kind")
+    CONSTRAINT "RedactionKindRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","kind","shard")
 );
 
 -- Every rollup is kept at two levels: per profile, and per tenant over all
@@ -54,26 +56,27 @@ LANGUAGE sql AS $$
       FROM jsonb_to_recordset(rows_json) AS r("tenantId" uuid, "profileId" uuid, "type" text, "occurredAt" timestamptz, "redactions" jsonb)
      CROSS JOIN LATERAL cellgate_rollup_levels(r."profileId") AS l
   ), counted AS (
-    INSERT INTO "EventRollup" ("width", "bucket", "tenantId", "profileId", "type", "events", "redactedEvents", "redactions")
+    INSERT INTO "EventRollup" ("width", "bucket", "tenantId", "profileId", "type", "events", "redactedEvents", "redactions", "shard")
     SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", e."type",
            sign * count(*), sign * count(*) FILTER (WHERE e.redacted),
-           sign * COALESCE(sum(CASE WHEN e.redacted AND jsonb_typeof(e."redactions" -> 'count') = 'number' THEN (e."redactions" ->> 'count')::numeric ELSE 0 END), 0)
+           sign * COALESCE(sum(CASE WHEN e.redacted AND jsonb_typeof(e."redactions" -> 'count') = 'number' THEN (e."redactions" ->> 'count')::numeric ELSE 0 END), 0),
+           cellgate_shard()
       FROM e CROSS JOIN cellgate_rollup_widths() AS w
      GROUP BY 1, 2, 3, 4, 5
      ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT ("width", "bucket", "tenantId", "profileId", "type") DO UPDATE SET
+    ON CONFLICT ("width", "bucket", "tenantId", "profileId", "type", "shard") DO UPDATE SET
       "events" = "EventRollup"."events" + EXCLUDED."events",
       "redactedEvents" = "EventRollup"."redactedEvents" + EXCLUDED."redactedEvents",
       "redactions" = "EventRollup"."redactions" + EXCLUDED."redactions"
   )
-  INSERT INTO "RedactionKindRollup" ("width", "bucket", "tenantId", "profileId", "kind", "count")
-  SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", k.key, sign * sum(k.value::numeric)::bigint
+  INSERT INTO "RedactionKindRollup" ("width", "bucket", "tenantId", "profileId", "kind", "count", "shard")
+  SELECT w.width, date_bin(w.span, e."occurredAt", TIMESTAMPTZ 'epoch'), e."tenantId", e."profileId", k.key, sign * sum(k.value::numeric)::bigint, cellgate_shard()
     FROM e CROSS JOIN cellgate_rollup_widths() AS w
     CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(e."redactions" -> 'kinds') = 'object' THEN e."redactions" -> 'kinds' ELSE '{}'::jsonb END) AS k
    WHERE e.redacted AND k.value ~ '^[0-9]{1,9}$'
    GROUP BY 1, 2, 3, 4, 5
    ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "kind") DO UPDATE SET
+  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "kind", "shard") DO UPDATE SET
     "count" = "RedactionKindRollup"."count" + EXCLUDED."count";
 $$;
 

@@ -10,22 +10,23 @@ CREATE TABLE "DecisionRollup" (
     "profileId" UUID NOT NULL,
     "decision" TEXT NOT NULL,
     "count" BIGINT NOT NULL,
+    "shard" INTEGER NOT NULL,
 
-    CONSTRAINT "DecisionRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","decision")
+    CONSTRAINT "DecisionRollup_pkey" PRIMARY KEY ("width","bucket","tenantId","profileId","decision","shard")
 );
 CREATE INDEX "DecisionRollup_profileId_width_bucket_idx" ON "DecisionRollup"("profileId", "width", "bucket");
 
 CREATE FUNCTION cellgate_rollup_decisions(rows_json JSONB, sign INTEGER) RETURNS void
 LANGUAGE sql AS $$
-  INSERT INTO "DecisionRollup" ("width", "bucket", "tenantId", "profileId", "decision", "count")
+  INSERT INTO "DecisionRollup" ("width", "bucket", "tenantId", "profileId", "decision", "count", "shard")
   SELECT w.width, date_bin(w.span, d."createdAt", TIMESTAMPTZ 'epoch'),
-         COALESCE(d."tenantId", '00000000-0000-0000-0000-000000000000'), l.profile, d."decision", sign * count(*)
+         COALESCE(d."tenantId", '00000000-0000-0000-0000-000000000000'), l.profile, d."decision", sign * count(*), cellgate_shard()
     FROM jsonb_to_recordset(rows_json) AS d("tenantId" uuid, "profileId" uuid, "decision" text, "createdAt" timestamptz)
    CROSS JOIN LATERAL cellgate_rollup_levels(COALESCE(d."profileId", '00000000-0000-0000-0000-000000000000')) AS l
    CROSS JOIN cellgate_rollup_widths() AS w
    GROUP BY 1, 2, 3, 4, 5
    ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "decision") DO UPDATE SET
+  ON CONFLICT ("width", "bucket", "tenantId", "profileId", "decision", "shard") DO UPDATE SET
     "count" = "DecisionRollup"."count" + EXCLUDED."count";
 $$;
 
