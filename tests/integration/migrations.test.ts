@@ -7,35 +7,14 @@
  * enums, keys, indexes, foreign keys). `prisma migrate diff` would need the
  * engine binaries, which are not available offline, hence the comparison here.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Pool } from "pg";
-import { afterEach, describe, expect, inject, it } from "vitest";
-import { openDatabase, openMemoryDatabase, type Database } from "../../lib/db";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Database } from "../../lib/db";
 import { applyMigrations, MigrationError, MIGRATIONS_DIR, planMigrations, readMigrations } from "../../lib/migrate";
-import { BACKENDS, type Backend } from "../support/databases";
-import { withDatabase } from "../support/integration-global-setup";
-
-async function emptyDatabase(backend: Backend): Promise<Database> {
-  if (backend === "pglite") return openMemoryDatabase();
-  const adminUrl = inject("pgAdminUrl");
-  const name = `cg_empty_${randomBytes(5).toString("hex")}`;
-  const admin = new Pool({ connectionString: adminUrl, max: 1 });
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const database = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 2 });
-  return {
-    ...database,
-    async close() {
-      await database.close();
-      const dropper = new Pool({ connectionString: adminUrl, max: 1 });
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await dropper.end();
-    },
-  };
-}
+import { BACKENDS, createEmptyDatabase } from "../support/databases";
 
 const migrationNames = fs
   .readdirSync(MIGRATIONS_DIR)
@@ -52,7 +31,7 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
   });
 
   it("apply from an empty database, then a second run applies nothing", async () => {
-    database = await emptyDatabase(backend);
+    database = await createEmptyDatabase(backend);
     expect(migrationNames.length).toBeGreaterThan(0);
     expect(await applyMigrations(database.sql)).toEqual(migrationNames);
     expect(await applyMigrations(database.sql)).toEqual([]);
@@ -61,7 +40,7 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
   });
 
   it("record each migration in _prisma_migrations with Prisma's sha256 checksum of the file", async () => {
-    database = await emptyDatabase(backend);
+    database = await createEmptyDatabase(backend);
     await applyMigrations(database.sql);
     const rows = await database.sql.query<{
       migration_name: string;
@@ -82,7 +61,7 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
   });
 
   it("refuse to go on when an applied migration was edited afterwards, and change nothing", async () => {
-    database = await emptyDatabase(backend);
+    database = await createEmptyDatabase(backend);
     await applyMigrations(database.sql);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cellgate-migrations-"));
     tempDirs.push(dir);
@@ -106,7 +85,7 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
   });
 
   it("refuse a database that has a migration this build does not know", async () => {
-    database = await emptyDatabase(backend);
+    database = await createEmptyDatabase(backend);
     await applyMigrations(database.sql);
     const older = readMigrations().slice(0, -1);
     await expect(planMigrations(database.sql, older)).rejects.toThrow(
@@ -115,7 +94,7 @@ describe.each(BACKENDS)("migrations on %s", (backend) => {
   });
 
   it("produce exactly the schema of prisma/schema.prisma", async () => {
-    database = await emptyDatabase(backend);
+    database = await createEmptyDatabase(backend);
     await applyMigrations(database.sql);
     const schema = parsePrismaSchema(fs.readFileSync(path.resolve("prisma", "schema.prisma"), "utf8"));
     const actual = await readDatabaseSchema(database);

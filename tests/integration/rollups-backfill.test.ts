@@ -4,50 +4,28 @@
  * chunks, more rows than one chunk holds) and the figures equal the raw
  * group-by on both databases; TRUNCATE of a counted table is refused after.
  */
-import { randomBytes } from "node:crypto";
-import { Pool } from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/authz";
-import { openDatabase, openMemoryDatabase, type Database } from "@/lib/db";
+import type { Database } from "@/lib/db";
 import { applyMigrations, readMigrations } from "@/lib/migrate";
 import { costSeries, costTotals } from "@/lib/server/dashboards/cost";
 import { decisionBuckets, deniedEventsByProfile, redactionFigures } from "@/lib/server/dashboards/safety-queries";
 import { resolveDashboardScope } from "@/lib/server/dashboards/scope";
 import { collectMetrics } from "@/lib/server/metrics/collect";
-import { BACKENDS, type Backend } from "../support/databases";
+import { BACKENDS, createEmptyDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
-import { withDatabase } from "../support/integration-global-setup";
 import { sortedRedactions } from "../support/dashboards";
 
 const FIRST_COUNTED = "20261207100000";
 const EVENTS = 25_000;
 const ADMIN: Actor = { userId: "00000000-0000-4000-8000-000000000002", platformAdmin: true, memberships: [] };
 
-async function emptyDatabase(backend: Backend): Promise<Database> {
-  if (backend === "pglite") return openMemoryDatabase();
-  const adminUrl = inject("pgAdminUrl");
-  const name = `cg_backfill_${randomBytes(5).toString("hex")}`;
-  const admin = new Pool({ connectionString: adminUrl, max: 1 });
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const database = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 2 });
-  return {
-    ...database,
-    async close() {
-      await database.close();
-      const dropper = new Pool({ connectionString: adminUrl, max: 1 });
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-      await dropper.end();
-    },
-  };
-}
-
 describe.each(BACKENDS)("counters and rollups over an existing history on %s", (backend) => {
   let database: Database;
   const now = new Date();
 
   beforeAll(async () => {
-    database = await emptyDatabase(backend);
+    database = await createEmptyDatabase(backend);
     const before = readMigrations().filter((m) => m.name < FIRST_COUNTED);
     expect(before.length).toBeLessThan(readMigrations().length);
     await applyMigrations(database.sql, before);

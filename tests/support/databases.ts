@@ -47,3 +47,23 @@ export async function createTestDatabase(backend: Backend, options: { poolSize?:
 export function randomSlug(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString("hex")}`;
 }
+
+/** A real database with NO migrations applied (PGlite in memory, or a new PostgreSQL database), for tests of the migrations themselves. */
+export async function createEmptyDatabase(backend: Backend): Promise<Database> {
+  if (backend === "pglite") return openMemoryDatabase();
+  const adminUrl = inject("pgAdminUrl");
+  const name = `cg_empty_${randomBytes(5).toString("hex")}`;
+  const admin = new Pool({ connectionString: adminUrl, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const database = await openDatabase({ url: withDatabase(adminUrl, name), poolSize: 2 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const dropper = new Pool({ connectionString: adminUrl, max: 1 });
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await dropper.end();
+    },
+  };
+}
