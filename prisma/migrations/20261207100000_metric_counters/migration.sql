@@ -20,28 +20,6 @@ LANGUAGE sql IMMUTABLE AS $$
     FROM unnest(string_to_array(replace(columns, ' ', ''), ',')) WITH ORDINALITY AS u(c, o);
 $$;
 
--- Statement trigger: calls TG_ARGV[0](rows JSONB, sign INTEGER) once with the
--- rows the statement inserted (sign 1) and once with those it deleted (sign
--- -1; an update is both), each row a JSON object built from TG_ARGV[1] (the
--- arguments of jsonb_build_object, cellgate_row_fields). Nothing is called
--- for a statement that changed no row (a batch of duplicates).
-CREATE FUNCTION cellgate_apply_rows() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  -- (Nested: a condition naming a transition table the event lacks fails to plan.)
-  IF TG_OP <> 'DELETE' THEN
-    IF EXISTS (SELECT 1 FROM new_rows) THEN
-      EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM new_rows), 1)', TG_ARGV[0], TG_ARGV[1]);
-    END IF;
-  END IF;
-  IF TG_OP <> 'INSERT' THEN
-    IF EXISTS (SELECT 1 FROM old_rows) THEN
-      EXECUTE format('SELECT %I((SELECT jsonb_agg(jsonb_build_object(%s)) FROM old_rows), -1)', TG_ARGV[0], TG_ARGV[1]);
-    END IF;
-  END IF;
-  RETURN NULL;
-END $$;
-
 -- The totals would go stale after a TRUNCATE (no row trigger sees it): refused.
 CREATE FUNCTION cellgate_refuse_truncate() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -49,27 +27,38 @@ BEGIN
   RAISE EXCEPTION '% is counted by running totals and rollups: delete rows instead of truncating', TG_TABLE_NAME;
 END $$;
 
--- Keeps `fn(rows, sign)` applied to every row `tbl` gains or loses (three
--- statement triggers; TRUNCATE refused), starting with the rows it already
--- has, handed over in chunks of 10,000 (a JSON value holds at most 256 MiB).
-CREATE FUNCTION cellgate_keep_applied(tbl REGCLASS, fn TEXT, columns TEXT) RETURNS void
+-- Keeps `fn(rows JSONB, sign INTEGER)` applied to every row of `tbl` that
+-- matches `matching` (a condition on its columns): called once per statement with
+-- the rows it inserted (sign 1) and once with those it deleted (sign -1; an
+-- update is both), each row a JSON object of `columns`; not called for a
+-- statement that changed no such row (a batch of duplicates). The trigger
+-- function is generated here with the columns and condition written in, so
+-- at run time it is plain SQL (planned once per connection, no EXECUTE).
+-- TRUNCATE is refused. The rows already there are applied first, in chunks
+-- of 10,000 (a JSON value holds at most 256 MiB).
+CREATE FUNCTION cellgate_keep_applied(tbl REGCLASS, fn TEXT, columns TEXT, matching TEXT DEFAULT 'TRUE') RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   base TEXT := replace(tbl::text, '"', '') || '_' || fn;
   fields TEXT := cellgate_row_fields(columns);
+  apply TEXT := 'PERFORM %I(rows, %s) FROM (SELECT jsonb_agg(jsonb_build_object(%s)) AS rows FROM %s WHERE %s) s WHERE rows IS NOT NULL;';
   chunk JSONB;
 BEGIN
-  EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
-    base || '_insert', tbl, fn, fields);
-  EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
-    base || '_update', tbl, fn, fields);
-  EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cellgate_apply_rows(%L, %L)',
-    base || '_delete', tbl, fn, fields);
+  EXECUTE format($f$CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql AS $body$
+    BEGIN
+      -- (Nested: a statement naming a transition table the event lacks fails to plan.)
+      IF TG_OP <> 'DELETE' THEN %s END IF;
+      IF TG_OP <> 'INSERT' THEN %s END IF;
+      RETURN NULL;
+    END $body$ $f$, base || '_rows', format(apply, fn, 1, fields, 'new_rows', matching), format(apply, fn, -1, fields, 'old_rows', matching));
+  EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', base || '_insert', tbl, base || '_rows');
+  EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', base || '_update', tbl, base || '_rows');
+  EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %I()', base || '_delete', tbl, base || '_rows');
   IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = replace(tbl::text, '"', '') || '_no_truncate_counted') THEN
     EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cellgate_refuse_truncate()',
       replace(tbl::text, '"', '') || '_no_truncate_counted', tbl);
   END IF;
-  FOR chunk IN EXECUTE format('SELECT jsonb_agg(jsonb_build_object(%s)) FROM (SELECT *, (row_number() OVER () - 1) / 10000 AS chunk FROM %s) t GROUP BY chunk', fields, tbl) LOOP
+  FOR chunk IN EXECUTE format('SELECT jsonb_agg(jsonb_build_object(%s)) FROM (SELECT *, (row_number() OVER () - 1) / 10000 AS chunk FROM %s WHERE %s) t GROUP BY chunk', fields, tbl, matching) LOOP
     EXECUTE format('SELECT %I($1, 1)', fn) USING chunk;
   END LOOP;
 END $$;

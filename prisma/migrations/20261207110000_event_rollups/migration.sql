@@ -1,4 +1,5 @@
--- Ingest events counted per hour and per day (UTC, aligned to the Unix
+-- The ingest events the safety dashboard counts (denied tools and egress, and
+-- every redacted event) per hour and per day (UTC, aligned to the Unix
 -- epoch, as the dashboards' date_bin buckets are), tenant, profile and type:
 -- how many, how many carried a redaction summary, and the redactions they
 -- counted; and the redacted values by kind. Kept by statement-level triggers
@@ -81,4 +82,8 @@ LANGUAGE sql AS $$
 $$;
 
 -- Kept applied to every row change, starting with the rows already there.
-SELECT cellgate_keep_applied('"IngestEvent"', 'cellgate_rollup_events', 'tenantId, profileId, type, occurredAt, redactions');
+-- Only the events the dashboards count (denied tools and egress, redacted
+-- events of any type): the bulk of a fleet's events (heartbeats, allowed
+-- tools) costs the ingest transaction nothing here.
+SELECT cellgate_keep_applied('"IngestEvent"', 'cellgate_rollup_events', 'tenantId, profileId, type, occurredAt, redactions',
+  $$"type" IN ('tool.denied', 'egress.denied') OR ("redactions" IS NOT NULL AND jsonb_typeof("redactions") = 'object')$$);
