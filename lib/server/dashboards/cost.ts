@@ -36,8 +36,9 @@ const KEY_EXPRESSION: Record<CostDimension, { join: string; key: string }> = {
  * The cost rows of the scope and window, as a subquery to alias `c`: columns
  * "tenantId", "profileId", "model", "occurredAt" (the hour or day for a rollup),
  * "cost", "tokensIn", "tokensOut" and "records" (1 per cost record, or the
- * rollup's count, its shards summed; a key whose records were all deleted
- * is skipped).
+ * rollup's count, one row per shard). Every grouping over them keeps only
+ * groups with records (HAVING SUM("records") <> 0): a key whose records were
+ * all deleted is no key, as in the raw records.
  * `perProfile`: the figure is broken down by profile (else a rollup read
  * takes the tenant-level rows when no profile is chosen). Parameters appended.
  */
@@ -46,11 +47,9 @@ function costRows(scope: DashboardScope, params: unknown[], source: RollupSource
     return `SELECT r."tenantId", r."profileId", r."model", r."occurredAt", r."cost", r."tokensIn"::bigint AS "tokensIn", r."tokensOut"::bigint AS "tokensOut", 1 AS "records"
       FROM "CostRecord" r WHERE ${scopeCondition(scope, params, { tenant: `r."tenantId"`, profile: `r."profileId"` })} AND ${windowCondition(scope, params, `r."occurredAt"`)}`;
   }
-  return `SELECT r."tenantId", r."profileId", r."model", r."bucket" AS "occurredAt",
-      sum(r."cost") AS "cost", sum(r."tokensIn") AS "tokensIn", sum(r."tokensOut") AS "tokensOut", sum(r."records") AS "records"
+  return `SELECT r."tenantId", r."profileId", r."model", r."bucket" AS "occurredAt", r."cost", r."tokensIn", r."tokensOut", r."records"
     FROM "CostRollup" r
-    WHERE ${widthCondition(params, source, `r."width"`)} AND ${rollupScopeCondition(scope, params, "r", perProfile)} AND ${windowCondition(scope, params, `r."bucket"`)}
-    GROUP BY r."tenantId", r."profileId", r."model", r."bucket" HAVING sum(r."records") <> 0`;
+    WHERE ${widthCondition(params, source, `r."width"`)} AND ${rollupScopeCondition(scope, params, "r", perProfile)} AND ${windowCondition(scope, params, `r."bucket"`)}`;
 }
 
 interface SeriesRow {
@@ -70,12 +69,12 @@ export async function costSeries(sql: Sql, scope: DashboardScope, dimension: Cos
   const series = await sql.query<SeriesRow>(
     `WITH scoped AS (
        SELECT ${key} AS "key", date_bin($${interval}::interval, c."occurredAt", TIMESTAMPTZ 'epoch') AS "bucket",
-         c."cost", c."tokensIn" + c."tokensOut" AS "tokens"
+         c."cost", c."tokensIn" + c."tokensOut" AS "tokens", c."records"
        FROM (${rows}) c ${join}),
-     top AS (SELECT "key" FROM scoped GROUP BY "key" ORDER BY SUM("cost") DESC, "key" LIMIT $${limit})
+     top AS (SELECT "key" FROM scoped GROUP BY "key" HAVING SUM("records") <> 0 ORDER BY SUM("cost") DESC, "key" LIMIT $${limit})
      SELECT "bucket", CASE WHEN "key" IN (SELECT "key" FROM top) THEN "key" END AS "key",
        SUM("cost")::text AS "cost", SUM("tokens")::text AS "tokens"
-     FROM scoped GROUP BY 1, 2`,
+     FROM scoped GROUP BY 1, 2 HAVING SUM("records") <> 0`,
     params,
   );
   return toSeries(scope.window, series);
@@ -128,7 +127,7 @@ export async function topSpenders(sql: Sql, scope: DashboardScope, totalCost: nu
   const rows = await sql.query<{ profile: string; tenant: string; cost: string; tokens: string }>(
     `SELECT p."slug" AS "profile", t."slug" AS "tenant", s."cost"::text AS "cost", s."tokens"::text AS "tokens"
      FROM (SELECT c."profileId", SUM(c."cost") AS "cost", SUM(c."tokensIn" + c."tokensOut") AS "tokens"
-           FROM (${costs}) c GROUP BY c."profileId" ORDER BY 2 DESC, c."profileId" LIMIT $${params.length}) s
+           FROM (${costs}) c GROUP BY c."profileId" HAVING SUM(c."records") <> 0 ORDER BY 2 DESC, c."profileId" LIMIT $${params.length}) s
      JOIN "Profile" p ON p."id" = s."profileId" JOIN "Tenant" t ON t."id" = p."tenantId"
      ORDER BY s."cost" DESC, p."slug"`,
     params,
