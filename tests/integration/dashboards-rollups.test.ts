@@ -14,7 +14,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as ingest } from "@/app/api/v1/ingest/route";
 import type { Actor } from "@/lib/authz";
 import { setDatabase } from "@/lib/db";
 import { ROLLUP_WIDTHS, type RangeName } from "@/lib/domain/dashboards/range";
@@ -23,7 +22,8 @@ import { decisionBuckets, deniedEventsByProfile, redactionFigures } from "@/lib/
 import { resolveDashboardScope, rollupSource, type DashboardScope, type RollupSource } from "@/lib/server/dashboards/scope";
 import { sortedRedactions } from "../support/dashboards";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
-import { batch, createTestHost, eventId, sign, type TestHost } from "../support/signed-client";
+import { ingestAccepted } from "../support/ingest-route";
+import { createTestHost, eventId, type TestHost } from "../support/signed-client";
 
 const HOUR = 3_600_000;
 const ADMIN: Actor = { userId: "00000000-0000-4000-8000-000000000001", platformAdmin: true, memberships: [] };
@@ -44,14 +44,6 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
     await database?.close();
   });
 
-  async function send(host: TestHost, events: Array<Record<string, unknown>>) {
-    const signed = sign({ url: "http://console.test/api/v1/ingest", body: batch(events), host });
-    const res = await ingest(new Request(signed.url, { method: "POST", headers: signed.headers, body: signed.body }));
-    const body = await res.json();
-    if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
-    return body as { accepted: number; duplicates: number };
-  }
-
   /** A varied history for each host: every hour back `hoursBack`, denied tools and egress, secrets to redact. */
   async function seed() {
     for (const host of hosts) {
@@ -66,9 +58,9 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
           { id: eventId(), type: "cost.usage", profile, occurredAt, attributes: { model: ["m-a", "m-b", "m-c"][i % 3], tokensIn: 100 + i, tokensOut: 10 + i, cost: 0.000125 * (i + 1) } },
         );
       }
-      const first = await send(host, events);
+      const first = await ingestAccepted(host, events);
       expect(first.accepted).toBe(events.length);
-      expect(await send(host, events.slice(0, 4))).toMatchObject({ accepted: 0, duplicates: 4 });
+      expect(await ingestAccepted(host, events.slice(0, 4))).toMatchObject({ accepted: 0, duplicates: 4 });
     }
     // The ORM, with summaries ingest itself would never write.
     const [p] = await database.prisma.profile.findMany({ where: { slug: hosts[0]!.profiles[0] } });
@@ -185,7 +177,7 @@ describe.each(BACKENDS)("dashboard rollups on %s", (backend) => {
     await Promise.all(
       Array.from({ length: 12 }, (_, i) => {
         const host = hosts[i % 2]!;
-        return send(host, [
+        return ingestAccepted(host, [
           { id: eventId(), type: "tool.denied", profile: host.profiles[0], attributes: { tool: "shell", reason: `Authorization: Bearer ${JWT}` } },
           { id: eventId(), type: "cost.usage", profile: host.profiles[0], attributes: { model: "m-a", tokensIn: 5, tokensOut: 1, cost: 0.5 } },
         ]);

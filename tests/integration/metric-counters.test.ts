@@ -8,12 +8,12 @@
  * (several backends, so several shards) adds up too.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as ingest } from "@/app/api/v1/ingest/route";
 import { POST as submitJob } from "@/app/api/v1/jobs/route";
 import { setDatabase } from "@/lib/db";
 import { collectMetrics } from "@/lib/server/metrics/collect";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
-import { batch, eventId, sign } from "../support/signed-client";
+import { ingestAccepted } from "../support/ingest-route";
+import { eventId } from "../support/signed-client";
 import { createJobsHost, jobBody, signedCall, toRequest, type JobsHost } from "./jobs-support";
 
 type Family = Awaited<ReturnType<typeof collectMetrics>>[number];
@@ -39,13 +39,7 @@ describe.each(BACKENDS)("metric counters on %s", (backend) => {
     await database?.close();
   });
 
-  const send = async (events: Array<Record<string, unknown>>) => {
-    const signed = sign({ url: "http://console.test/api/v1/ingest", body: batch(events), host });
-    const res = await ingest(new Request(signed.url, { method: "POST", headers: signed.headers, body: signed.body }));
-    const body = await res.json();
-    if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${JSON.stringify(body)}`);
-    return body as { accepted: number; duplicates: number };
-  };
+  const send = (events: Array<Record<string, unknown>>) => ingestAccepted(host, events);
 
   /** What the counters replaced: group-bys over the whole history. */
   async function raw() {
