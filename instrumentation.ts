@@ -3,17 +3,22 @@
  * (not only after it first serves a job submission), so notifications left
  * pending by a replica that stopped are still delivered, the audit
  * checkpointer (any replica may take a checkpoint; a tick is a no-op when
- * another replica checkpointed within the interval), and the budget checker
- * (any replica may check; each alert is recorded once across replicas).
+ * another replica checkpointed within the interval), the budget checker
+ * (any replica may check; each alert is recorded once across replicas), and
+ * the audit sequencer's tick (seals leaves no writer waited for; one replica
+ * at a time by advisory lock).
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ startWebhookTicker }, { startCheckpointer }, { startBudgetChecker }] = await Promise.all([
+  const [{ startWebhookTicker }, { startCheckpointer }, { startBudgetChecker }, { startAuditSequencer }, { database }] = await Promise.all([
     import("@/lib/server/webhooks/ticker"),
     import("@/lib/server/checkpoints"),
     import("@/lib/server/budgets/ticker"),
+    import("@/lib/server/audit-sequencer"),
+    import("@/lib/db"),
   ]);
   startWebhookTicker();
   startCheckpointer();
   startBudgetChecker();
+  startAuditSequencer(database);
 }

@@ -165,7 +165,7 @@ export function describeProblem(error: ConsoleProblem, credentials: Credentials)
 export interface PipelineAnswer<T> {
   ok: true;
   data: T;
-  receipt: { id: string; auditSeq: number; actor: string; tokenId: string | null } | null;
+  receipt: { id: string; auditSeq: number | null; actor: string; tokenId: string | null } | null;
   /** Who the request acted as: the token's owner. */
   actor: { email: string | null; tokenId: string | null };
 }

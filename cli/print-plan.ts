@@ -25,7 +25,7 @@ export function printApplied(answer: PipelineAnswer<{ plan: RegistryPlan }>, opt
   }
   process.stdout.write(`${options.title}\n${formatPlan(plan).map((l) => `  ${l}`).join("\n")}\n`);
   if (receipt) {
-    process.stdout.write(`Applied: receipt ${receipt.id}, audit seq ${receipt.auditSeq} (as ${answer.actor.email}, token ${receipt.tokenId})\n`);
+    process.stdout.write(`Applied: receipt ${receipt.id}, audit seq ${receipt.auditSeq ?? "pending seal"} (as ${answer.actor.email}, token ${receipt.tokenId})\n`);
   } else {
     process.stdout.write("Nothing to apply: no receipt written.\n");
   }

@@ -5,6 +5,7 @@
  * in CELLGATE_DATA_DIR/pgdata, guarded by a lock file. At scale: PostgreSQL
  * through DATABASE_URL, with any number of stateless replicas.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import { PrismaClient } from "./generated/prisma/client";
 import { acquireDataDirLock } from "./pglite-lock";
@@ -39,7 +40,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       if (error.code !== "57P01") console.warn(`[db] idle PostgreSQL connection lost: ${error.message}`);
     });
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    return {
+    return withCommitHooks({
       kind: "postgresql",
       prisma,
       sql: postgresSql(pool),
@@ -47,7 +48,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await prisma.$disconnect();
         await pool.end().catch(() => undefined);
       },
-    };
+    });
   }
   const dir = path.resolve(/*turbopackIgnore: true*/ options.dataDir ?? "./.cellgate");
   const release = acquireDataDirLock(dir);
@@ -58,7 +59,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ]);
     const pg = await PGlite.create(path.join(dir, "pgdata"));
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
-    return {
+    return withCommitHooks({
       kind: "pglite",
       prisma,
       sql: pgliteSql(pg),
@@ -67,7 +68,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await pg.close();
         release();
       },
-    };
+    });
   } catch (error) {
     release();
     throw error;
@@ -82,7 +83,7 @@ export async function openMemoryDatabase(): Promise<Database> {
   ]);
   const pg = await PGlite.create();
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
-  return {
+  return withCommitHooks({
     kind: "pglite",
     prisma,
     sql: pgliteSql(pg),
@@ -90,7 +91,54 @@ export async function openMemoryDatabase(): Promise<Database> {
       await prisma.$disconnect();
       await pg.close();
     },
-  };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// After-commit hooks. Work that must follow a transaction's commit — the audit
+// sequencer integrating the leaves the transaction wrote, so its receipt can
+// name its place in the chain — is registered from inside the transaction
+// with `afterCommit` and runs once the transaction has committed, before the
+// `$transaction` / `sql.transaction` call returns to its caller. A rolled-back
+// transaction runs none. A failing hook is logged, never turned into a failure
+// of a transaction that did commit.
+
+type CommitHook = (database: Database) => Promise<void>;
+interface CommitScope {
+  database: Database;
+  hooks: CommitHook[];
+}
+const commitScopes = new AsyncLocalStorage<CommitScope>();
+
+/** Register `hook` to run after the enclosing transaction commits; false outside a transaction of this module's clients. */
+export function afterCommit(hook: CommitHook): boolean {
+  const scope = commitScopes.getStore();
+  if (!scope) return false;
+  scope.hooks.push(hook);
+  return true;
+}
+
+async function inCommitScope<T>(database: Database, run: () => Promise<T>): Promise<T> {
+  const scope: CommitScope = { database, hooks: [] };
+  const result = await commitScopes.run(scope, run);
+  // Outside the scope: a hook's own transactions start scopes of their own.
+  for (const hook of scope.hooks) {
+    await hook(database).catch((error: unknown) => console.error("[db] after-commit hook failed:", error));
+  }
+  return result;
+}
+
+/** Every transaction of this database (Prisma's and raw SQL's) runs its after-commit hooks. */
+function withCommitHooks(database: Database): Database {
+  const { prisma, sql } = database;
+  const prismaTransaction = prisma.$transaction.bind(prisma) as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(prisma, "$transaction", {
+    configurable: true,
+    value: (...args: unknown[]) => inCommitScope(database, () => prismaTransaction(...args)),
+  });
+  const sqlTransaction = sql.transaction.bind(sql);
+  database.sql = { ...sql, transaction: (fn) => inCommitScope(database, () => sqlTransaction(fn)) };
+  return database;
 }
 
 // ---------------------------------------------------------------------------

@@ -47,6 +47,12 @@ const ZEnv = z.object({
   CELLGATE_OIDC_GROUP_MAP: z.string().default(""),
   /** Seconds between signed audit checkpoints (taken also when nothing happened). */
   CELLGATE_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
+  /**
+   * How long a write waits after commit for the sequencer to integrate its
+   * audit leaf (so its receipt names its sequence number) before answering
+   * with the receipt "pending seal". 0 answers at once.
+   */
+  CELLGATE_AUDIT_SEAL_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Seconds between budget checks (alerts at 80 % and 100 % of monthly budgets); every replica may check. */
   CELLGATE_BUDGET_CHECK_SEC: z.coerce.number().int().min(5).max(86_400).default(60),
   /** Where new pending jobs are announced (Slack-compatible JSON, Standard Webhooks signature). Unset: no webhook. */

@@ -35,7 +35,7 @@ export async function adminCommand(argv: string[]): Promise<void> {
     }
   });
   process.stdout.write(
-    `Created platform admin ${created.email} in ${describeDatabase()} (receipt ${created.receipt.id}, audit seq ${created.receipt.auditSeq}).\n` +
+    `Created platform admin ${created.email} in ${describeDatabase()} (receipt ${created.receipt.id}, audit seq ${created.receipt.auditSeq ?? "pending seal"}).\n` +
       `One-time password (shown only now): ${created.password}\n`,
   );
 }

@@ -40,7 +40,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
       process.stdout.write("Dry run: nothing was changed. Re-run with --apply to seed.\n");
       return;
     }
-    process.stdout.write(`Seeded: receipt ${result.receiptId}, audit seq ${result.auditSeq}\n\nDemo sign-in (password shared by every demo user):\n`);
+    process.stdout.write(`Seeded: receipt ${result.receiptId}, audit seq ${result.auditSeq ?? "pending seal"}\n\nDemo sign-in (password shared by every demo user):\n`);
     process.stdout.write(`  password: ${result.password}${result.passwordGenerated ? "   (generated; shown only now — set CELLGATE_DEMO_PASSWORD to choose one)" : "   (from CELLGATE_DEMO_PASSWORD)"}\n`);
     for (const user of result.users) process.stdout.write(`  ${user.email.padEnd(28)} ${user.role}\n`);
   });

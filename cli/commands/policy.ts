@@ -123,7 +123,7 @@ function planLines(plan: PolicyPlan): string[] {
 function printApply(
   title: string,
   plan: PolicyPlan,
-  applied: { version: number; receipt: { id: string; auditSeq: number; tokenId: string | null }; as: string | null } | null,
+  applied: { version: number; receipt: { id: string; auditSeq: number | null; tokenId: string | null }; as: string | null } | null,
   json: boolean,
 ): void {
   const refusal = refusalReason(plan);
@@ -132,7 +132,7 @@ function printApply(
   } else {
     const lines = [title, ...planLines(plan)];
     if (applied) {
-      lines.push(`applied version ${applied.version} (receipt ${applied.receipt.id}, audit seq ${applied.receipt.auditSeq}, as ${applied.as}, token ${applied.receipt.tokenId})`);
+      lines.push(`applied version ${applied.version} (receipt ${applied.receipt.id}, audit seq ${applied.receipt.auditSeq ?? "pending seal"}, as ${applied.as}, token ${applied.receipt.tokenId})`);
     }
     else if (plan.unchanged) lines.push("unchanged: this version is already in force; nothing changed");
     else if (refusal) lines.push(`refused: ${refusal}; nothing changed`);

@@ -81,7 +81,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
       const answer = await callConsole<PipelineAnswer<{ from: string; target: { endpoint: string }; voided: string[] }>>(credentials, "POST", `${base}/rollback`, { reason, origin: origin() });
       if (json) return print(answer);
       process.stdout.write(
-        `Rolled back ${slug}: ${answer.data.from} → rolled_back, to ${answer.data.target.endpoint}${answer.data.voided.length ? ` (${answer.data.voided.length} pending promotion voided)` : ""}\nReceipt ${answer.receipt?.id}, audit seq ${answer.receipt?.auditSeq} (as ${answer.actor.email}, token ${answer.receipt?.tokenId})\n`,
+        `Rolled back ${slug}: ${answer.data.from} → rolled_back, to ${answer.data.target.endpoint}${answer.data.voided.length ? ` (${answer.data.voided.length} pending promotion voided)` : ""}\nReceipt ${answer.receipt?.id}, audit seq ${answer.receipt?.auditSeq ?? "pending seal"} (as ${answer.actor.email}, token ${answer.receipt?.tokenId})\n`,
       );
       return;
     }
@@ -89,7 +89,7 @@ export async function profileCommand(argv: string[]): Promise<void> {
     const answer = await callConsole<PipelineAnswer<Outcome>>(credentials, "POST", `${base}/promote`, { ...(to ? { to } : {}), origin: origin() });
     if (json) print(answer);
     else printGate(answer.data.gate, `profile promote ${slug} → ${credentials.url}`);
-    const receipt = `receipt ${answer.receipt?.id}, audit seq ${answer.receipt?.auditSeq} (as ${answer.actor.email})`;
+    const receipt = `receipt ${answer.receipt?.id}, audit seq ${answer.receipt?.auditSeq ?? "pending seal"} (as ${answer.actor.email})`;
     if (answer.data.outcome === "refused") throw new CommandFailed(`promotion refused by the gate; ${receipt}`);
     if (!json) {
       process.stdout.write(

@@ -34,9 +34,13 @@ export function IntegrityAlarm({ job }: { job: JobDetail }) {
       {alarm ? (
         <p className="mt-2 text-xs">
           Alarm recorded {formatTime(alarm.detectedAt)} (noticed by {alarm.noticedBy}):{" "}
-          <Link href={`/audit/${alarm.auditSeq}`} className="font-medium underline">
-            audit entry #{alarm.auditSeq}
-          </Link>
+          {alarm.auditSeq !== null ? (
+            <Link href={`/audit/${alarm.auditSeq}`} className="font-medium underline">
+              audit entry #{alarm.auditSeq}
+            </Link>
+          ) : (
+            "audit entry pending seal"
+          )}
           .
         </p>
       ) : null}
@@ -65,9 +69,13 @@ export function JobPayload({ job }: { job: JobDetail }) {
       {job.integrity.alarm ? (
         <p className="mb-3 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-xs text-rose-900">
           An integrity alarm was recorded for this job {formatTime(job.integrity.alarm.detectedAt)} (
-          <Link href={`/audit/${job.integrity.alarm.auditSeq}`} className="underline">
-            audit entry #{job.integrity.alarm.auditSeq}
-          </Link>
+          {job.integrity.alarm.auditSeq !== null ? (
+            <Link href={`/audit/${job.integrity.alarm.auditSeq}`} className="underline">
+              audit entry #{job.integrity.alarm.auditSeq}
+            </Link>
+          ) : (
+            "audit entry pending seal"
+          )}
           ); the stored request matches its hash again now.
         </p>
       ) : null}

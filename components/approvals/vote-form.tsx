@@ -3,6 +3,7 @@ import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
 import { formatTime } from "@/components/ui/format";
+import { SealNote } from "@/components/ui/receipt-note";
 import { ReceiptLink } from "./receipt-links";
 
 export type VoteAction = (
@@ -49,7 +50,7 @@ export function VoteForm({
         {receipt ? (
           <>
             {" "}
-            — receipt <ReceiptLink id={receipt.id} /> (audit #{receipt.auditSeq})
+            — receipt <ReceiptLink id={receipt.id} /> <SealNote receipt={receipt} />
           </>
         ) : null}
         . {OUTCOME[state.data.status] ?? ""}

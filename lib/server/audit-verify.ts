@@ -7,46 +7,17 @@ import "server-only";
  */
 import { GENESIS, verifyChainSegment, describeFault, type ChainCursor, type ChainEntry, type ChainFault } from "@/lib/domain/audit/chain";
 import type { RawSql } from "@/lib/sql";
+import { hashAuditLeaf } from "@/lib/domain/audit/chain";
+import { pendingLeaves } from "./audit-sequencer";
+import { TIME_TEXT, isoFromWallClock } from "./audit-time";
+
+export { isoFromEraText, isoFromWallClock } from "./audit-time";
 
 export type AuditVerification =
-  | { ok: true; entries: number; head: ChainCursor }
-  | { ok: false; entries: number; seq: number; reason: string };
+  | { ok: true; entries: number; head: ChainCursor; /** Leaves committed and checked but not yet sealed (absent: none). */ pending?: number }
+  | { ok: false; entries: number; seq: number; reason: string; /** The pending leaf at fault, when it is one. */ leaf?: string };
 
 type Reader = Pick<RawSql, "query" | "kind">;
-
-/** A timestamp(3) as JSON writes it: seconds always, a fraction only when not zero, trailing zeros trimmed. */
-const WALL_CLOCK = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?$/;
-
-/**
- * The ISO text the chain hashed (`toISOString`: three fraction digits and
- * "Z") from the database's UTC wall-clock JSON text, without building a Date.
- * Text of any other shape (a year past 9999, a BC date, more precision than
- * the column holds) is kept as read: no entry was hashed with it, so it fails
- * as altered.
- */
-export function isoFromWallClock(text: string): string {
-  if (!WALL_CLOCK.test(text)) return text;
-  return text.length === 19 ? `${text}.000Z` : `${text.padEnd(23, "0")}Z`;
-}
-
-/**
- * The same from to_char's "…ZAD": its year has no sign, so the era is asked
- * for too, and a BC time keeps its "BC" (and fails as altered).
- */
-export function isoFromEraText(text: string): string {
-  return text.endsWith("ZAD") ? text.slice(0, -2) : text;
-}
-
-/**
- * How each backend writes `time` as text, in UTC whatever the session's
- * DateStyle and TimeZone. PostgreSQL formats it on the server, which costs
- * this thread nothing; PGlite runs in this thread, where to_char costs more
- * than padding JSON's text.
- */
-const TIME_TEXT = {
-  postgresql: { sql: `to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"AD')`, iso: isoFromEraText },
-  pglite: { sql: `to_json(time AT TIME ZONE 'UTC')`, iso: isoFromWallClock },
-} as const;
 
 /** The hashed fields and the hash. */
 const fields = (time: string) => `seq, ${time} AS time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
@@ -170,8 +141,49 @@ export async function verifyAuditLog(
     if (rest.fault) return { ok: false, entries, seq: faultSeq(rest.fault), reason: describeFault(rest.fault) };
     cursor = rest.cursor;
   }
-  return checkHead(head, cursor, entries);
+  const chain = checkHead(head, cursor, entries);
+  if (!chain.ok) return chain;
+  const leaves = await verifyPendingLeaves(sql);
+  if (leaves.fault) return { ok: false, entries, seq: cursor.seq + 1, reason: leaves.fault.reason, leaf: leaves.fault.leaf };
+  return leaves.pending ? { ...chain, pending: leaves.pending } : chain;
 }
+
+/**
+ * The leaves not yet sealed: each must still hash to its leaf hash, none may
+ * also be an entry already, and every receipt pending seal must still have
+ * its leaf, with the same hash. Read in one statement (one snapshot), so a
+ * leaf the sequencer seals meanwhile is never taken for a missing one.
+ */
+export async function verifyPendingLeaves(sql: Reader): Promise<{ pending: number; fault: { reason: string; leaf: string } | null }> {
+  const [found] = await sql.query<{ twice: string | null; orphans: string | null; mismatched: string | null }>(
+    `SELECT
+       (SELECT json_agg(json_build_array(l.id, e.seq))::text FROM "AuditLeaf" l JOIN "AuditEntry" e ON e."leafId" = l.id) AS twice,
+       (SELECT json_agg(json_build_array(r.id, r."leafId"))::text FROM "Receipt" r
+         WHERE r."auditSeq" IS NULL AND r."leafId" IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM "AuditLeaf" l WHERE l.id = r."leafId")) AS orphans,
+       (SELECT json_agg(json_build_array(r.id, r."leafId"))::text FROM "Receipt" r JOIN "AuditLeaf" l ON l.id = r."leafId"
+         WHERE r."leafHash" IS DISTINCT FROM l."leafHash") AS mismatched`,
+  );
+  const first = (text: string | null | undefined) => (text ? (JSON.parse(text) as Array<[string, string | number]>)[0] ?? null : null);
+  const twice = first(found?.twice);
+  if (twice) return { pending: 0, fault: { leaf: twice[0], reason: `audit leaf ${twice[0]} is pending but was already sealed as entry ${twice[1]}: a leaf was inserted again` } };
+  const orphan = first(found?.orphans);
+  if (orphan) return { pending: 0, fault: { leaf: String(orphan[1]), reason: `receipt ${orphan[0]} is pending seal but its audit leaf ${orphan[1]} is missing: a pending leaf was removed` } };
+  const mismatch = first(found?.mismatched);
+  if (mismatch) return { pending: 0, fault: { leaf: String(mismatch[1]), reason: `receipt ${mismatch[0]} names a different hash than its audit leaf ${mismatch[1]}: the leaf was replaced` } };
+  let pending = 0;
+  for (let batch = await pendingLeaves(sql, LEAF_PAGE, null); batch.length > 0; batch = batch.length === LEAF_PAGE ? await pendingLeaves(sql, LEAF_PAGE, batch[batch.length - 1]!) : []) {
+    for (const leaf of batch) {
+      if (hashAuditLeaf(leaf) !== leaf.leafHash) {
+        return { pending, fault: { leaf: leaf.id, reason: `pending audit leaf ${leaf.id} was altered (its contents no longer hash to its leaf hash)` } };
+      }
+      pending += 1;
+    }
+  }
+  return { pending, fault: null };
+}
+
+const LEAF_PAGE = 5_000;
 
 /** The AuditHead row (read after the walk) must name exactly the last verified entry. */
 function checkHead(head: { seq: number; hash: string }, cursor: ChainCursor, entries: number): AuditVerification {

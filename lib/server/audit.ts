@@ -1,15 +1,19 @@
 import "server-only";
 /**
- * The one module that appends to the audit log. Appends take the chain head
- * row FOR UPDATE inside the caller's transaction, so concurrent writers in any
- * number of processes queue up: sequence numbers stay gapless and the chain
- * never forks. The entry commits or rolls back with the change it records.
+ * The one module that appends to the audit log. An append writes an audit
+ * *leaf* (its own id, its content, the content's hash) in the caller's
+ * transaction, taking no global lock: it commits or rolls back with the change
+ * it records, and concurrent writers never queue on each other. The sequencer
+ * (./audit-sequencer.ts) then integrates committed leaves into the hash chain
+ * in batches, giving each its gapless sequence number.
  */
 import { randomBytes } from "node:crypto";
-import { hashAuditEntry, type AuditFields } from "@/lib/domain/audit/chain";
+import { hashAuditLeaf, type LeafFields } from "@/lib/domain/audit/chain";
 import { canonicalHash } from "@/lib/domain/hash";
-import type { Tx } from "@/lib/db";
+import { afterCommit, type Tx } from "@/lib/db";
+import { env } from "@/lib/env";
 import type { RawSql } from "@/lib/sql";
+import { auditSequencer } from "./audit-sequencer";
 
 /** Where an append runs: a Prisma transaction, or a raw-SQL transaction (RawSql.transaction). */
 type AuditTarget = Tx | Pick<RawSql, "query">;
@@ -40,10 +44,18 @@ export interface AuditInput {
   data?: unknown;
 }
 
+/**
+ * What an append returns at once: the leaf's id and hash. `seq` and `hash`
+ * (the entry's place and hash in the chain) are null inside the transaction
+ * and filled in after it commits, once the sequencer has integrated the leaf;
+ * they stay null when the seal wait ran out (the leaf is then "pending seal").
+ */
 export interface AppendedEntry {
-  seq: number;
-  hash: string;
+  leafId: string;
+  leafHash: string;
   time: Date;
+  seq: number | null;
+  hash: string | null;
 }
 
 /** The receipt row stored by the same statement as its audit entry. */
@@ -62,18 +74,16 @@ interface ReceiptRow {
 }
 
 /**
- * Lock the head, then ONE statement: insert the entry, advance the head and
- * (for writeReceipt) insert the receipt. Two round trips under the head lock,
- * which the caller's commit releases.
+ * ONE statement, no lock: insert the leaf and (for writeReceipt) the receipt.
+ * After the caller's transaction commits, its after-commit hook waits (at most
+ * CELLGATE_AUDIT_SEAL_WAIT_MS) for the sequencer to integrate the leaf and
+ * fills in the handle's `seq` and `hash` (and the receipt view's), so by the
+ * time the transaction call returns they are normally known.
  */
-async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: ReceiptRow): Promise<AppendedEntry> {
-  const heads = await run<{ seq: number; hash: string }>(tx, `SELECT seq, hash FROM "AuditHead" WHERE id = 1 FOR UPDATE`, []);
-  const head = heads[0];
-  if (!head) throw new Error("audit head row is missing: migrations not applied?");
-
-  const fields: AuditFields = {
-    seq: head.seq + 1,
-    time: new Date(),
+async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: ReceiptRow, view?: ReceiptView): Promise<AppendedEntry> {
+  const leaf: LeafFields = {
+    id: `leaf_${randomBytes(12).toString("base64url")}`,
+    time: new Date().toISOString(),
     actorType: input.actor.type,
     actorId: input.actor.id,
     action: input.action,
@@ -85,13 +95,12 @@ async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: Receipt
     resultHash: input.resultHash ?? null,
     traceId: input.traceId ?? null,
     data: normalizeJson(input.data ?? {}),
-    prevHash: head.hash,
   };
-  const hash = hashAuditEntry(fields);
+  const leafHash = hashAuditLeaf(leaf);
   const params: unknown[] = [
-    fields.seq, fields.time.toISOString(), fields.actorType, fields.actorId, fields.action, fields.resource,
-    fields.tenantId, fields.profileId, fields.decision, fields.requestHash, fields.resultHash, fields.traceId,
-    JSON.stringify(fields.data), fields.prevHash, hash,
+    leaf.id, leaf.time, leaf.actorType, leaf.actorId, leaf.action, leaf.resource,
+    leaf.tenantId, leaf.profileId, leaf.decision, leaf.requestHash, leaf.resultHash, leaf.traceId,
+    JSON.stringify(leaf.data), leafHash,
   ];
   let receiptCte = "";
   if (receipt) {
@@ -99,22 +108,41 @@ async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: Receipt
       receipt.id, receipt.action, receipt.actorType, receipt.actorId, receipt.scopeType, receipt.scopeId,
       receipt.tenantId, receipt.requestHash, receipt.resultHash, JSON.stringify(receipt.summary), receipt.tokenId,
     );
-    receiptCte = `, receipt AS (
+    receiptCte = `WITH receipt AS (
       INSERT INTO "Receipt" ("id", "action", "actorType", "actorId", "scopeType", "scopeId", "tenantId", "time",
-        "requestHash", "resultHash", "auditSeq", "auditHash", "summary", "tokenId")
-      VALUES ($16, $17, $18, $19, $20, $21, $22::uuid, $2::timestamptz, $23, $24, $1::int, $15, $25::jsonb, $26))`;
+        "requestHash", "resultHash", "leafId", "leafHash", "summary", "tokenId")
+      VALUES ($15, $16, $17, $18, $19, $20, $21::uuid, $2::timestamptz, $22, $23, $1, $14, $24::jsonb, $25))
+    `;
   }
   await run(
     tx,
-    `WITH entry AS (
-      INSERT INTO "AuditEntry" ("seq", "time", "actorType", "actorId", "action", "resource", "tenantId", "profileId",
-        "decision", "requestHash", "resultHash", "traceId", "data", "prevHash", "hash")
-      VALUES ($1::int, $2::timestamptz, $3, $4, $5, $6, $7::uuid, $8::uuid, $9, $10, $11, $12, $13::jsonb, $14, $15)
-    )${receiptCte}
-    UPDATE "AuditHead" SET seq = $1::int, hash = $15 WHERE id = 1`,
+    `${receiptCte}INSERT INTO "AuditLeaf" ("id", "time", "actorType", "actorId", "action", "resource", "tenantId", "profileId",
+        "decision", "requestHash", "resultHash", "traceId", "data", "leafHash")
+      VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7::uuid, $8::uuid, $9, $10, $11, $12, $13::jsonb, $14)`,
     params,
   );
-  return { seq: fields.seq, hash, time: fields.time };
+  const entry: AppendedEntry = { leafId: leaf.id, leafHash, time: new Date(leaf.time as string), seq: null, hash: null };
+  afterCommit(async (database) => {
+    const waitMs = sealWaitMs();
+    if (waitMs === 0) return; // answer at once: the background tick seals it
+    const sealed = (await auditSequencer(database.sql).sealed([leaf.id], waitMs)).get(leaf.id);
+    if (!sealed) return;
+    entry.seq = sealed.seq;
+    entry.hash = sealed.hash;
+    if (view) {
+      view.auditSeq = sealed.seq;
+      view.auditHash = sealed.hash;
+    }
+  });
+  return entry;
+}
+
+function sealWaitMs(): number {
+  try {
+    return env().CELLGATE_AUDIT_SEAL_WAIT_MS;
+  } catch {
+    return 2_000;
+  }
 }
 
 export async function appendAudit(tx: AuditTarget, input: AuditInput): Promise<AppendedEntry> {
@@ -148,8 +176,12 @@ export interface ReceiptView {
   time: string;
   requestHash: string;
   resultHash: string;
-  auditSeq: number;
-  auditHash: string;
+  /** The entry's sequence number and hash: null while the leaf is pending seal (see AppendedEntry). */
+  auditSeq: number | null;
+  auditHash: string | null;
+  /** The audit leaf written with the receipt, known at once. */
+  leafId: string;
+  leafHash: string;
   /** The API token used, if any. */
   tokenId: string | null;
 }
@@ -162,6 +194,20 @@ export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: Receip
   const id = input.id ?? `rcpt_${randomBytes(12).toString("base64url")}`;
   const requestHash = canonicalHash(normalizeJson(input.request));
   const resultHash = canonicalHash(normalizeJson(input.result));
+  const view: ReceiptView = {
+    id,
+    action: input.action,
+    actor: `${input.actor.type}:${input.actor.id}`,
+    scope: `${input.scope.type}:${input.scope.id}`,
+    time: "",
+    requestHash,
+    resultHash,
+    auditSeq: null,
+    auditHash: null,
+    leafId: "",
+    leafHash: "",
+    tokenId: input.tokenId ?? null,
+  };
   const entry = await appendEntry(
     tx,
     {
@@ -189,19 +235,12 @@ export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: Receip
       summary: normalizeJson(input.summary),
       tokenId: input.tokenId ?? null,
     },
+    view,
   );
-  return {
-    id,
-    action: input.action,
-    actor: `${input.actor.type}:${input.actor.id}`,
-    scope: `${input.scope.type}:${input.scope.id}`,
-    time: entry.time.toISOString(),
-    requestHash,
-    resultHash,
-    auditSeq: entry.seq,
-    auditHash: entry.hash,
-    tokenId: input.tokenId ?? null,
-  };
+  view.time = entry.time.toISOString();
+  view.leafId = entry.leafId;
+  view.leafHash = entry.leafHash;
+  return view;
 }
 
 /** Round-trip through JSON so what is hashed is exactly what the database stores. */

@@ -14,6 +14,7 @@ import { MerkleFrontier, type FrontierState } from "@/lib/domain/merkle";
 import { database, type Database } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { RawSql } from "@/lib/sql";
+import { auditSequencer } from "./audit-sequencer";
 import { chainEntriesAfter } from "./audit-verify";
 import { getPlatformKey } from "./platform-key";
 
@@ -137,6 +138,8 @@ export interface TakeCheckpointOptions {
 export async function takeCheckpoint(database: Pick<Database, "sql">, options: TakeCheckpointOptions = {}): Promise<StoredCheckpoint> {
   const key = await getPlatformKey();
   const now = options.now ?? new Date();
+  // Seal first: a checkpoint covers every leaf committed before it was asked for.
+  await auditSequencer(database.sql).sealPending();
   return database.sql.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [CHECKPOINT_LOCK]);
     const last = await latestCheckpoint(tx);

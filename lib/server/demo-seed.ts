@@ -64,7 +64,8 @@ export type SeedResult =
       password: string;
       passwordGenerated: boolean;
       receiptId: string;
-      auditSeq: number;
+      /** null if the seed's receipt was still pending seal when it returned. */
+      auditSeq: number | null;
     };
 
 const SEED_ACTOR = { type: "system" as const, id: "demo-seed" };

@@ -189,3 +189,42 @@ export async function sealFor(prisma: Db, seq: number): Promise<ReceiptSealView 
     proof: tree.inclusionProof(seq - 1, treeSize),
   };
 }
+
+/** A receipt whose audit leaf is not sealed into the chain yet: what /receipts/<id> shows until it is. */
+export interface PendingReceiptPage {
+  id: string;
+  action: string;
+  actor: string;
+  scope: string;
+  time: Date;
+  requestHash: string;
+  resultHash: string;
+  leafId: string;
+  leafHash: string;
+}
+
+/** The same reader rule as loadReceipt (own receipts, or audit.read in the receipt's tenant), for a receipt pending seal. */
+export async function loadPendingReceipt(actor: Actor, id: string, options: { prisma?: Db } = {}): Promise<PendingReceiptPage | null> {
+  if (!RECEIPT_ID.test(id)) return null;
+  const prisma = options.prisma ?? (await db());
+  const own = [actor.userId, ...(actor.identityIds ?? [])];
+  const auditScope = scopedSql(scopeFor(actor, "audit.read"), Prisma.sql`r."tenantId"`);
+  const rows = await prisma.$queryRaw<Array<Omit<PendingReceiptPage, "actor" | "scope" | "time"> & { actorType: string; actorId: string; scopeType: string; scopeId: string; time: Date | string }>>(Prisma.sql`
+    SELECT r.id, r.action, r."actorType", r."actorId", r."scopeType", r."scopeId", r.time, r."requestHash", r."resultHash", r."leafId", r."leafHash"
+    FROM "Receipt" r
+    WHERE r.id = ${id} AND r."auditSeq" IS NULL AND r."leafId" IS NOT NULL
+      AND ((r."actorType" = 'user' AND r."actorId" = ANY(${own}::text[])) OR ${auditScope})`);
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    action: row.action,
+    actor: `${row.actorType}:${row.actorId}`,
+    scope: `${row.scopeType}:${row.scopeId}`,
+    time: new Date(iso(row.time)),
+    requestHash: row.requestHash,
+    resultHash: row.resultHash,
+    leafId: row.leafId,
+    leafHash: row.leafHash,
+  };
+}

@@ -13,8 +13,10 @@ export interface ReceiptRow {
   time: Date;
   requestHash: string;
   resultHash: string;
-  auditSeq: number;
-  auditHash: string;
+  /** null while the receipt's leaf is pending seal. */
+  auditSeq: number | null;
+  auditHash: string | null;
+  leafId: string | null;
   summary: Record<string, unknown>;
   /** The API token the change came through (the CLI), if any. */
   tokenId: string | null;
@@ -45,6 +47,7 @@ export async function listReceipts(
       resultHash: r.resultHash,
       auditSeq: r.auditSeq,
       auditHash: r.auditHash,
+      leafId: r.leafId,
       tokenId: r.tokenId,
       summary: r.summary && typeof r.summary === "object" && !Array.isArray(r.summary) ? (r.summary as Record<string, unknown>) : {},
     })),

@@ -8,6 +8,7 @@ import { listReceipts } from "@/lib/server/receipts";
 import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
+import { sealedAt } from "../support/audit";
 
 
 async function seedTenant(prisma: Db) {
@@ -96,7 +97,7 @@ describe.each(BACKENDS)("action pipeline on %s", (backend) => {
       scopeId: a.hostId,
       tenantId: a.tenant.id,
     });
-    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(entry).toMatchObject({
       hash: receipt.auditHash,
       action: "host.key.revoke",

@@ -17,6 +17,7 @@ import type { ApprovalsQuery } from "@/lib/schemas/approvals";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
+import { sealedAt } from "../support/audit";
 
 const NOTE = "Checked with the ticket owner.";
 
@@ -157,7 +158,7 @@ describe.each(BACKENDS)("approval standing and covering kill switches on %s", (b
     expect(mine.standing).toMatchObject({ open: false, reason: null, approveBlocked: null });
     expect(mine.standing.mine).toMatchObject({ userId: approver.userId, vote: "approve", receiptId: receipt.id, auditSeq: receipt.auditSeq });
     expect(mine.votes).toEqual([expect.objectContaining({ receiptId: receipt.id, auditSeq: receipt.auditSeq })]);
-    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(entry).toMatchObject({ action: "job.vote", resource: `job:${job.id}` });
     // The submit receipt's audit entry too.
     const submit = await prisma.receipt.findUniqueOrThrow({ where: { id: mine.receiptId } });

@@ -6,6 +6,7 @@ import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
+import { sealedAt } from "../support/audit";
 
 const NOTE = "checked the ticket, fine to update";
 
@@ -65,7 +66,7 @@ describe.each(BACKENDS)("voting on jobs on %s", (backend) => {
 
     const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt!.id } });
     expect(receipt).toMatchObject({ action: "job.vote", actorId: approver.userId, scopeType: "job", scopeId: j.id, tenantId: tenant.id });
-    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(entry).toMatchObject({ action: "job.vote", resource: `job:${j.id}`, profileId: profile.id, traceId: j.traceId, hash: receipt.auditHash });
   });
 

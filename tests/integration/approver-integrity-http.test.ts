@@ -25,6 +25,7 @@ import { actionResult, postAction, serverActionId, setPassword, signIn, type Sig
 import { createProfile, createTenant } from "../support/factories";
 import { createJob } from "../support/job-factory";
 import { startReceiver, type Receiver } from "./webhooks-receiver";
+import { sealedAt } from "../support/audit";
 
 const PASSWORD = "correct horse battery staple";
 const METRICS_TOKEN = `metrics-${randomBytes(12).toString("hex")}`;
@@ -211,7 +212,7 @@ describe.each(BACKENDS)("the approver's promise against a hostile agent, insider
       expect((await prisma.job.findUniqueOrThrow({ where: { id: clean.id } })).status).toBe("PENDING_APPROVAL");
       const alarms = await prisma.integrityAlarm.findMany();
       expect(alarms.map((a) => a.jobId)).toEqual([tampered.id]);
-      const alarmEntry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: alarms[0]!.auditSeq } });
+      const alarmEntry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(alarms[0]!.auditSeq) } });
       expect(alarmEntry).toMatchObject({ action: "job.integrity_alarm", resource: `job:${tampered.id}`, actorType: "system", decision: "ALARM" });
       expect(alarms[0]!.noticedBy).toMatch(/^user:/);
       const refusals = await prisma.auditEntry.findMany({ where: { action: "access.denied" }, orderBy: { seq: "asc" } });

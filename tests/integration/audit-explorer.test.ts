@@ -12,6 +12,7 @@ import { parseAuditQuery, PLATFORM_TENANT, type AuditQuery } from "@/lib/schemas
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
+import { sealedAt } from "../support/audit";
 
 const trace = () => randomBytes(16).toString("hex");
 
@@ -37,7 +38,7 @@ describe.each(BACKENDS)("audit explorer on %s", (backend) => {
     const entry = await prisma.$transaction((tx) =>
       appendAudit(tx, { actor: { type: "host", id: hostId }, resource: `thing:${name}`, data: { name }, ...input }),
     );
-    seqs[name] = entry.seq;
+    seqs[name] = sealedAt(entry.seq);
     times[name] = entry.time;
   }
   const list = async (actor: SessionActor, query: AuditQuery = {}) => (await listAuditEntries(actor, query, { prisma })).rows.map((r) => r.seq);

@@ -15,6 +15,7 @@ import { runCli } from "../support/cli";
 import { adminWithToken, openConsoleStore, type ConsoleStore, type ServedConsole } from "../support/console-store";
 import { mintTokenFor } from "../support/tokens";
 import { platformPolicy, policyYaml } from "./policies-helpers";
+import { sealedAt } from "../support/audit";
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -215,7 +216,7 @@ describe.each(BACKENDS)("cellgate CLI against a running console (%s)", (backend)
       );
       for (const r of receipts) {
         expect(r).toMatchObject({ actorType: "user", actorId: admin.userId });
-        const entry = await db.prisma.auditEntry.findUniqueOrThrow({ where: { seq: r.auditSeq } });
+        const entry = await db.prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(r.auditSeq) } });
         expect(entry).toMatchObject({ actorId: admin.userId, hash: r.auditHash });
         expect(entry.data).toMatchObject({ receipt: r.id, token: admin.tokenId });
       }

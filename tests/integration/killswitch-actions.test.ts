@@ -21,6 +21,7 @@ import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
 import { insertPolicy, PLATFORM_POLICY } from "./jobs-support";
+import { sealedAt } from "../support/audit";
 
 const REASON = "incident 42: runaway writes";
 
@@ -68,7 +69,7 @@ describe.each(BACKENDS)("kill switch actions on %s", (backend) => {
     expect(row).toMatchObject({ scope: "profile", tenantId: acme.id, profileId: triage.id, reason: REASON, engagedBy: acmeAdmin.userId, engageReceiptId: engaged.receipt!.id });
     const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: engaged.receipt!.id } });
     expect(receipt).toMatchObject({ action: "killswitch.engage", actorId: acmeAdmin.userId, scopeType: "profile", scopeId: triage.id, tenantId: acme.id });
-    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(entry).toMatchObject({ action: "killswitch.engage", resource: `profile:${triage.id}`, tenantId: acme.id, hash: receipt.auditHash });
 
     const again = await engage(acmeAdmin, { scope: "profile", profile: triage.slug, reason: REASON });

@@ -27,6 +27,7 @@ import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
+import { sealedAt } from "../support/audit";
 
 const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
@@ -170,7 +171,7 @@ describe.each(BACKENDS)("evidence packet export on %s", (backend) => {
     expect(receipt).toMatchObject({ action: "packet.export", actorId: auditor.userId, scopeType: "tenant", scopeId: acme.id, tenantId: acme.id });
     expect(receipt.summary).toMatchObject({ scope: `tenant ${acme.slug}`, entries: packet.entries, sha256, checkpointSeq: packet.checkpoint.seq });
     expect(receipt.auditSeq).toBeGreaterThan(packet.checkpoint.seq);
-    const entry = await db.prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await db.prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(entry).toMatchObject({ action: "packet.export", tenantId: acme.id, actorType: "user", actorId: auditor.userId });
   });
 

@@ -3,6 +3,7 @@ import { policySourceHash } from "@/lib/domain/policy";
 import { verifyAuditLog } from "@/lib/server/audit-verify";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
 import { applyPolicyAs, createTenantWithPeople, createUser, planPolicyFile, platformPolicy, policyYaml } from "./policies-helpers";
+import { sealedAt } from "../support/audit";
 
 describe.each(BACKENDS)("policy plan and apply (%s)", (backend) => {
   let database: TestDatabase;
@@ -42,7 +43,7 @@ describe.each(BACKENDS)("policy plan and apply (%s)", (backend) => {
     expect(row).toMatchObject({ level: "platform", scopeKey: "platform", version: 1, tenantId: null, hash: policySourceHash(platformPolicy()) });
     const receipt = await database.prisma.receipt.findUniqueOrThrow({ where: { id: row.receiptId } });
     expect(receipt).toMatchObject({ action: "policy.apply", scopeType: "platform", scopeId: "platform", auditSeq: first.applied!.receipt.auditSeq });
-    const entry = await database.prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await database.prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(entry.action).toBe("policy.apply");
 
     const changed = platformPolicy([{ id: "no-wipes", topics: ["job.*.wipe"], decision: "DENY" }]);

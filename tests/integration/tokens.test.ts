@@ -17,6 +17,7 @@ import { setDatabase } from "@/lib/db";
 import { actorByEmail, runAs } from "../support/actors";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createTenant } from "../support/factories";
+import { sealedAt } from "../support/audit";
 
 const bearer = (token: string) => `Bearer ${token}`;
 
@@ -64,7 +65,7 @@ describe.each(BACKENDS)("API tokens (%s)", (backend) => {
     expect(row).toMatchObject({ ownerId: operator.id, tenantId: acme.id, permissions: ["registry.read", "registry.write"], hash: hashToken(token), receiptId: result.receipt!.id });
     expect(row.expiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
     const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: result.receipt!.id } });
-    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: receipt.auditSeq } });
+    const entry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(receipt.auditSeq) } });
     expect(receipt).toMatchObject({ action: "token.create", actorId: operator.id, tenantId: acme.id });
     expect(JSON.stringify([row, receipt, entry])).not.toContain(token.slice(4));
     expect(entry.data).toMatchObject({ token: id, owner: operator.email });

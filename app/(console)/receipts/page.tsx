@@ -8,6 +8,7 @@ import { listReceipts } from "@/lib/server/receipts";
 import { requireActor } from "@/lib/server/session";
 import { TableHead } from "@/components/ui/table-head";
 import { AgentText } from "@/components/ui/agent-text";
+import { sealText } from "@/lib/domain/audit/seal";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Receipts" };
@@ -69,7 +70,13 @@ export default async function ReceiptsPage({
                     <td className="px-3 py-2"><Hash value={r.requestHash} label="request hash" /></td>
                     <td className="px-3 py-2"><Hash value={r.resultHash} label="result hash" /></td>
                     <td className="px-3 py-2">
-                      <span className="tabular-nums text-slate-900">#{r.auditSeq}</span> <Hash value={r.auditHash} label="audit hash" />
+                      {r.auditSeq !== null && r.auditHash !== null ? (
+                        <>
+                          <span className="tabular-nums text-slate-900">#{r.auditSeq}</span> <Hash value={r.auditHash} label="audit hash" />
+                        </>
+                      ) : (
+                        <span className="text-amber-800">{sealText(r)}</span>
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -10,7 +10,7 @@
  * fields as null. Sequence numbers start at 1 and have no gaps; entry 1's
  * prevHash is GENESIS_HASH.
  */
-import { sha256Hex } from "../hash";
+import { canonicalHash, sha256Hex } from "../hash";
 import { canonicalAuditEntry } from "./canonical";
 
 export { canonicalAuditEntry };
@@ -50,6 +50,36 @@ export type ChainEntry = ChainFields & { hash: string };
 
 export function hashAuditEntry(fields: ChainFields): string {
   return sha256Hex(canonicalAuditEntry(fields));
+}
+
+/**
+ * An audit leaf: a record committed with the change it describes, before the
+ * sequencer gives it a place in the chain. Its hash binds its id and content
+ * (everything an entry hashes except `seq` and `prevHash`, which only the
+ * sequencer knows):
+ *
+ * leafHash = SHA-256( JCS({ id, time, actorType, actorId, action, resource,
+ *                           tenantId, profileId, decision, requestHash,
+ *                           resultHash, traceId, data }) )
+ */
+export type LeafFields = Omit<ChainFields, "seq" | "prevHash"> & { id: string };
+
+export function hashAuditLeaf(leaf: LeafFields): string {
+  return canonicalHash({
+    id: leaf.id,
+    time: typeof leaf.time === "string" ? leaf.time : leaf.time.toISOString(),
+    actorType: leaf.actorType,
+    actorId: leaf.actorId,
+    action: leaf.action,
+    resource: leaf.resource,
+    tenantId: leaf.tenantId,
+    profileId: leaf.profileId,
+    decision: leaf.decision,
+    requestHash: leaf.requestHash,
+    resultHash: leaf.resultHash,
+    traceId: leaf.traceId,
+    data: leaf.data ?? null,
+  });
 }
 
 export type ChainFault =

@@ -16,7 +16,7 @@
  * Any mismatch is an integrity alarm: the console shows the alarm instead of
  * the payload's meaning and refuses every vote.
  */
-import { hashAuditEntry, type ChainEntry } from "../audit/chain";
+import { hashAuditEntry, hashAuditLeaf, type ChainEntry, type LeafFields } from "../audit/chain";
 import { canonicalize } from "../canonical-json";
 import { canonicalHash, sha256Hex } from "../hash";
 
@@ -34,8 +34,10 @@ export interface StoredJobFacts {
 export interface IntegrityWitnesses {
   /** The decision record's inputHash (null: the decision record is missing). */
   decisionInputHash: string | null;
-  /** The job.submit audit entry (null: it is missing). */
+  /** The job.submit audit entry (null: it is missing, or still a pending leaf). */
   submitEntry: ChainEntry | null;
+  /** The job.submit audit leaf while it is pending seal (not yet an entry). */
+  submitLeaf?: (LeafFields & { leafHash: string }) | null;
 }
 
 export type IntegrityCheck = "canonical-hash" | "canonical-form" | "columns" | "decision" | "submit-receipt";
@@ -108,18 +110,27 @@ export function checkJobIntegrity(job: StoredJobFacts, witnesses: IntegrityWitne
   } else if (witnesses.decisionInputHash !== job.jobHash) {
     problems.push({ check: "decision", message: `the policy decision was taken on ${witnesses.decisionInputHash}, not on the job hash ${job.jobHash}` });
   }
-  const entry = witnesses.submitEntry;
-  if (!entry) {
+  const witness = submitWitness(witnesses);
+  if (!witness) {
     problems.push({ check: "submit-receipt", message: "the job's submit receipt (audit entry) is missing" });
   } else {
-    if (hashAuditEntry(entry) !== entry.hash) {
-      problems.push({ check: "submit-receipt", message: `audit entry #${entry.seq} (the submit receipt) was altered: its hash no longer recomputes` });
+    if (!witness.intact) {
+      problems.push({ check: "submit-receipt", message: `${witness.label} (the submit receipt) was altered: its hash no longer recomputes` });
     }
-    if (!SUBMIT_ACTIONS.has(entry.action) || entry.resource !== `job:${job.id}`) {
-      problems.push({ check: "submit-receipt", message: `the job's receipt points at audit entry #${entry.seq}, which is not this job's submission` });
-    } else if (entry.requestHash !== submitRequestHash(job.jobHash, job.keyId)) {
-      problems.push({ check: "submit-receipt", message: `the host was answered a different job hash or key (audit entry #${entry.seq})` });
+    if (!SUBMIT_ACTIONS.has(witness.action) || witness.resource !== `job:${job.id}`) {
+      problems.push({ check: "submit-receipt", message: `the job's receipt points at ${witness.label}, which is not this job's submission` });
+    } else if (witness.requestHash !== submitRequestHash(job.jobHash, job.keyId)) {
+      problems.push({ check: "submit-receipt", message: `the host was answered a different job hash or key (${witness.label})` });
     }
   }
   return problems;
+}
+
+/** The submit receipt's audit record as checked: its sealed entry, or its leaf while pending seal. */
+function submitWitness(witnesses: IntegrityWitnesses): { label: string; intact: boolean; action: string; resource: string; requestHash: string | null } | null {
+  const entry = witnesses.submitEntry;
+  if (entry) return { label: `audit entry #${entry.seq}`, intact: hashAuditEntry(entry) === entry.hash, action: entry.action, resource: entry.resource, requestHash: entry.requestHash };
+  const leaf = witnesses.submitLeaf;
+  if (leaf) return { label: `audit leaf ${leaf.id} (pending seal)`, intact: hashAuditLeaf(leaf) === leaf.leafHash, action: leaf.action, resource: leaf.resource, requestHash: leaf.requestHash };
+  return null;
 }

@@ -41,10 +41,13 @@ export const INTEGRITY_VOTE_REFUSAL =
 export async function jobIntegrity(prisma: Db | Tx, job: IntegrityJob): Promise<IntegrityProblem[]> {
   const [decision, receipt] = await Promise.all([
     prisma.policyDecision.findUnique({ where: { id: job.decisionId }, select: { inputHash: true } }),
-    prisma.receipt.findUnique({ where: { id: job.receiptId }, select: { auditSeq: true } }),
+    prisma.receipt.findUnique({ where: { id: job.receiptId }, select: { auditSeq: true, leafId: true } }),
   ]);
-  const entry = receipt ? await prisma.auditEntry.findUnique({ where: { seq: receipt.auditSeq } }) : null;
-  return checkJobIntegrity(job, { decisionInputHash: decision?.inputHash ?? null, submitEntry: entry });
+  // Sealed: the chain entry. Pending seal: the leaf (by its id; it is the entry's once sealed).
+  const entry = receipt?.auditSeq != null ? await prisma.auditEntry.findUnique({ where: { seq: receipt.auditSeq } })
+    : receipt?.leafId ? await prisma.auditEntry.findUnique({ where: { leafId: receipt.leafId } }) : null;
+  const leaf = !entry && receipt?.leafId ? await prisma.auditLeaf.findUnique({ where: { id: receipt.leafId } }) : null;
+  return checkJobIntegrity(job, { decisionInputHash: decision?.inputHash ?? null, submitEntry: entry, submitLeaf: leaf });
 }
 
 export interface RaisedAlarm {
@@ -52,23 +55,30 @@ export interface RaisedAlarm {
   detectedAt: Date;
   noticedBy: string;
   problems: IntegrityProblem[];
-  auditSeq: number;
+  /** The alarm's audit entry (null while its leaf is pending seal). */
+  auditSeq: number | null;
 }
 
-function alarmView(alarm: { jobId: string; detectedAt: Date; noticedBy: string; problems: unknown; auditSeq: number }): RaisedAlarm {
+type AlarmRow = { jobId: string; detectedAt: Date; noticedBy: string; problems: unknown; auditSeq: number | null; auditLeafId: string | null };
+
+/** An alarm as shown; an alarm row names its leaf, whose entry gives the sequence number once sealed. */
+async function alarmView(prisma: Db | Tx, alarm: AlarmRow): Promise<RaisedAlarm> {
+  const sealed = alarm.auditSeq ?? (alarm.auditLeafId
+    ? (await prisma.auditEntry.findUnique({ where: { leafId: alarm.auditLeafId }, select: { seq: true } }))?.seq ?? null
+    : null);
   return {
     jobId: alarm.jobId,
     detectedAt: alarm.detectedAt,
     noticedBy: alarm.noticedBy,
     problems: alarm.problems as IntegrityProblem[],
-    auditSeq: alarm.auditSeq,
+    auditSeq: sealed,
   };
 }
 
 /** The alarm recorded for a job, if any. */
 export async function recordedAlarm(prisma: Db | Tx, jobId: string): Promise<RaisedAlarm | null> {
   const alarm = await prisma.integrityAlarm.findUnique({ where: { jobId } });
-  return alarm ? alarmView(alarm) : null;
+  return alarm ? alarmView(prisma, alarm) : null;
 }
 
 /** Records the alarm for `job` unless one is already recorded; returns the alarm in force. */
@@ -97,7 +107,7 @@ export async function raiseIntegrityAlarm(
       data: { job: job.id, jobHash: job.jobHash, noticedBy: by, problems },
     });
     const alarm = await tx.integrityAlarm.create({
-      data: { jobId: job.id, tenantId: job.tenantId, profileId: job.profileId, detectedAt: now, noticedBy: by, problems: problems as object[], auditSeq: entry.seq },
+      data: { jobId: job.id, tenantId: job.tenantId, profileId: job.profileId, detectedAt: now, noticedBy: by, problems: problems as object[], auditLeafId: entry.leafId },
     });
     if (webhookUrl) {
       const base = env().NEXTAUTH_URL;
@@ -112,12 +122,12 @@ export async function raiseIntegrityAlarm(
           payload: {
             type: INTEGRITY_ALARM_EVENT,
             timestamp: now.toISOString(),
-            data: { jobId: job.id, jobHash: job.jobHash, problems, noticedBy: by, auditSeq: entry.seq, link },
+            data: { jobId: job.id, jobHash: job.jobHash, problems, noticedBy: by, auditLeaf: entry.leafId, link },
             text,
             blocks: [
               { type: "header", text: { type: "plain_text", text: "Integrity alarm", emoji: false } },
               { type: "section", text: { type: "mrkdwn", text: problems.map((p) => `• ${p.message}`).join("\n") } },
-              { type: "context", elements: [{ type: "mrkdwn", text: `job ${job.id} · ${job.jobHash} · audit #${entry.seq}` }] },
+              { type: "context", elements: [{ type: "mrkdwn", text: `job ${job.id} · ${job.jobHash} · audit leaf ${entry.leafId}` }] },
             ],
           },
         },
@@ -126,5 +136,5 @@ export async function raiseIntegrityAlarm(
     return { alarm, queued: Boolean(webhookUrl) };
   });
   if (queued) kickWebhooks();
-  return alarmView(alarm);
+  return alarmView(prisma, alarm);
 }

@@ -16,7 +16,7 @@ import type { Database } from "@/lib/db";
 import { budgetAlertMessage } from "@/lib/domain/budgets/alert-message";
 import { BUDGET_THRESHOLDS, monthWindow } from "@/lib/domain/budgets/budget-math";
 import { env } from "@/lib/env";
-import { appendAudit } from "@/lib/server/audit";
+import { appendAudit, type AppendedEntry } from "@/lib/server/audit";
 import { enqueueWebhook } from "@/lib/server/webhooks/outbox";
 import { budgetsWithSpendSql } from "./spend";
 
@@ -41,7 +41,8 @@ export interface FiredAlert {
   threshold: number;
   spendUsd: string;
   budgetUsd: string;
-  auditSeq: number;
+  /** The alert's audit entry (null if its leaf was still pending seal when the check returned). */
+  auditSeq: number | null;
   webhookId: string | null;
 }
 
@@ -55,7 +56,7 @@ export async function checkBudgets(database: Pick<Database, "sql">, options: Che
   const consoleUrl = options.consoleUrl !== undefined ? options.consoleUrl : (env().NEXTAUTH_URL ?? null);
   const period = month.start.toISOString().slice(0, 7);
 
-  return database.sql.transaction(async (tx) => {
+  const fired = await database.sql.transaction(async (tx) => {
     const inserted = await tx.query<InsertedRow>(
       `WITH budgets AS (${budgetsWithSpendSql()}),
        inserted AS (
@@ -71,7 +72,7 @@ export async function checkBudgets(database: Pick<Database, "sql">, options: Che
        ORDER BY i."scopeKey", i."threshold"`,
       [month.start, month.end, now, [...BUDGET_THRESHOLDS]],
     );
-    const fired: FiredAlert[] = [];
+    const fired: Array<Omit<FiredAlert, "auditSeq"> & { entry: AppendedEntry }> = [];
     for (const row of inserted) {
       const threshold = Number(row.threshold);
       const scope = row.profileId ? "profile" : "tenant";
@@ -120,10 +121,12 @@ export async function checkBudgets(database: Pick<Database, "sql">, options: Che
         threshold,
         spendUsd: row.spendUsd,
         budgetUsd: row.budgetUsd,
-        auditSeq: entry.seq,
+        entry,
         webhookId,
       });
     }
     return fired;
   });
+  // After commit: the entries' sequence numbers are known once the leaves are sealed.
+  return fired.map(({ entry, ...alert }) => ({ ...alert, auditSeq: entry.seq }));
 }

@@ -13,6 +13,7 @@ import type { Database } from "@/lib/db";
 import { formatExposition, type MetricFamily } from "@/lib/domain/metrics/exposition";
 import { HEALTH_STATES } from "@/lib/domain/tiers";
 import { hostAdmissionStats } from "@/lib/server/host-auth";
+import { auditSequencer } from "@/lib/server/audit-sequencer";
 
 export const DECISIONS = ["ALLOW", "DENY", "REQUIRE_APPROVAL", "ALLOW_WITH_CONSTRAINTS", "THROTTLE"] as const;
 export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] as const;
@@ -28,6 +29,8 @@ interface Scalars {
   checkpoint_seq: number | null;
   checkpoint_time: Date | string | null;
   integrity_alarms: string | number;
+  leaves_pending: string | number;
+  oldest_leaf: Date | string | null;
 }
 
 /** Grouped counts, with every expected key present (0 when SQL found none) and unexpected keys kept after them. */
@@ -65,7 +68,9 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
          (SELECT seq FROM "AuditHead" WHERE id = 1) AS head,
          (SELECT seq FROM "AuditCheckpoint" ORDER BY seq DESC LIMIT 1) AS checkpoint_seq,
          (SELECT time FROM "AuditCheckpoint" ORDER BY time DESC LIMIT 1) AS checkpoint_time,
-         (SELECT count(*) FROM "IntegrityAlarm") AS integrity_alarms`,
+         (SELECT count(*) FROM "IntegrityAlarm") AS integrity_alarms,
+         (SELECT count(*) FROM "AuditLeaf") AS leaves_pending,
+         (SELECT min(time) FROM "AuditLeaf") AS oldest_leaf`,
       [now],
     ),
   ]);
@@ -143,8 +148,47 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
       type: "gauge",
       samples: checkpointTime ? [{ value: checkpointTime.getTime() / 1000 }] : [],
     },
+    ...sealFamilies(database, s, now),
     ...admissionFamilies(),
   ];
+}
+
+/** Audit sealing: what is pending (platform-wide, from the database) and this process's seal lag. */
+function sealFamilies(database: Sql, s: Scalars, now: Date): MetricFamily[] {
+  const stats = auditSequencer(database.sql).stats;
+  const lags = [...stats.recentLagSeconds].sort((a, b) => a - b);
+  const oldest = s.oldest_leaf === null ? null : new Date(s.oldest_leaf);
+  return [
+    {
+      name: "cellgate_audit_leaves_pending",
+      help: "Audit leaves committed but not yet sealed into the chain (all replicas).",
+      type: "gauge",
+      samples: [{ value: Number(s.leaves_pending) }],
+    },
+    {
+      name: "cellgate_audit_oldest_pending_seconds",
+      help: "Age of the oldest audit leaf not yet sealed (0: none pending).",
+      type: "gauge",
+      samples: [{ value: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 }],
+    },
+    {
+      name: "cellgate_audit_leaves_sealed_total",
+      help: "Audit leaves this console process sealed into the chain since it started.",
+      type: "counter",
+      samples: [{ value: stats.sealed }],
+    },
+    {
+      name: "cellgate_audit_seal_lag_seconds",
+      help: `Time from a leaf being written to its seal, over the last ${stats.recentLagSeconds.length} leaves this process sealed (no sample before the first).`,
+      type: "gauge",
+      samples: lags.length ? [0.5, 0.99, 1].map((q) => ({ labels: { quantile: String(q) }, value: quantileOf(lags, q) })) : [],
+    },
+  ];
+}
+
+/** The q-quantile (nearest rank) of ascending values. */
+function quantileOf(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 /** This process's host-request admission (load shedding): per console process, not fleet-wide. */
