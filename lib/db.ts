@@ -98,7 +98,7 @@ export async function openMemoryDatabase(): Promise<Database> {
 // After-commit hooks. Work that must follow a transaction's commit — the audit
 // sequencer integrating the leaves the transaction wrote, so its receipt can
 // name its place in the chain — is registered from inside the transaction
-// with `afterCommit` and runs once the transaction has committed, before the
+// with `afterCommitOnce` and runs once the transaction has committed, before the
 // `$transaction` / `sql.transaction` call returns to its caller. A rolled-back
 // transaction runs none. A failing hook is logged, never turned into a failure
 // of a transaction that did commit.
@@ -107,19 +107,30 @@ type CommitHook = (database: Database) => Promise<void>;
 interface CommitScope {
   database: Database;
   hooks: CommitHook[];
+  /** Per-transaction state of keyed hooks (see `afterCommitOnce`). */
+  keyed: Map<symbol, unknown>;
 }
 const commitScopes = new AsyncLocalStorage<CommitScope>();
 
-/** Register `hook` to run after the enclosing transaction commits; false outside a transaction of this module's clients. */
-export function afterCommit(hook: CommitHook): boolean {
+/**
+ * One hook per transaction for `key`, however many times it is asked for:
+ * returns the transaction's state for `key` (made by `create` the first
+ * time, when `hook` is registered to run with it after commit), or null
+ * outside a transaction.
+ */
+export function afterCommitOnce<T>(key: symbol, create: () => T, hook: (state: T, database: Database) => Promise<void>): T | null {
   const scope = commitScopes.getStore();
-  if (!scope) return false;
-  scope.hooks.push(hook);
-  return true;
+  if (!scope) return null;
+  if (!scope.keyed.has(key)) {
+    const state = create();
+    scope.keyed.set(key, state);
+    scope.hooks.push((database) => hook(state, database));
+  }
+  return scope.keyed.get(key) as T;
 }
 
 async function inCommitScope<T>(database: Database, run: () => Promise<T>): Promise<T> {
-  const scope: CommitScope = { database, hooks: [] };
+  const scope: CommitScope = { database, hooks: [], keyed: new Map() };
   const result = await commitScopes.run(scope, run);
   // Outside the scope: a hook's own transactions start scopes of their own.
   for (const hook of scope.hooks) {

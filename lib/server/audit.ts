@@ -10,7 +10,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { hashAuditLeaf, type LeafFields } from "@/lib/domain/audit/chain";
 import { canonicalHash } from "@/lib/domain/hash";
-import { afterCommit, type Tx } from "@/lib/db";
+import { afterCommitOnce, type Database, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { RawSql } from "@/lib/sql";
 import { auditSequencer } from "./audit-sequencer";
@@ -122,19 +122,32 @@ async function appendEntry(tx: AuditTarget, input: AuditInput, receipt?: Receipt
     params,
   );
   const entry: AppendedEntry = { leafId: leaf.id, leafHash, time: new Date(leaf.time as string), seq: null, hash: null };
-  afterCommit(async (database) => {
-    const waitMs = sealWaitMs();
-    if (waitMs === 0) return; // answer at once: the background tick seals it
-    const sealed = (await auditSequencer(database.sql).sealed([leaf.id], waitMs)).get(leaf.id);
-    if (!sealed) return;
-    entry.seq = sealed.seq;
-    entry.hash = sealed.hash;
-    if (view) {
-      view.auditSeq = sealed.seq;
-      view.auditHash = sealed.hash;
-    }
-  });
+  afterCommitOnce(SEAL_AFTER_COMMIT, (): Appended[] => [], sealAfterCommit)?.push({ entry, view });
   return entry;
+}
+
+interface Appended {
+  entry: AppendedEntry;
+  view?: ReceiptView;
+}
+
+const SEAL_AFTER_COMMIT = Symbol("cellgate.audit.seal-after-commit");
+
+/** After a transaction that appended commits: wait (bounded) for its leaves' seal and fill in their handles. */
+async function sealAfterCommit(appended: Appended[], database: Database): Promise<void> {
+  const waitMs = sealWaitMs();
+  if (waitMs === 0 || appended.length === 0) return; // answer at once: the background tick seals them
+  const sealed = await auditSequencer(database.sql).sealed(appended.map((a) => a.entry.leafId), waitMs);
+  for (const { entry, view } of appended) {
+    const s = sealed.get(entry.leafId);
+    if (!s) continue;
+    entry.seq = s.seq;
+    entry.hash = s.hash;
+    if (view) {
+      view.auditSeq = s.seq;
+      view.auditHash = s.hash;
+    }
+  }
 }
 
 function sealWaitMs(): number {

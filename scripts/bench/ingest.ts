@@ -30,6 +30,7 @@ import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
 import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
 import { profiledAppEnv } from "./app-profile";
+import { metricsEnv, reportSealLag } from "./seal-lag";
 import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
@@ -301,10 +302,12 @@ async function runPglite(): Promise<Row> {
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ dataDir: appDir, env: profiledAppEnv() });
+  const app = await startTestApp({ dataDir: appDir, env: { ...profiledAppEnv(), ...metricsEnv() } });
   cleanups.push(() => stopTestApp(app));
   const { stats, sent } = await driveApp(app, hosts);
   const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
+  console.log("\npglite");
+  await reportSealLag(app.url);
   await stopTestApp(app);
   cleanups.pop();
   const after = await openDatabase({ dataDir: appDir });
@@ -333,16 +336,20 @@ async function runPostgres(): Promise<Row> {
   } finally {
     await prep.close();
   }
-  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: profiledAppEnv() });
+  const app = await startTestApp({ databaseUrl: cluster.url("app"), env: { ...profiledAppEnv(), ...metricsEnv() } });
   cleanups.push(() => stopTestApp(app));
   const { stats, sent } = await driveApp(app, hosts);
   const over = await overload(app, hosts, (2 * stats.batches) / stats.seconds, OVERLOAD_SECONDS);
+  console.log("\npostgresql, one console process");
+  await reportSealLag(app.url);
   await stopTestApp(app);
   cleanups.pop();
   // The same database, two console processes (scripts/serve.mjs, CELLGATE_WORKERS=2).
-  const two = await startTestApp({ databaseUrl: cluster.url("app"), workers: 2, env: profiledAppEnv() });
+  const two = await startTestApp({ databaseUrl: cluster.url("app"), workers: 2, env: { ...profiledAppEnv(), ...metricsEnv() } });
   cleanups.push(() => stopTestApp(two));
   const { stats: twoStats } = await driveApp(two, hosts);
+  console.log("\npostgresql, two console processes");
+  await reportSealLag(two.url, 6);
   await stopTestApp(two);
   cleanups.pop();
   const after = await openDatabase({ url: cluster.url("app") });

@@ -39,6 +39,7 @@ import { applyMigrations } from "../../lib/migrate";
 import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/app-process";
 import { startCluster } from "../../tests/support/postgres-cluster";
 import { profiledAppEnv } from "./app-profile";
+import { metricsEnv, reportSealLag } from "./seal-lag";
 import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
@@ -94,7 +95,7 @@ const elapsedMs = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 /** 503s met (and retried after Retry-After) since the last report. */
 let shed = 0;
 
-async function signed(method: "GET" | "POST", url: string, host: BenchHost, body?: string): Promise<{ ms: number; json: { id?: string; status?: string } }> {
+async function signed(method: "GET" | "POST", url: string, host: BenchHost, body?: string): Promise<{ ms: number; json: { id?: string; status?: string; receipt?: { auditSeq: number | null } } }> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   Object.assign(headers, signRequest({ method, url, headers, body, keyId: host.keyId, privateKey: host.privateKey }));
@@ -109,7 +110,7 @@ async function signed(method: "GET" | "POST", url: string, host: BenchHost, body
     return signed(method, url, host, body);
   }
   if (res.status !== (method === "POST" ? 201 : 200)) throw new Error(`${method} ${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  return { ms, json: JSON.parse(text) as { id?: string; status?: string } };
+  return { ms, json: JSON.parse(text) as { id?: string; status?: string; receipt?: { auditSeq: number | null } } };
 }
 
 /**
@@ -220,6 +221,9 @@ interface Stats {
   post: number[];
   get: number[];
   statuses: Map<string, number>;
+  /** POST answers whose receipt already named its audit sequence number (sealed), and those still pending seal. */
+  sealedOnAnswer: number;
+  pendingOnAnswer: number;
 }
 
 async function drive(app: AppProcess, hosts: BenchHost[]): Promise<Stats> {
@@ -227,7 +231,7 @@ async function drive(app: AppProcess, hosts: BenchHost[]): Promise<Stats> {
   const body = (h: BenchHost, n: number) =>
     JSON.stringify({ topic: TOPICS[n % TOPICS.length], tenant: h.tenant, profile: h.profile, riskTags: n % 5 === 0 ? ["customer-visible"] : [], labels: { run: String(n) }, payload: { n, note: "benchmark job", items: [1, 2, 3] } });
   await Promise.all(hosts.map(async (h) => { for (let i = 0; i < WARMUP_PER_CLIENT; i++) await signed("POST", base, h, body(h, i)); }));
-  const stats: Stats = { seconds: 0, post: [], get: [], statuses: new Map() };
+  const stats: Stats = { seconds: 0, post: [], get: [], statuses: new Map(), sealedOnAnswer: 0, pendingOnAnswer: 0 };
   const deadline = Date.now() + SECONDS * 1000;
   const t0 = process.hrtime.bigint();
   await Promise.all(
@@ -236,6 +240,8 @@ async function drive(app: AppProcess, hosts: BenchHost[]): Promise<Stats> {
         const posted = await signed("POST", base, h, body(h, n));
         stats.post.push(posted.ms);
         stats.statuses.set(posted.json.status ?? "?", (stats.statuses.get(posted.json.status ?? "?") ?? 0) + 1);
+        if (typeof posted.json.receipt?.auditSeq === "number") stats.sealedOnAnswer += 1;
+        else stats.pendingOnAnswer += 1;
         if (n % 3 === 2) stats.get.push((await signed("GET", `${base}/${posted.json.id}`, h)).ms);
       }
     }),
@@ -256,6 +262,7 @@ function report(label: string, s: Stats): void {
   console.log(row("GET /api/v1/jobs/{id}", s.get));
   console.log(row("all", all));
   console.log(`  statuses: ${[...s.statuses].map(([k, v]) => `${k} ${v}`).join(", ")}; 503s met and retried: ${shed}`);
+  console.log(`  receipts sealed when answered: ${s.sealedOnAnswer}, pending seal: ${s.pendingOnAnswer}`);
   shed = 0;
 }
 
@@ -275,11 +282,12 @@ async function runPglite(): Promise<void> {
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   // The app will hold the data dir's lock: prepare and measure the raw pipeline first, then close.
   const raw = await prepareAndMeasureRaw(await openDatabase({ dataDir: dir }), hosts);
-  const app = await startTestApp({ dataDir: dir, env: profiledAppEnv() });
+  const app = await startTestApp({ dataDir: dir, env: { ...profiledAppEnv(), ...metricsEnv() } });
   cleanups.push(() => stopTestApp(app));
   const stats = await drive(app, hosts);
   report("pglite (embedded default, temp CELLGATE_DATA_DIR)", stats);
   reportRatio(raw, stats);
+  await reportSealLag(app.url);
 }
 
 async function runPostgres(): Promise<void> {
@@ -298,13 +306,14 @@ async function runPostgres(): Promise<void> {
 
 /** The console on `url` with `workers` processes (1: plain `next start`), driven, reported with its wait events, stopped. */
 async function drivePostgres(url: string, hosts: BenchHost[], raw: RawResult, workers: number): Promise<Stats> {
-  const app = await startTestApp({ databaseUrl: url, env: profiledAppEnv(), workers: workers > 1 ? workers : undefined });
+  const app = await startTestApp({ databaseUrl: url, env: { ...profiledAppEnv(), ...metricsEnv() }, workers: workers > 1 ? workers : undefined });
   cleanups.push(() => stopTestApp(app));
   const sampler = sampleWaits(url);
   const stats = await drive(app, hosts);
   const waits = await sampler.stop();
   report(workers > 1 ? `postgresql, ${workers} console processes (CELLGATE_WORKERS=${workers})` : "postgresql (throwaway cluster, DATABASE_URL), one console process", stats);
   reportRatio(raw, stats);
+  await reportSealLag(app.url, workers * 3);
   reportWaits(waits);
   await stopTestApp(app);
   cleanups.pop();

@@ -15,8 +15,9 @@ import { resetEnvCache } from "@/lib/env";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
 import { appendAudit } from "@/lib/server/audit";
 import { takeCheckpoint } from "@/lib/server/checkpoints";
+import { auditSequencer } from "@/lib/server/audit-sequencer";
 import { getPlatformKey, resetPlatformKeyCache } from "@/lib/server/platform-key";
-import { loadReceipt } from "@/lib/server/receipt-load";
+import { loadPendingReceipt, loadReceipt } from "@/lib/server/receipt-load";
 import type { SessionActor } from "@/lib/server/session";
 import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../support/databases";
 import { createProfile, createTenant } from "../support/factories";
@@ -76,6 +77,30 @@ describe.each(BACKENDS)("the receipt page's read on %s", (backend) => {
       await prisma.$transaction((tx) => appendAudit(tx, { actor: { type: "system", id: "test" }, action: "test.noise", resource: `thing:${i}`, data: { i } }));
     }
   }
+
+  it("a receipt pending seal reads as pending (its leaf, no entry yet) for the same readers, then as sealed", async () => {
+    process.env.CELLGATE_AUDIT_SEAL_WAIT_MS = "0";
+    resetEnvCache();
+    let pending: Awaited<ReturnType<typeof vote>>;
+    try {
+      pending = await vote(randomSlug("pending"));
+    } finally {
+      delete process.env.CELLGATE_AUDIT_SEAL_WAIT_MS;
+      resetEnvCache();
+    }
+    expect(pending.seq).toBeNull();
+    expect(await loadReceipt(approver, pending.id, { prisma })).toBeNull();
+    const page = await loadPendingReceipt(approver, pending.id, { prisma });
+    expect(page).toMatchObject({ id: pending.id, action: "job.vote", leafId: expect.stringMatching(/^leaf_/), leafHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const outsider = await createActor(prisma, globex.id, "auditor");
+    expect(await loadPendingReceipt(outsider, pending.id, { prisma })).toBeNull();
+
+    await auditSequencer(database.sql).sealPending();
+    expect(await loadPendingReceipt(approver, pending.id, { prisma })).toBeNull();
+    const sealed = await loadReceipt(approver, pending.id, { prisma });
+    expect(sealed?.receipt.auditSeq).toEqual(expect.any(Number));
+    expect(sealed?.entry).toMatchObject({ seq: sealed?.receipt.auditSeq });
+  });
 
   it("shows its owner the receipt, its entry (with the vote's note) and 'not yet in a checkpoint'; the evidence verifies", async () => {
     const { id, seq, job } = await vote(`looks right ${randomSlug("n")}`);
