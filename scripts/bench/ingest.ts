@@ -31,6 +31,7 @@ import { startTestApp, stopTestApp, type AppProcess } from "../../tests/support/
 import { startCluster, type Cluster } from "../../tests/support/postgres-cluster";
 import { profiledAppEnv } from "./app-profile";
 import { metricsEnv, reportSealLag } from "./seal-lag";
+import { growHistory } from "./growth";
 import { cleanupAll, cleanups } from "./cleanups";
 
 const QUICK = process.argv.includes("--quick");
@@ -42,6 +43,8 @@ const OVERLOAD_SECONDS = Number(process.env.BENCH_OVERLOAD_SECONDS ?? (QUICK ? 3
 const WARMUP_PER_CLIENT = QUICK ? 1 : 3;
 const BACKENDS = (process.env.BENCH_BACKENDS ?? "pglite,postgresql").split(",");
 const DIGEST = `sha256:${"a".repeat(64)}`;
+/** PostgreSQL only: grow the history by this many events (and a tenth as many audit entries), then drive the console again. */
+const GROWTH_EVENTS = Number(process.env.BENCH_GROWTH_EVENTS ?? 0);
 
 interface BenchHost {
   hostId: string;
@@ -352,11 +355,29 @@ async function runPostgres(): Promise<Row> {
   await reportSealLag(two.url, 6);
   await stopTestApp(two);
   cleanups.pop();
+  let grownBatches = 0;
+  if (GROWTH_EVENTS > 0) {
+    const grow = await openDatabase({ url: cluster.url("app") });
+    const grown = await growHistory(grow, [...(await registeredProfiles(grow, hosts))], GROWTH_EVENTS).finally(() => grow.close());
+    const [size] = await rawCount(cluster.url("app"));
+    console.log(`\npostgresql, history grown by ${grown.events.toLocaleString("en-US")} events and ${grown.auditEntries.toLocaleString("en-US")} audit entries in ${grown.seconds.toFixed(0)} s (now ${size!.events.toLocaleString("en-US")} events, ${size!.entries.toLocaleString("en-US")} audit entries)`);
+    const big = await startTestApp({ databaseUrl: cluster.url("app"), env: { ...profiledAppEnv(), ...metricsEnv() } });
+    cleanups.push(() => stopTestApp(big));
+    const { stats: bigStats } = await driveApp(big, hosts);
+    await reportSealLag(big.url);
+    await stopTestApp(big);
+    cleanups.pop();
+    grownBatches = bigStats.batches;
+    console.log(HEADER);
+    console.log(line("app, young database", stats));
+    console.log(line("app, grown database", bigStats));
+    console.log(`  grown ÷ young: ${(bigStats.events / bigStats.seconds / (stats.events / stats.seconds)).toFixed(2)} (events/s)`);
+  }
   const after = await openDatabase({ url: cluster.url("app") });
   const stored = await storedBatches(after, hosts).finally(() => after.close());
   const overloadRow = {
     ...over,
-    acknowledged: hosts.length * WARMUP_PER_CLIENT * 2 + stats.batches + over.accepted + twoStats.batches,
+    acknowledged: hosts.length * WARMUP_PER_CLIENT * (GROWTH_EVENTS > 0 ? 3 : 2) + stats.batches + over.accepted + twoStats.batches + grownBatches,
     stored,
   };
   console.log(`\npostgresql, two console processes (CELLGATE_WORKERS=2)`);
@@ -406,3 +427,25 @@ main().catch(async (error) => {
   await cleanupAll();
   process.exitCode = 1;
 });
+
+/** The bench hosts' profiles, as registered. */
+async function registeredProfiles(database: Database, hosts: BenchHost[]): Promise<Array<{ hostId: string; tenantId: string; profileId: string }>> {
+  const rows = await database.sql.query<{ hostId: string; tenantId: string; profileId: string }>(
+    `SELECT hp."hostId", p."tenantId"::text AS "tenantId", p.id::text AS "profileId"
+       FROM "HostProfile" hp JOIN "Profile" p ON p.id = hp."profileId" WHERE hp."hostId" = ANY($1::text[])`,
+    [hosts.map((h) => h.hostId)],
+  );
+  return rows;
+}
+
+async function rawCount(url: string): Promise<Array<{ events: number; entries: number }>> {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  try {
+    const { rows } = await pool.query<{ events: string; entries: string }>(
+      `SELECT (SELECT count(*) FROM "IngestEvent") AS events, (SELECT count(*) FROM "AuditEntry") AS entries`,
+    );
+    return rows.map((r) => ({ events: Number(r.events), entries: Number(r.entries) }));
+  } finally {
+    await pool.end();
+  }
+}

@@ -25,7 +25,6 @@ import { actionResult, postAction, serverActionId, setPassword, signIn, type Sig
 import { createProfile, createTenant } from "../support/factories";
 import { createJob } from "../support/job-factory";
 import { startReceiver, type Receiver } from "./webhooks-receiver";
-import { sealedAt } from "../support/audit";
 
 const PASSWORD = "correct horse battery staple";
 const METRICS_TOKEN = `metrics-${randomBytes(12).toString("hex")}`;
@@ -212,7 +211,9 @@ describe.each(BACKENDS)("the approver's promise against a hostile agent, insider
       expect((await prisma.job.findUniqueOrThrow({ where: { id: clean.id } })).status).toBe("PENDING_APPROVAL");
       const alarms = await prisma.integrityAlarm.findMany();
       expect(alarms.map((a) => a.jobId)).toEqual([tampered.id]);
-      const alarmEntry = await prisma.auditEntry.findUniqueOrThrow({ where: { seq: sealedAt(alarms[0]!.auditSeq) } });
+      // The alarm row names its audit leaf; the entry it became carries that leaf id.
+      expect(alarms[0]!.auditLeafId).toMatch(/^leaf_/);
+      const alarmEntry = await prisma.auditEntry.findUniqueOrThrow({ where: { leafId: alarms[0]!.auditLeafId! } });
       expect(alarmEntry).toMatchObject({ action: "job.integrity_alarm", resource: `job:${tampered.id}`, actorType: "system", decision: "ALARM" });
       expect(alarms[0]!.noticedBy).toMatch(/^user:/);
       const refusals = await prisma.auditEntry.findMany({ where: { action: "access.denied" }, orderBy: { seq: "asc" } });
