@@ -110,7 +110,11 @@ interface CommitScope {
   /** Per-transaction state of keyed hooks (see `afterCommitOnce`). */
   keyed: Map<symbol, unknown>;
 }
-const commitScopes = new AsyncLocalStorage<CommitScope>();
+// On globalThis, like the database singleton below: a bundler may load this
+// module more than once in one process (Next.js's server layers), and a
+// transaction begun through one copy must see hooks registered through another.
+const globalForScopes = globalThis as unknown as { __cellgateCommitScopes?: AsyncLocalStorage<CommitScope> };
+const commitScopes = (globalForScopes.__cellgateCommitScopes ??= new AsyncLocalStorage<CommitScope>());
 
 /**
  * One hook per transaction for `key`, however many times it is asked for:

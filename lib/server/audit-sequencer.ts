@@ -225,7 +225,10 @@ async function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T
   }
 }
 
-const sequencers = new WeakMap<RawSql, AuditSequencer>();
+// One per connection per process, on globalThis: Next.js may load this module
+// more than once in a process, and rounds must coalesce across the copies.
+const globalForSequencers = globalThis as unknown as { __cellgateSequencers?: WeakMap<RawSql, AuditSequencer> };
+const sequencers = (globalForSequencers.__cellgateSequencers ??= new WeakMap<RawSql, AuditSequencer>());
 
 /** The process's sequencer for a database (one per RawSql connection). */
 export function auditSequencer(sql: RawSql): AuditSequencer {
