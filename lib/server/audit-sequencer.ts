@@ -30,6 +30,10 @@ export const SEQUENCER_LOCK = 7_301_240_520;
 const BATCH = 2_000;
 /** Batches per round: a round under sustained load still ends, and its waiters with it. */
 const BATCHES_PER_ROUND = 10;
+/** How long a sealing transaction waits for the sequencer lock before giving up (the round fails; the tick tries again). */
+const LOCK_TIMEOUT_MS = 5_000;
+/** Pause before asking again when a round did not seal a caller's leaf. */
+const RETRY_MS = 25;
 
 export interface SealedLeaf {
   seq: number;
@@ -38,29 +42,32 @@ export interface SealedLeaf {
 
 interface LeafRow extends LeafFields {
   leafHash: string;
+  /** Write order, as text (a bigint). */
+  ord: string;
 }
 
 /**
- * Pending leaves in (time, id) order — after `after`, when given — in the form
- * they were hashed. `unsealedOnly` skips a leaf whose entry already exists (a
- * sealed leaf inserted again: never sealed twice; verification reports it).
+ * Pending leaves in write order (`ord`) — after `after`, when given — in the
+ * form they were hashed. `unsealedOnly` skips a leaf whose entry already
+ * exists (a sealed leaf inserted again: never sealed twice; verification
+ * reports it).
  */
 export async function pendingLeaves(
   sql: Pick<RawSql, "query" | "kind">,
   limit: number,
-  after: { time: Date | string; id: string } | null = null,
+  after: string | null = null,
   unsealedOnly = false,
 ): Promise<LeafRow[]> {
   const time = TIME_TEXT[sql.kind];
   const params: unknown[] = [limit];
-  if (after) params.push(typeof after.time === "string" ? after.time : after.time.toISOString(), after.id);
-  const rows = await sql.query<LeafRow & { time: string }>(
+  if (after !== null) params.push(after);
+  const rows = await sql.query<LeafRow & { time: string; ord: string }>(
     `SELECT id, ${time.sql} AS time, "actorType", "actorId", action, resource, "tenantId"::text AS "tenantId",
-            "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId", data, "leafHash"
+            "profileId"::text AS "profileId", decision, "requestHash", "resultHash", "traceId", data, "leafHash", ord::text AS ord
        FROM "AuditLeaf" l
-      WHERE ${after ? `(l.time, l.id) > ($2::timestamptz, $3)` : "TRUE"}
+      WHERE ${after !== null ? `l.ord > $2::bigint` : "TRUE"}
         ${unsealedOnly ? `AND NOT EXISTS (SELECT 1 FROM "AuditEntry" e WHERE e."leafId" = l.id)` : ""}
-      ORDER BY l.time, l.id LIMIT $1`,
+      ORDER BY l.ord LIMIT $1`,
     params,
   );
   for (const row of rows) row.time = time.iso(row.time);
@@ -121,32 +128,45 @@ export class AuditSequencer {
     while (missing().length > 0) {
       const round = await withDeadline(this.sealPending(), deadline);
       if (round) for (const id of missing()) { const s = round.get(id); if (s) found.set(id, s); }
-      if (missing().length === 0) break;
-      // Sealed by another replica, or (timed out) not yet: ask the chain.
-      for (const row of await this.sql.query<{ leafId: string; seq: number; hash: string }>(
-        `SELECT "leafId", seq, hash FROM "AuditEntry" WHERE "leafId" = ANY($1::text[])`,
-        [missing()],
-      )) found.set(row.leafId, { seq: Number(row.seq), hash: row.hash });
-      if (Date.now() >= deadline || !round) break;
+      if (missing().length === 0 || !round) break;
+      // Sealed by another replica, or not by this round (refused, or behind a backlog): ask the chain.
+      const rows = await withDeadline(
+        this.sql.query<{ leafId: string; seq: number; hash: string }>(`SELECT "leafId", seq, hash FROM "AuditEntry" WHERE "leafId" = ANY($1::text[])`, [missing()]),
+        deadline,
+      );
+      for (const row of rows ?? []) found.set(row.leafId, { seq: Number(row.seq), hash: row.hash });
+      if (missing().length === 0 || !rows) break;
+      // Not sealed yet: give the sequencer (here or on another replica) a moment instead of spinning.
+      if (Date.now() + RETRY_MS >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
     return found;
   }
 
   private async round(): Promise<Map<string, SealedLeaf>> {
     const sealed = new Map<string, SealedLeaf>();
+    // Within a round, each batch reads on from the last leaf the previous one
+    // read, so leaves it refused (altered) never fill every batch.
+    let after: string | null = null;
     for (let i = 0; i < BATCHES_PER_ROUND; i++) {
-      const { count, full } = await this.batch(sealed);
-      if (!full || count === 0) break;
+      const { full, last } = await this.batch(sealed, after);
+      if (!full) break;
+      after = last;
     }
     return sealed;
   }
 
   /** One sealing transaction: up to BATCH pending leaves into the chain. */
-  private async batch(into: Map<string, SealedLeaf>): Promise<{ count: number; full: boolean }> {
+  private async batch(into: Map<string, SealedLeaf>, after: string | null): Promise<{ full: boolean; last: string | null }> {
     const result = await this.sql.transaction(async (tx) => {
+      // Each statement must see what committed before it (read committed,
+      // whatever the database's default), and a replica stuck holding the
+      // lock must not stall every other replica's writers for ever.
+      await tx.exec(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
       await tx.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [SEQUENCER_LOCK]);
-      const leaves = await pendingLeaves(tx, BATCH, null, true);
-      if (leaves.length === 0) return { sealed: [] as Array<{ id: string; time: string } & SealedLeaf>, read: 0 };
+      const leaves = await pendingLeaves(tx, BATCH, after, true);
+      const last = leaves.length ? leaves[leaves.length - 1]!.ord : after;
+      if (leaves.length === 0) return { sealed: [] as Array<{ id: string; time: string } & SealedLeaf>, read: 0, last };
       const [head] = await tx.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM "AuditHead" WHERE id = 1 FOR UPDATE`);
       if (!head) throw new Error("audit head row is missing: migrations not applied?");
       let seq = Number(head.seq);
@@ -171,21 +191,25 @@ export class AuditSequencer {
         sealedHere.push({ id: leaf.id, time: leaf.time as string, seq, hash });
         prevHash = hash;
       }
-      if (ids.length === 0) return { sealed: sealedHere, read: leaves.length };
+      if (ids.length === 0) return { sealed: sealedHere, read: leaves.length, last };
       const params = [ids, seqs, prevs, hashes];
       // The database copies each leaf's content into its entry; the leaf cannot
       // have changed since it was read (updates are refused by trigger).
-      await tx.query(
+      const advanced = await tx.query(
         `WITH sealed AS (SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS s(id, seq, prev, hash)),
          entries AS (
            INSERT INTO "AuditEntry" (seq, time, "actorType", "actorId", action, resource, "tenantId", "profileId",
              decision, "requestHash", "resultHash", "traceId", data, "prevHash", hash, "leafId")
            SELECT s.seq, l.time, l."actorType", l."actorId", l.action, l.resource, l."tenantId", l."profileId",
              l.decision, l."requestHash", l."resultHash", l."traceId", l.data, s.prev, s.hash, l.id
-             FROM sealed s JOIN "AuditLeaf" l ON l.id = s.id)
-         UPDATE "AuditHead" SET seq = $5::int, hash = $6 WHERE id = 1`,
-        [...params, seq, prevHash],
+             FROM sealed s JOIN "AuditLeaf" l ON l.id = s.id
+           RETURNING 1)
+         UPDATE "AuditHead" SET seq = $5::int, hash = $6 WHERE id = 1 AND (SELECT count(*) FROM entries) = $7
+         RETURNING seq`,
+        [...params, seq, prevHash, ids.length],
       );
+      // Every leaf read must have become an entry, or the head would name entries that do not exist.
+      if (advanced.length !== 1) throw new Error("audit sequencer: the entries inserted do not match the leaves read; nothing sealed");
       await tx.query(
         `UPDATE "Receipt" r SET "auditSeq" = s.seq, "auditHash" = s.hash
            FROM unnest($1::text[], $2::int[], $3::text[]) AS s(id, seq, hash)
@@ -193,7 +217,7 @@ export class AuditSequencer {
         [ids, seqs, hashes],
       );
       await tx.query(`DELETE FROM "AuditLeaf" WHERE id = ANY($1::text[])`, [ids]);
-      return { sealed: sealedHere, read: leaves.length };
+      return { sealed: sealedHere, read: leaves.length, last };
     });
     const committed = Date.now();
     for (const s of result.sealed) {
@@ -201,7 +225,7 @@ export class AuditSequencer {
       this.recordLag((committed - Date.parse(s.time)) / 1000);
     }
     this.stats.sealed += result.sealed.length;
-    return { count: result.sealed.length, full: result.read === BATCH };
+    return { full: result.read === BATCH, last: result.last };
   }
 
   private recordLag(seconds: number): void {

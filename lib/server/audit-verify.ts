@@ -155,24 +155,35 @@ export async function verifyAuditLog(
  * leaf the sequencer seals meanwhile is never taken for a missing one.
  */
 export async function verifyPendingLeaves(sql: Reader): Promise<{ pending: number; fault: { reason: string; leaf: string } | null }> {
-  const [found] = await sql.query<{ twice: string | null; orphans: string | null; mismatched: string | null }>(
+  const [found] = await sql.query<{ twice: string | null; orphan: string | null; mismatched: string | null; repointed: string | null; alarm: string | null }>(
     `SELECT
-       (SELECT json_agg(json_build_array(l.id, e.seq))::text FROM "AuditLeaf" l JOIN "AuditEntry" e ON e."leafId" = l.id) AS twice,
-       (SELECT json_agg(json_build_array(r.id, r."leafId"))::text FROM "Receipt" r
+       (SELECT json_build_array(l.id, e.seq)::text FROM "AuditLeaf" l JOIN "AuditEntry" e ON e."leafId" = l.id LIMIT 1) AS twice,
+       (SELECT json_build_array(r.id, r."leafId")::text FROM "Receipt" r
          WHERE r."auditSeq" IS NULL AND r."leafId" IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM "AuditLeaf" l WHERE l.id = r."leafId")) AS orphans,
-       (SELECT json_agg(json_build_array(r.id, r."leafId"))::text FROM "Receipt" r JOIN "AuditLeaf" l ON l.id = r."leafId"
-         WHERE r."leafHash" IS DISTINCT FROM l."leafHash") AS mismatched`,
+           AND NOT EXISTS (SELECT 1 FROM "AuditLeaf" l WHERE l.id = r."leafId") LIMIT 1) AS orphan,
+       (SELECT json_build_array(r.id, r."leafId")::text FROM "Receipt" r JOIN "AuditLeaf" l ON l.id = r."leafId"
+         WHERE r."leafHash" IS DISTINCT FROM l."leafHash" LIMIT 1) AS mismatched,
+       (SELECT json_build_array(r.id, r."auditSeq")::text FROM "Receipt" r LEFT JOIN "AuditEntry" e ON e."leafId" = r."leafId"
+         WHERE r."leafId" IS NOT NULL AND r."auditSeq" IS NOT NULL
+           AND (e.seq IS NULL OR e.seq <> r."auditSeq" OR e.hash IS DISTINCT FROM r."auditHash") LIMIT 1) AS repointed,
+       (SELECT json_build_array(a."jobId", a."auditLeafId")::text FROM "IntegrityAlarm" a
+         WHERE a."auditLeafId" IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM "AuditLeaf" l WHERE l.id = a."auditLeafId")
+           AND NOT EXISTS (SELECT 1 FROM "AuditEntry" e WHERE e."leafId" = a."auditLeafId") LIMIT 1) AS alarm`,
   );
-  const first = (text: string | null | undefined) => (text ? (JSON.parse(text) as Array<[string, string | number]>)[0] ?? null : null);
+  const first = (text: string | null | undefined) => (text ? (JSON.parse(text) as [string, string | number]) : null);
   const twice = first(found?.twice);
   if (twice) return { pending: 0, fault: { leaf: twice[0], reason: `audit leaf ${twice[0]} is pending but was already sealed as entry ${twice[1]}: a leaf was inserted again` } };
-  const orphan = first(found?.orphans);
+  const orphan = first(found?.orphan);
   if (orphan) return { pending: 0, fault: { leaf: String(orphan[1]), reason: `receipt ${orphan[0]} is pending seal but its audit leaf ${orphan[1]} is missing: a pending leaf was removed` } };
   const mismatch = first(found?.mismatched);
   if (mismatch) return { pending: 0, fault: { leaf: String(mismatch[1]), reason: `receipt ${mismatch[0]} names a different hash than its audit leaf ${mismatch[1]}: the leaf was replaced` } };
+  const repointed = first(found?.repointed);
+  if (repointed) return { pending: 0, fault: { leaf: String(repointed[0]), reason: `receipt ${repointed[0]} names audit entry ${repointed[1]}, which is not the entry its leaf became: the receipt was re-pointed` } };
+  const alarm = first(found?.alarm);
+  if (alarm) return { pending: 0, fault: { leaf: String(alarm[1]), reason: `the integrity alarm on job ${alarm[0]} names audit leaf ${alarm[1]}, which is neither pending nor sealed: its record was removed` } };
   let pending = 0;
-  for (let batch = await pendingLeaves(sql, LEAF_PAGE, null); batch.length > 0; batch = batch.length === LEAF_PAGE ? await pendingLeaves(sql, LEAF_PAGE, batch[batch.length - 1]!) : []) {
+  for (let batch = await pendingLeaves(sql, LEAF_PAGE, null); batch.length > 0; batch = batch.length === LEAF_PAGE ? await pendingLeaves(sql, LEAF_PAGE, batch[batch.length - 1]!.ord) : []) {
     for (const leaf of batch) {
       if (hashAuditLeaf(leaf) !== leaf.leafHash) {
         return { pending, fault: { leaf: leaf.id, reason: `pending audit leaf ${leaf.id} was altered (its contents no longer hash to its leaf hash)` } };

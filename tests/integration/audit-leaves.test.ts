@@ -170,9 +170,12 @@ describe.each(BACKENDS)("audit leaves and the sequencer on %s", (backend) => {
     const result = await verifyAuditLog(database.sql);
     expect(result).toMatchObject({ ok: false, leaf: receipt.leafId, reason: expect.stringMatching(/pending audit leaf .* was altered/) });
     const refused = auditSequencer(database.sql).stats.refused;
+    const later = await pendingReceipt(database, 61);
     await auditSequencer(database.sql).sealPending();
     expect(auditSequencer(database.sql).stats.refused).toBe(refused + 1);
     expect(await database.prisma.receipt.findUniqueOrThrow({ where: { id: receipt.id } })).toMatchObject({ auditSeq: null });
+    // The refused leaf holds nothing up: the one written after it is sealed in the same round.
+    expect((await database.prisma.receipt.findUniqueOrThrow({ where: { id: later.id } })).auditSeq).toEqual(expect.any(Number));
     // Clean up for the next case (as a tamperer would not): remove the altered leaf and its receipt.
     await unguarded(database, `DELETE FROM "Receipt" WHERE id = $1`, [receipt.id]);
     await unguarded(database, `DELETE FROM "AuditLeaf" WHERE id = $1`, [receipt.leafId]);
@@ -207,6 +210,36 @@ describe.each(BACKENDS)("audit leaves and the sequencer on %s", (backend) => {
     expect(await database.prisma.auditLeaf.count({ where: { id: sealed.leafId } })).toBe(1);
     expect((await database.prisma.receipt.findUniqueOrThrow({ where: { id: next.id } })).auditSeq).toBe(seq + 1);
     await database.sql.query(`DELETE FROM "AuditLeaf" WHERE id = $1`, [sealed.leafId]); // allowed: its entry exists
+    expect(await verifyAuditLog(database.sql)).toMatchObject({ ok: true });
+  });
+
+  it("appends within one transaction keep their order in the chain", async () => {
+    const entries = await database.prisma.$transaction(async (tx) => {
+      const out = [];
+      for (let i = 0; i < 12; i++) out.push(await appendAudit(tx, { actor: { type: "system", id: "order" }, action: "test.order", resource: `step:${i}`, data: { i } }));
+      return out;
+    });
+    const seqs = entries.map((e) => sealedAt(e.seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs[11]! - seqs[0]!).toBe(11);
+  });
+
+  it("audit verify finds a sealed receipt re-pointed at another entry", async () => {
+    const a = await database.prisma.$transaction((tx) => writeReceipt(tx, receiptInput(20)));
+    const b = await database.prisma.$transaction((tx) => writeReceipt(tx, receiptInput(21)));
+    await database.sql.exec(`ALTER TABLE "Receipt" DISABLE TRIGGER "Receipt_no_update_delete"`);
+    try {
+      // Swap the two receipts' entries (through NULL: seq is unique).
+      await database.sql.query(`UPDATE "Receipt" SET "auditSeq" = NULL WHERE id = $1`, [b.id]);
+      await database.sql.query(`UPDATE "Receipt" SET "auditSeq" = $2, "auditHash" = $3 WHERE id = $1`, [a.id, b.auditSeq, b.auditHash]);
+      await database.sql.query(`UPDATE "Receipt" SET "auditSeq" = $2, "auditHash" = $3 WHERE id = $1`, [b.id, a.auditSeq, a.auditHash]);
+      expect(await verifyAuditLog(database.sql)).toMatchObject({ ok: false, reason: expect.stringMatching(new RegExp(`receipt (${a.id} names audit entry ${b.auditSeq}|${b.id} names audit entry ${a.auditSeq}), which is not the entry its leaf became: the receipt was re-pointed`)) });
+      await database.sql.query(`UPDATE "Receipt" SET "auditSeq" = NULL WHERE id = $1`, [b.id]);
+      await database.sql.query(`UPDATE "Receipt" SET "auditSeq" = $2, "auditHash" = $3 WHERE id = $1`, [a.id, a.auditSeq, a.auditHash]);
+      await database.sql.query(`UPDATE "Receipt" SET "auditSeq" = $2, "auditHash" = $3 WHERE id = $1`, [b.id, b.auditSeq, b.auditHash]);
+    } finally {
+      await database.sql.exec(`ALTER TABLE "Receipt" ENABLE TRIGGER "Receipt_no_update_delete"`);
+    }
     expect(await verifyAuditLog(database.sql)).toMatchObject({ ok: true });
   });
 

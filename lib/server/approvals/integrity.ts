@@ -43,10 +43,12 @@ export async function jobIntegrity(prisma: Db | Tx, job: IntegrityJob): Promise<
     prisma.policyDecision.findUnique({ where: { id: job.decisionId }, select: { inputHash: true } }),
     prisma.receipt.findUnique({ where: { id: job.receiptId }, select: { auditSeq: true, leafId: true } }),
   ]);
-  // Sealed: the chain entry. Pending seal: the leaf (by its id; it is the entry's once sealed).
+  // Sealed: the chain entry. Pending seal: the leaf. The leaf is read before the entry
+  // it becomes: the sequencer deletes it in the transaction that inserts the entry, so
+  // a leaf found gone means its entry is already visible (never "missing" mid-seal).
+  const leaf = receipt?.auditSeq == null && receipt?.leafId ? await prisma.auditLeaf.findUnique({ where: { id: receipt.leafId } }) : null;
   const entry = receipt?.auditSeq != null ? await prisma.auditEntry.findUnique({ where: { seq: receipt.auditSeq } })
-    : receipt?.leafId ? await prisma.auditEntry.findUnique({ where: { leafId: receipt.leafId } }) : null;
-  const leaf = !entry && receipt?.leafId ? await prisma.auditLeaf.findUnique({ where: { id: receipt.leafId } }) : null;
+    : !leaf && receipt?.leafId ? await prisma.auditEntry.findUnique({ where: { leafId: receipt.leafId } }) : null;
   return checkJobIntegrity(job, { decisionInputHash: decision?.inputHash ?? null, submitEntry: entry, submitLeaf: leaf });
 }
 

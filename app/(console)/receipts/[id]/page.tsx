@@ -22,12 +22,11 @@ export default async function ReceiptPage({ params }: Props) {
   const actor = await requireActor();
   // Someone else's receipt reads exactly like an unknown one; a malformed id (receipt ids are never encoded) too.
   const id = (await params).id;
+  // Pending first: a receipt sealed between the two reads is then found sealed, never missing.
+  const pending = await loadPendingReceipt(actor, id);
+  if (pending) return <PendingReceipt receipt={pending} />;
   const page = await loadReceipt(actor, id);
-  if (!page) {
-    const pending = await loadPendingReceipt(actor, id);
-    if (!pending) notFound();
-    return <PendingReceipt receipt={pending} />;
-  }
+  if (!page) notFound();
   return (
     <>
       <PageHeader title="Receipt" description={<code className="font-mono">{page.receipt.id}</code>}>
