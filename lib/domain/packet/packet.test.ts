@@ -89,7 +89,8 @@ describe("evidence packets: tampering", () => {
       bad[i]! ^= 0x20;
       expect(verifyPacket(bad).ok, `byte ${i}`).toBe(false);
     }
-  });
+    // Hundreds of full verifications: seconds of CPU, more on a loaded 2-core machine (not a time limit on the code).
+  }, 60_000);
 
   it("an entry swapped in from another tenant's packet fails", () => {
     const other = samplePacket(log, key, { tenantIndex: 1 });
