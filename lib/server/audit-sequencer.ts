@@ -4,7 +4,7 @@
  * Business transactions append leaves (lib/server/audit.ts) without any global
  * lock, committing with the change they record. The sequencer — any replica,
  * one at a time under a transaction-scoped advisory lock; on PGlite the one
- * process — takes the pending leaves in (time, id) order in batches and, in
+ * process — takes the pending leaves in write order (`ord`, a sequence) in batches and, in
  * one transaction per batch: re-hashes each leaf (an altered leaf is refused
  * and stays pending, where `audit verify` reports it), links them after the
  * chain head, inserts their AuditEntry rows (the content copied by the
