@@ -269,7 +269,7 @@ export function auditSequencer(sql: RawSql): AuditSequencer {
 // wait that ran out, a replica that stopped between commit and seal).
 
 const ticker = globalThis as unknown as { __cellgateSealTimer?: ReturnType<typeof setInterval>; __cellgateSealing?: boolean };
-export const SEAL_TICK_MS = 500;
+const SEAL_TICK_MS = 500;
 
 /** One tick: seal if any leaf is pending. Never throws. */
 export async function sealTick(sql: RawSql): Promise<void> {
@@ -292,9 +292,4 @@ export function startAuditSequencer(open: () => Promise<{ sql: RawSql }>): void 
     void open().then((database) => sealTick(database.sql), () => undefined);
   }, SEAL_TICK_MS);
   ticker.__cellgateSealTimer.unref?.();
-}
-
-export function stopAuditSequencer(): void {
-  if (ticker.__cellgateSealTimer) clearInterval(ticker.__cellgateSealTimer);
-  ticker.__cellgateSealTimer = undefined;
 }
