@@ -11,9 +11,9 @@ export class UsageError extends Error {
   }
 }
 
-/** An expected failure: message printed, exit 1. */
+/** An expected failure: message printed, exit 1 (or `exitCode`). */
 export class CommandFailed extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly exitCode = 1) {
     super(message);
     this.name = "CommandFailed";
   }

@@ -118,6 +118,33 @@ export async function callConsole<T>(
   apiPath: string,
   body?: unknown,
 ): Promise<T> {
+  const { response, text, url } = await send(credentials, method, apiPath, body, "application/json");
+  let value: unknown = null;
+  try {
+    value = text ? JSON.parse(text) : null;
+  } catch {
+    throw new CommandFailed(`${url} answered HTTP ${response.status} with something that is not JSON; is ${credentials.url} a Cellgate console?`);
+  }
+  if (!response.ok) throw new ConsoleProblem(response.status, (value ?? {}) as ConsoleProblem["problem"]);
+  return value as T;
+}
+
+/** A GET whose answer is text (a signed note); a problem answer is thrown as ConsoleProblem. */
+export async function fetchConsoleText(credentials: Credentials, apiPath: string): Promise<string> {
+  const { response, text } = await send(credentials, "GET", apiPath, undefined, "text/plain");
+  if (!response.ok) {
+    let problem: ConsoleProblem["problem"] = {};
+    try {
+      problem = JSON.parse(text) as ConsoleProblem["problem"];
+    } catch {
+      problem = { detail: `HTTP ${response.status}` };
+    }
+    throw new ConsoleProblem(response.status, problem);
+  }
+  return text;
+}
+
+async function send(credentials: Credentials, method: "GET" | "POST", apiPath: string, body: unknown, accept: string): Promise<{ response: Response; text: string; url: string }> {
   const url = `${credentials.url}${apiPath}`;
   let response: Response;
   try {
@@ -125,7 +152,7 @@ export async function callConsole<T>(
       method,
       headers: {
         Authorization: `Bearer ${credentials.token}`,
-        Accept: "application/json",
+        Accept: accept,
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -137,15 +164,7 @@ export async function callConsole<T>(
     const why = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new CommandFailed(`cannot reach the console at ${credentials.url} (${why}); nothing was changed`);
   }
-  const text = await response.text();
-  let value: unknown = null;
-  try {
-    value = text ? JSON.parse(text) : null;
-  } catch {
-    throw new CommandFailed(`${url} answered HTTP ${response.status} with something that is not JSON; is ${credentials.url} a Cellgate console?`);
-  }
-  if (!response.ok) throw new ConsoleProblem(response.status, (value ?? {}) as ConsoleProblem["problem"]);
-  return value as T;
+  return { response, text: await response.text(), url };
 }
 
 /** A console refusal as the one line the CLI prints (exit 1). */

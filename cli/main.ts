@@ -30,6 +30,7 @@ Commands:
   audit checkpoint [--apply]                    take a signed checkpoint now
   audit export-checkpoint [--out FILE]          write the latest signed checkpoint as JSON (keep it elsewhere)
   packet verify FILE [--public-key KEY]         verify an evidence packet offline (no database)
+  witness keygen|run …                          an independent witness: check the log stayed append-only, cosign
   agent keygen|send|run|job …                   the reference host agent (signed ingest, jobs, directives)
 
 Commands that change something print their plan and change nothing without --apply.
@@ -51,6 +52,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   audit: auditCommand,
   agent: agentCommand,
   packet: (argv) => import("./commands/packet").then((m) => m.packetCommand(argv)),
+  witness: (argv) => import("./commands/witness").then((m) => m.witnessCommand(argv)),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -71,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof CommandFailed) {
       if (error.message) process.stderr.write(`cellgate: ${error.message}\n`);
-      return 1;
+      return error.exitCode;
     }
     const known = describeKnownError(error);
     if (known) {

@@ -15,6 +15,15 @@ export type Db = PrismaClient;
 /** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
 export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
+/** A place to run one SQL statement: a Prisma transaction (or client), or raw SQL (RawSql or one of its transactions). */
+export type SqlTarget = Tx | Pick<RawSql, "query">;
+
+/** Run `text` with positional parameters ($1, $2 …) on either kind of target. */
+export function queryOn<T>(target: SqlTarget, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  if ("$queryRawUnsafe" in target) return (target as Tx).$queryRawUnsafe<T[]>(text, ...params);
+  return (target as Pick<RawSql, "query">).query<T>(text, params as unknown[]);
+}
+
 export interface Database {
   kind: "pglite" | "postgresql";
   prisma: PrismaClient;

@@ -48,6 +48,14 @@ const ZEnv = z.object({
   /** Seconds between signed audit checkpoints (taken also when nothing happened). */
   CELLGATE_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
   /**
+   * The audit log's origin line in its C2SP checkpoints (the log's name to
+   * witnesses: set it once and keep it). Default: NEXTAUTH_URL's host + "/audit".
+   */
+  CELLGATE_LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, "CELLGATE_LOG_ORIGIN must be a name without white space or \"+\" (e.g. console.example.com/audit)")
+    .optional(),
+  /**
    * How long a write waits after commit for the sequencer to integrate its
    * audit leaf (so its receipt names its sequence number) before answering
    * with the receipt "pending seal". 0 answers at once.

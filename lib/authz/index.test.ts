@@ -25,6 +25,8 @@ const OTHER = "tenant-other";
  * `audit.checkpoint` are platform data, so platform admins only;
  * `audit.verify` is the chain check every auditor's audit panel shows (held
  * in one's own tenant, and platform-wide for anyone holding it somewhere);
+ * `audit.witness` (cosigning checkpoints, `cellgate witness`) likewise for
+ * auditors, as the witness is run by another team than the console's;
  * anyone may manage their own API tokens where they hold a role; only the
  * real platform admin may view as another role; anyone may ask who they are.
  */
@@ -42,6 +44,7 @@ const MEMBER_BASE = {
   "audit.read": NONE,
   "audit.verify": NONE,
   "audit.checkpoint": NONE,
+  "audit.witness": NONE,
   "packet.export": NONE,
   "registry.write": NONE,
   "canary.promote": NONE,
@@ -59,7 +62,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
   viewer: { ...MEMBER_BASE },
   operator: { ...MEMBER_BASE, "registry.write": OWN_ONLY, "canary.promote": OWN_ONLY, "canary.rollback": OWN_ONLY },
   approver: { ...MEMBER_BASE, "job.approve": OWN_ONLY, "job.read": OWN_ONLY },
-  auditor: { ...MEMBER_BASE, "audit.read": OWN_ONLY, "audit.verify": OWN_AND_PLATFORM, "packet.export": OWN_ONLY, "job.read": OWN_ONLY },
+  auditor: { ...MEMBER_BASE, "audit.read": OWN_ONLY, "audit.verify": OWN_AND_PLATFORM, "audit.witness": OWN_AND_PLATFORM, "packet.export": OWN_ONLY, "job.read": OWN_ONLY },
   tenant_admin: {
     ...MEMBER_BASE,
     "killswitch.write": OWN_ONLY,
@@ -79,6 +82,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "audit.read": EVERYWHERE,
     "audit.verify": EVERYWHERE,
     "audit.checkpoint": EVERYWHERE,
+    "audit.witness": EVERYWHERE,
     "packet.export": EVERYWHERE,
     "registry.write": EVERYWHERE,
     "canary.promote": EVERYWHERE,

@@ -10,18 +10,14 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { hashAuditLeaf, type LeafFields } from "@/lib/domain/audit/chain";
 import { canonicalHash } from "@/lib/domain/hash";
-import { afterCommitOnce, type Database, type Tx } from "@/lib/db";
+import { afterCommitOnce, queryOn, type Database, type SqlTarget } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { RawSql } from "@/lib/sql";
 import { auditSequencer } from "./audit-sequencer";
 
 /** Where an append runs: a Prisma transaction, or a raw-SQL transaction (RawSql.transaction). */
-type AuditTarget = Tx | Pick<RawSql, "query">;
+type AuditTarget = SqlTarget;
 
-function run<T>(target: AuditTarget, text: string, params: unknown[]): Promise<T[]> {
-  if ("$queryRawUnsafe" in target) return (target as Tx).$queryRawUnsafe<T[]>(text, ...params);
-  return (target as Pick<RawSql, "query">).query<T>(text, params);
-}
+const run = queryOn;
 
 export type ActorType = "user" | "host" | "cli" | "system";
 
@@ -203,7 +199,7 @@ export interface ReceiptView {
  * Append the audit entry for a mutation and store its receipt, in the caller's
  * transaction: a Prisma one, or a raw-SQL one (`database.sql.transaction`).
  */
-export async function writeReceipt(tx: Tx | Pick<RawSql, "query">, input: ReceiptInput): Promise<ReceiptView> {
+export async function writeReceipt(tx: SqlTarget, input: ReceiptInput): Promise<ReceiptView> {
   const id = input.id ?? `rcpt_${randomBytes(12).toString("base64url")}`;
   const requestHash = canonicalHash(normalizeJson(input.request));
   const resultHash = canonicalHash(normalizeJson(input.result));

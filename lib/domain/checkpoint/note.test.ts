@@ -58,7 +58,8 @@ describe("signed notes (C2SP)", () => {
       [PETER.replace("c74f20a3", "C74F20A3"), /8 hex digits/],
       [PETER.slice(0, -1), /not base64/],
       [`a b+${PETER.slice("PeterNeumann+".length)}`, /white space/],
-      [verifierKey("x", NOTE_ED25519, log.publicKey).replace(/\+[^+]+$/, "+AQI="), /type byte and a 32-byte/],
+      ["x+00000000+AQI=", /type byte and a 32-byte/],
+      [`x+00000000+${Buffer.concat([Buffer.from([2]), Buffer.alloc(32)]).toString("base64")}`, /has type 0x02/],
     ];
     for (const [text, reason] of bad) expect(() => parseVerifierKey(text), text).toThrow(reason);
   });

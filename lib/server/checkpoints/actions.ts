@@ -15,6 +15,7 @@ import { latestCheckpoint, publicCheckpoint, takeCheckpoint } from "../checkpoin
 import { AppError } from "../errors";
 import { getPlatformKey } from "../platform-key";
 import { verifyAuditLogAndCheckpoints, type FullVerification } from "./full-verify";
+import { consistencyProof, noteOf, recordCosignature } from "./witness";
 
 const PLATFORM = async () => ({ tenantId: null });
 
@@ -56,6 +57,53 @@ export const latestCheckpointAction = defineAction({
     if (!latest) throw new AppError("not_found", "No signed checkpoint yet: take one with `cellgate audit checkpoint --apply`.");
     return publicCheckpoint(latest);
   },
+});
+
+/** The latest checkpoint as a C2SP signed note, with every cosignature stored for it (what witnesses fetch). */
+export const latestCheckpointNoteAction = defineAction({
+  name: "audit.checkpoint.note",
+  input: z.object({}),
+  permission: "audit.verify",
+  resource: PLATFORM,
+  async run(_tx, _input, _actor, _resource, { database }): Promise<{ note: string; checkpoint: SignedCheckpoint }> {
+    const sql = sqlOf(database);
+    const latest = await latestCheckpoint(sql);
+    if (!latest) throw new AppError("not_found", "No signed checkpoint yet: take one with `cellgate audit checkpoint --apply`.");
+    return { note: await noteOf(sql, latest), checkpoint: publicCheckpoint(latest) };
+  },
+});
+
+const TreeSize = z.coerce.number().int().min(0).max(0x7fffffff);
+
+/** RFC 9162 consistency proof between two tree sizes of the log (hex hashes, as in evidence packets). */
+export const consistencyProofAction = defineAction({
+  name: "audit.checkpoint.consistency",
+  input: z.object({ from: TreeSize, to: TreeSize }),
+  permission: "audit.verify",
+  resource: PLATFORM,
+  async run(_tx, input, _actor, _resource, { database }) {
+    return { from: input.from, to: input.to, proof: await consistencyProof(sqlOf(database), input.from, input.to) };
+  },
+});
+
+/**
+ * A witness posts its cosignature on a checkpoint (`cellgate witness`): it
+ * is verified against the checkpoint this console signed and stored with a
+ * receipt. A witness that already cosigned that checkpoint gets the stored
+ * answer and no second receipt would add anything, so none is written.
+ */
+export const cosignCheckpointAction = defineAction({
+  name: "audit.witness.cosign",
+  input: z.object({ note: z.string().min(1).max(64 * 1024), vkey: z.string().min(1).max(1024) }),
+  permission: "audit.witness",
+  resource: PLATFORM,
+  run: async (tx, input) => recordCosignature(tx, input),
+  receipt: (input, result) => ({
+    scope: { type: "platform", id: "audit" },
+    request: { vkey: input.vkey.trim() },
+    result,
+    summary: { checkpointSeq: result.checkpoint.seq, witness: result.witness, keyId: result.keyId, cosignedAt: new Date(result.timestamp * 1000).toISOString(), created: result.created },
+  }),
 });
 
 /** `audit checkpoint` without --apply: what would be signed. */
