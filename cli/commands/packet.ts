@@ -5,7 +5,7 @@ import { CommandFailed, parse, stringOpt, UsageError } from "../args";
 import { userPath } from "../context";
 
 export const PACKET_HELP = `
-Usage: cellgate packet verify FILE [--public-key BASE64|@FILE] [--json]
+Usage: cellgate packet verify FILE [--public-key BASE64|@FILE] [--witness-key VKEY|@FILE …] [--json]
 
 Verify an evidence packet offline, with nothing but the file: the archive
 structure, the manifest signature, every member's SHA-256 and size, every
@@ -17,6 +17,10 @@ entry lies in the packet's scope and time range. No database is opened.
                      Ed25519 key, or @FILE holding that text (or a
                      platform-key.json). Without it the packet is checked
                      against the key it carries.
+  --witness-key VKEY require a cosignature by this witness (its C2SP verifier
+                     key, as \`cellgate witness keygen\` printed it, or @FILE
+                     holding it) on a checkpoint whose tree holds every entry
+                     of the packet; repeat for several witnesses.
   --json             print the full result as JSON
 
 Exit 0 when the packet verifies, 1 when anything fails (each problem named).
@@ -30,7 +34,7 @@ export async function packetCommand(argv: string[]): Promise<void> {
     return;
   }
   if (sub !== "verify") throw new UsageError(sub ? `unknown packet subcommand ${sub}` : "missing subcommand", PACKET_HELP);
-  const parsed = parse(rest, { "public-key": { type: "string" }, json: { type: "boolean" } }, PACKET_HELP, { min: 1, max: 1 });
+  const parsed = parse(rest, { "public-key": { type: "string" }, "witness-key": { type: "string", multiple: true }, json: { type: "boolean" } }, PACKET_HELP, { min: 1, max: 1 });
   if (!parsed) return;
   const file = parsed.positionals[0]!;
   const pinned = pinnedKey(stringOpt(parsed, "public-key"));
@@ -40,7 +44,8 @@ export async function packetCommand(argv: string[]): Promise<void> {
   } catch (error) {
     throw new CommandFailed(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  const result = verifyPacket(bytes, pinned === undefined ? {} : { pinnedPublicKey: pinned });
+  const witnessKeys = ((parsed.values["witness-key"] as string[] | undefined) ?? []).map(witnessKey);
+  const result = verifyPacket(bytes, { ...(pinned === undefined ? {} : { pinnedPublicKey: pinned }), witnessKeys });
   if (parsed.values.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else if (result.ok && result.summary) {
@@ -51,6 +56,16 @@ export async function packetCommand(argv: string[]): Promise<void> {
     if (result.summary) process.stdout.write(`\nWhat the packet claims (NOT verified):\n${describe(result.summary)}`);
   }
   if (!result.ok) throw new CommandFailed("");
+}
+
+/** --witness-key value: the vkey text, or read from @FILE. */
+function witnessKey(value: string): string {
+  if (!value.startsWith("@")) return value.trim();
+  try {
+    return fs.readFileSync(userPath(value.slice(1)), "utf8").trim();
+  } catch (error) {
+    throw new UsageError(`cannot read the witness key file ${value.slice(1)} (${(error as NodeJS.ErrnoException).code ?? "error"})`, PACKET_HELP);
+  }
 }
 
 /** --public-key value → raw key bytes; a usage error when it is not an Ed25519 key. */
@@ -81,6 +96,12 @@ function pinnedKey(value: string | undefined): Uint8Array | undefined {
   return new Uint8Array(Buffer.from(text.trim(), "base64"));
 }
 
+function witnesses(s: PacketSummary): string {
+  if (s.witnessed?.length) return s.witnessed.map((w) => `${w.witness} cosigned tree size ${w.treeSize} at ${w.cosignedAt} (verified)`).join("; ");
+  if (s.cosigners.length) return `${[...new Set(s.cosigners.map((c) => c.name))].join(", ")} (not checked: pass --witness-key to require them)`;
+  return "none";
+}
+
 function describe(s: PacketSummary): string {
   const scope = `tenant ${s.scope.tenant.slug} (${s.scope.tenant.id})${s.scope.profile ? `, profile ${s.scope.profile.slug} (${s.scope.profile.id})` : ""}`;
   const cp = s.checkpoint;
@@ -93,6 +114,7 @@ function describe(s: PacketSummary): string {
     `  checkpoint:   ${cp ? `log size ${cp.seq}, tree root ${cp.treeRoot}, taken ${cp.time}` : "invalid"}`,
     `  entries:      ${entries}`,
     `  earlier checkpoints: ${s.earlierCheckpoints}`,
+    `  witnesses:    ${witnesses(s)}`,
     `  records:      ${s.records.decisions} decisions, ${s.records.approvals} approvals, ${s.records.killSwitches} kill-switch records, ${s.records.stageChanges} stage changes, ${s.policies} policy versions`,
     "",
   ].join("\n");

@@ -88,6 +88,13 @@ export async function checkpointsBetween(sql: Query, from: Date, to: Date): Prom
   return rows.map(toStored);
 }
 
+/** The stored checkpoints with these ids, oldest first. */
+export async function checkpointsByIds(sql: Query, ids: readonly number[]): Promise<StoredCheckpoint[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.query<CheckpointRow>(`SELECT ${COLUMNS} FROM "AuditCheckpoint" WHERE id = ANY($1::int[]) ORDER BY id`, [ids]);
+  return rows.map(toStored);
+}
+
 /** Every stored checkpoint with id > `afterId`, oldest first, at most `limit`. */
 export async function checkpointsAfter(sql: Query, afterId: number, limit: number): Promise<StoredCheckpoint[]> {
   const rows = await sql.query<CheckpointRow>(

@@ -6,7 +6,7 @@
  * the real `cellgate packet verify` CLI.
  */
 import { execFile } from "node:child_process";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, generateKeyPairSync, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,6 +28,9 @@ import { BACKENDS, createTestDatabase, randomSlug, type TestDatabase } from "../
 import { createProfile, createTenant } from "../support/factories";
 import { createActor, createJob } from "../support/job-factory";
 import { sealedAt } from "../support/audit";
+import { runCli } from "../support/cli";
+import { checkpointBody, COSIGNATURE_V1, cosignNote, formatNote, verifierKey } from "@/lib/domain/checkpoint/note";
+import { logOrigin, recordCosignature } from "@/lib/server/checkpoints/witness";
 
 const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
@@ -226,6 +229,40 @@ describe.each(BACKENDS)("evidence packet export on %s", (backend) => {
     expect(stdout).toContain("(the pinned key)");
     expect(stdout).toContain(`log size ${packet.checkpoint.seq}`);
     expect(text(packet.bytes)).not.toContain(acme.id);
+  });
+
+  it("carries each witness's latest cosigned checkpoint; verify --witness-key requires a cosigned tree holding every entry", async () => {
+    const witness = generateKeyPairSync("ed25519");
+    const vkey = verifierKey("witness.test/w1", COSIGNATURE_V1, witness.publicKey);
+    const stranger = verifierKey("witness.test/w2", COSIGNATURE_V1, generateKeyPairSync("ed25519").publicKey);
+    const cp = await takeCheckpoint(db);
+    const body = checkpointBody({ origin: logOrigin(), size: cp.seq, rootHex: cp.treeRoot });
+    const stored = await recordCosignature(db.sql, { note: formatNote(body, [cosignNote(body, "witness.test/w1", witness.privateKey, 1_765_000_000)]), vkey });
+    expect(stored).toMatchObject({ created: true, checkpoint: { seq: cp.seq } });
+
+    const packet = await exportPacket(db, auditor, { tenant: acme.slug, from, to });
+    expect(packet.checkpoint.seq).toBeGreaterThanOrEqual(cp.seq);
+    const witnessed = verifyPacket(packet.bytes, { witnessKeys: [vkey] });
+    expect(witnessed.failures).toEqual([]);
+    expect(witnessed.summary!.witnessed).toEqual([{ witness: "witness.test/w1", keyId: stored.keyId, treeSize: cp.seq, cosignedAt: "2025-12-06T05:46:40.000Z" }]);
+    const file = path.join(dir, "witnessed.tar");
+    fs.writeFileSync(file, packet.bytes);
+    const ok = await runCli(["packet", "verify", file, "--witness-key", vkey]);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`witnesses:    witness.test/w1 cosigned tree size ${cp.seq} at 2025-12-06T05:46:40.000Z (verified)`);
+    const unknown = await runCli(["packet", "verify", file, "--witness-key", stranger]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toMatch(/checkpoints\.json: no checkpoint in this packet is cosigned by witness witness\.test\/w2 \(key [0-9a-f]{8}\)/);
+
+    // An acme entry the witness has not seen yet: the packet says which tree the witness vouched for.
+    await append({ action: "job.submit", tenantId: acme.id, profileId: triage.id, decision: "ALLOW", data: { n: 2 } });
+    const later = await exportPacket(db, auditor, { tenant: acme.slug, from, to });
+    const lastSeq = jsonLines(later.bytes, "entries.jsonl").at(-1)!.seq as number;
+    expect(lastSeq).toBeGreaterThan(cp.seq);
+    expect(verifyPacket(later.bytes, { witnessKeys: [vkey] }).failures).toEqual([
+      { member: "checkpoints.json", message: `witness witness.test/w1 cosigned this log up to tree size ${cp.seq}, but the packet's entries run to seq ${lastSeq}: export again once the witness has cosigned a later checkpoint` },
+    ]);
+    expect(verifyPacket(later.bytes).ok).toBe(true); // without --witness-key the console's own signature still verifies
   });
 
   it("refuses to export (and writes no receipt) when a stored entry no longer matches its hash", async () => {

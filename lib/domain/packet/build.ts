@@ -47,6 +47,8 @@ export interface PacketInput {
   /** Inclusion proof of the anchor's head entry (empty for seq 0). */
   headProof: string[];
   earlierCheckpoints?: readonly EarlierCheckpoint[];
+  /** Signed notes (C2SP) with witness cosignatures, of the anchor or earlier checkpoints. */
+  checkpointNotes?: readonly string[];
   decisions: readonly unknown[];
   approvals: readonly unknown[];
   killSwitches: readonly unknown[];
@@ -106,7 +108,7 @@ export function buildPacket(input: PacketInput): Uint8Array {
 
   const members: TarMember[] = [
     { name: MEMBERS.key, data: json({ format: KEY_FORMAT, algorithm: "Ed25519", keyId, publicKey: Buffer.from(rawPublic).toString("base64") }) },
-    { name: MEMBERS.checkpoints, data: json({ headProof: input.headProof, earlier: input.earlierCheckpoints ?? [] }) },
+    { name: MEMBERS.checkpoints, data: json({ headProof: input.headProof, earlier: input.earlierCheckpoints ?? [], ...(input.checkpointNotes?.length ? { notes: input.checkpointNotes } : {}) }) },
     { name: MEMBERS.entries, data: Buffer.from(input.entries.map((e) => `${entryLine(e)}\n`).join(""), "utf8") },
     { name: MEMBERS.proofs, data: Buffer.from(input.entries.map((e, i) => `${canonicalProofLine(e.seq, input.proofs[i]!)}\n`).join(""), "utf8") },
     { name: MEMBERS.decisions, data: jsonl(input.decisions) },

@@ -109,6 +109,12 @@ export const ZCheckpoints = z
     headProof: ZPath,
     /** Earlier signed checkpoints, each with a consistency proof to the anchor and its head's inclusion proof. */
     earlier: z.array(z.object({ checkpoint: z.record(z.string(), z.unknown()), consistency: ZPath, headProof: ZPath }).strict()),
+    /**
+     * C2SP signed notes of checkpoints in this packet that witnesses
+     * cosigned: the log's signature line, then each witness's cosignature
+     * (absent: no witness had cosigned any of them).
+     */
+    notes: z.array(z.string().min(1).max(64 * 1024)).max(64).optional(),
   })
   .strict();
 

@@ -7,6 +7,7 @@
  */
 import type { AuditFields } from "../audit/chain";
 import { checkpointShapeError, verifyCheckpoint } from "../checkpoint";
+import { checkNotes, type PacketNote } from "./verify-witness";
 import { auditLeafHash, isHash, verifyConsistency, verifyInclusion } from "../merkle";
 import { isRecord, parseJsonMember, splitLines, type VerifyContext } from "./context";
 import { canonicalProofLine, recomputeEntry } from "./entry-line";
@@ -112,22 +113,28 @@ export function verifyEntries(ctx: VerifyContext): EntrySummary {
   return summary;
 }
 
-/** checkpoints.json: the anchor's head proof and earlier checkpoints (signature, consistency, head). Returns how many earlier ones. */
-export function verifyCheckpointsMember(ctx: VerifyContext): number {
+/**
+ * checkpoints.json: the anchor's head proof and earlier checkpoints
+ * (signature, consistency, head), and the witnessed notes of any of them.
+ * Returns how many earlier ones, and the notes whose log signature holds.
+ */
+export function verifyCheckpointsMember(ctx: VerifyContext): { earlier: number; notes: PacketNote[] } {
   const C = MEMBERS.checkpoints;
   const data = ctx.files.get(C);
   const anchor = ctx.checkpoint;
-  if (!data || !anchor) return 0;
+  const none = { earlier: 0, notes: [] };
+  if (!data || !anchor) return none;
   const parsed = parseJsonMember(data);
   if (!parsed.ok) {
     ctx.fail(C, parsed.reason);
-    return 0;
+    return none;
   }
   const doc = ZCheckpoints.safeParse(parsed.value);
   if (!doc.success) {
     ctx.fail(C, firstIssue(doc.error));
-    return 0;
+    return none;
   }
+  const trees = new Map<number, string>([[anchor.seq, anchor.treeRoot]]);
   const headOk = anchor.seq === 0
     ? doc.data.headProof.length === 0
     : verifyInclusion(anchor.seq - 1, anchor.seq, auditLeafHash(anchor.headHash).toString("hex"), doc.data.headProof, anchor.treeRoot);
@@ -141,12 +148,13 @@ export function verifyCheckpointsMember(ctx: VerifyContext): number {
     const cp = item.checkpoint as unknown as { seq: number; treeRoot: string; headHash: string };
     if (cp.seq > anchor.seq) return ctx.fail(C, `${what} (seq ${cp.seq}) is later than the packet's checkpoint (seq ${anchor.seq})`);
     if (!verifyConsistency(cp.seq, anchor.seq, cp.treeRoot, anchor.treeRoot, item.consistency)) {
-      ctx.fail(C, `${what} (seq ${cp.seq}) is not consistent with the packet's checkpoint: the log was rewritten or the proof is wrong`);
+      return ctx.fail(C, `${what} (seq ${cp.seq}) is not consistent with the packet's checkpoint: the log was rewritten or the proof is wrong`);
     }
+    trees.set(cp.seq, cp.treeRoot);
     const head = cp.seq === 0
       ? item.headProof.length === 0
       : verifyInclusion(cp.seq - 1, anchor.seq, auditLeafHash(cp.headHash).toString("hex"), item.headProof, anchor.treeRoot);
     if (!head) ctx.fail(C, `${what} (seq ${cp.seq}): its head hash is not entry ${cp.seq} of the log (head proof fails)`);
   });
-  return doc.data.earlier.length;
+  return { earlier: doc.data.earlier.length, notes: checkNotes(ctx, doc.data.notes ?? [], trees) };
 }

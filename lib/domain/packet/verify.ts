@@ -11,6 +11,7 @@ import { parseCanonical, parseJsonMember, utf8, VerifyContext, type PacketFailur
 import { firstIssue, MEMBERS, PACKET_FORMAT, REQUIRED_MEMBERS, ZManifest, ZPlatformKey, type Manifest } from "./format";
 import { readTar, TarError } from "./tar";
 import { verifyCheckpointsMember, verifyEntries, type EntrySummary } from "./verify-entries";
+import { requireWitnesses, type WitnessCoverage } from "./verify-witness";
 import { verifyPolicies, verifyRecords, verifyRegistry, type RecordCounts } from "./verify-records";
 
 export type { PacketFailure } from "./context";
@@ -24,6 +25,10 @@ export interface PacketSummary {
   pinned: boolean;
   checkpoint: { seq: number; treeRoot: string; headHash: string; time: string } | null;
   earlierCheckpoints: number;
+  /** Witness cosignature lines the packet's checkpoint notes carry (name and key ID; verified only for `witnessKeys`). */
+  cosigners: Array<{ name: string; keyId: string; treeSize: number }>;
+  /** For each witness key required: the tree it cosigned (present only when witness keys were given). */
+  witnessed?: WitnessCoverage[];
   entries: EntrySummary;
   records: RecordCounts;
   policies: number;
@@ -39,6 +44,8 @@ export interface PacketVerification {
 export interface VerifyOptions {
   /** The platform public key to require: KeyObject, raw 32 bytes, or base64 of them. */
   pinnedPublicKey?: KeyObject | Uint8Array | string;
+  /** Witness verifier keys (C2SP vkeys, cosignature/v1): each must have cosigned a tree holding every entry. */
+  witnessKeys?: readonly string[];
 }
 
 const fatal = (failures: PacketFailure[]): PacketVerification => ({ ok: false, summary: null, failures });
@@ -102,7 +109,10 @@ export function verifyPacket(bytes: Uint8Array, options: VerifyOptions = {}): Pa
 
   const ctx = new VerifyContext(files, manifest, key, anchor);
   const entries = verifyEntries(ctx);
-  const earlierCheckpoints = verifyCheckpointsMember(ctx);
+  const { earlier: earlierCheckpoints, notes } = verifyCheckpointsMember(ctx);
+  const witnessed = options.witnessKeys?.length ? requireWitnesses(ctx, notes, options.witnessKeys, entries.lastSeq ?? 0) : undefined;
+  const logName = notes[0]?.origin;
+  const cosigners = notes.flatMap((n) => n.note.signatures.filter((s) => s.name !== logName).map((s) => ({ name: s.name, keyId: s.keyId, treeSize: n.size })));
   const records = verifyRecords(ctx);
   const policies = verifyPolicies(ctx);
   verifyRegistry(ctx);
@@ -116,6 +126,8 @@ export function verifyPacket(bytes: Uint8Array, options: VerifyOptions = {}): Pa
     pinned: options.pinnedPublicKey !== undefined,
     checkpoint: anchor ? { seq: anchor.seq, treeRoot: anchor.treeRoot, headHash: anchor.headHash, time: anchor.time } : null,
     earlierCheckpoints,
+    cosigners,
+    ...(witnessed ? { witnessed } : {}),
     entries,
     records,
     policies,

@@ -26,7 +26,8 @@ import { checkExportRequest, parseExportPacket, type ExportPacketRequest } from 
 import { defineAction, executeAction, type PipelineDatabase } from "../action";
 import type { RequestActor } from "../actor";
 import type { ReceiptView } from "../audit";
-import { checkpointsBetween, leafHashesUpTo, publicCheckpoint, takeCheckpoint, type StoredCheckpoint } from "../checkpoints";
+import { checkpointsBetween, checkpointsByIds, leafHashesUpTo, publicCheckpoint, takeCheckpoint, type StoredCheckpoint } from "../checkpoints";
+import { checkpointNote, cosignaturesFor, latestWitnessedCheckpointIds } from "../checkpoints/witness";
 import { AppError, type ActionError, type ErrorCode } from "../errors";
 import { getPlatformKey } from "../platform-key";
 import {
@@ -185,9 +186,19 @@ async function buildPacketFile(database: Database, scope: PacketScopeIds, now: D
     }
   }
   const proofs = proofsFor(tree, anchor, entries.map((e) => e.seq));
-  const earlier = earlierCheckpoints(await checkpointsBetween(database.sql, scope.from, scope.to), anchor).map((cp) =>
-    proofs.earlier(publicCheckpoint(cp)),
-  );
+  // Each witness's latest cosigned checkpoint goes in too, with its note, so
+  // `packet verify --witness-key` can check that witness vouched for the entries.
+  const witnessedCps = (await checkpointsByIds(database.sql, await latestWitnessedCheckpointIds(database.sql, anchor.seq))).filter((cp) => cp.keyId === anchor.keyId);
+  const cosigs = await cosignaturesFor(database.sql, witnessedCps.map((cp) => cp.id));
+  const checkpointNotes = witnessedCps.map((cp) => checkpointNote(cp, key, cosigs.get(cp.id) ?? []));
+  const inPacket = earlierCheckpoints(await checkpointsBetween(database.sql, scope.from, scope.to), anchor);
+  const seqs = new Set([anchor.seq, ...inPacket.map((cp) => cp.seq)]);
+  for (const cp of witnessedCps) {
+    if (seqs.has(cp.seq)) continue;
+    seqs.add(cp.seq);
+    inPacket.push(cp);
+  }
+  const earlier = inPacket.sort((a, b) => a.id - b.id).map((cp) => proofs.earlier(publicCheckpoint(cp)));
 
   const prisma = database.prisma;
   const [decisions, approvals, killSwitches, stageChanges, policies, registry] = await Promise.all([
@@ -212,6 +223,7 @@ async function buildPacketFile(database: Database, scope: PacketScopeIds, now: D
     checkpoint,
     headProof: proofs.headProof,
     earlierCheckpoints: earlier,
+    checkpointNotes,
     decisions,
     approvals,
     killSwitches,
