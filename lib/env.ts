@@ -48,6 +48,11 @@ const ZEnv = z.object({
   /** Seconds between signed audit checkpoints (taken also when nothing happened). */
   CELLGATE_CHECKPOINT_INTERVAL_SEC: z.coerce.number().int().min(10).max(86_400).default(300),
   /**
+   * Votes on jobs of this risk tier or higher (and every promotion approval)
+   * must be signed with the voter's passkey; "off" asks for none.
+   */
+  CELLGATE_PASSKEY_MIN_TIER: z.enum(["L0", "L1", "L2", "L3", "L4", "L5", "off"]).default("L2"),
+  /**
    * The audit log's origin line in its C2SP checkpoints (the log's name to
    * witnesses: set it once and keep it). Default: NEXTAUTH_URL's host + "/audit".
    */

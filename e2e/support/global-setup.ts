@@ -119,6 +119,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         CELLGATE_OIDC_GROUP_MAP: oidc.groupMap,
         CELLGATE_OIDC_NAME: "Test IdP",
         CELLGATE_METRICS_TOKEN: E2E_METRICS_TOKEN,
+        // This console serves the specs that vote without passkeys; e2e/passkeys.spec.ts
+        // starts its own on http://localhost (a WebAuthn RP ID cannot be an IP address) with the default, L2.
+        CELLGATE_PASSKEY_MIN_TIER: "off",
       },
     });
     state.appPid = app.pid;

@@ -56,12 +56,13 @@ const MEMBER_BASE = {
   "token.service": NONE,
   "session.view_as": NONE,
   "session.whoami": EVERYWHERE,
+  "passkey.manage": NONE,
 } satisfies Row;
 
 const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
   viewer: { ...MEMBER_BASE },
   operator: { ...MEMBER_BASE, "registry.write": OWN_ONLY, "canary.promote": OWN_ONLY, "canary.rollback": OWN_ONLY },
-  approver: { ...MEMBER_BASE, "job.approve": OWN_ONLY, "job.read": OWN_ONLY },
+  approver: { ...MEMBER_BASE, "job.approve": OWN_ONLY, "job.read": OWN_ONLY, "passkey.manage": OWN_AND_PLATFORM },
   auditor: { ...MEMBER_BASE, "audit.read": OWN_ONLY, "audit.verify": OWN_AND_PLATFORM, "audit.witness": OWN_AND_PLATFORM, "packet.export": OWN_ONLY, "job.read": OWN_ONLY },
   tenant_admin: {
     ...MEMBER_BASE,
@@ -73,6 +74,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "canary.rollback": OWN_ONLY,
     "job.read": OWN_ONLY,
     "policy.write": OWN_ONLY,
+    "passkey.manage": OWN_AND_PLATFORM,
   },
   platform_admin: {
     "registry.read": EVERYWHERE,
@@ -94,6 +96,7 @@ const EXPECTED: Record<TenantRole | "platform_admin", Row> = {
     "token.service": EVERYWHERE,
     "session.view_as": EVERYWHERE,
     "session.whoami": EVERYWHERE,
+    "passkey.manage": EVERYWHERE,
   },
 };
 

@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   "token.service",
   "session.view_as",
   "session.whoami",
+  "passkey.manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -126,6 +127,14 @@ export const PERMISSION_TABLE: Readonly<Record<Permission, PermissionRow>> = {
     scope: "platform",
     write: true,
     viaToken: true,
+  },
+  "passkey.manage": {
+    label: "register and remove your own passkeys",
+    roles: ["approver", "tenant_admin"],
+    platformAdmin: "everywhere",
+    scope: "anywhere",
+    write: true,
+    viaToken: false,
   },
   "audit.witness": {
     label: "cosign the audit log's checkpoints as a witness",

@@ -25,6 +25,8 @@ import { INTEGRITY_VOTE_REFUSAL, jobIntegrity, raiseIntegrityAlarm, type Integri
 import { jobTenants } from "./queue";
 import { killSwitchApprovalRefusal } from "./vote-standing";
 import { assertPromotionStands, isGovernanceJob, refuseStalePromotion, settlePromotion } from "../canary/approval";
+import { ADD_PASSKEY_HINT, checkVoteProof, passkeyRequirement, type PasskeyProof } from "../passkeys";
+import type { DecisionEvidence } from "@/lib/domain/passkeys";
 
 interface LockedJob {
   id: string;
@@ -78,6 +80,27 @@ async function refuseUnlessIntact(
   throw new AppError("conflict", INTEGRITY_VOTE_REFUSAL);
 }
 
+/**
+ * The vote's passkey evidence: checked when the voter sent a proof, and
+ * required (refused without one) for jobs of the passkey tier and promotions.
+ */
+async function passkeyEvidence(
+  tx: Tx,
+  input: { vote: Vote; seenHash: string; passkey?: unknown },
+  userId: string,
+  job: LockedJob,
+  governance: boolean,
+): Promise<DecisionEvidence | null> {
+  if (input.passkey) {
+    return checkVoteProof(tx, input.passkey as PasskeyProof, { actor: userId, jobId: job.id, jobHash: job.jobHash, vote: input.vote });
+  }
+  const profile = await tx.profile.findUnique({ where: { id: job.profileId }, select: { tier: true } });
+  const required = passkeyRequirement({ tier: profile?.tier ?? "L5", governance });
+  if (!required) return null;
+  const has = await tx.passkeyCredential.count({ where: { userId, removedAt: null } });
+  throw new AppError("forbidden", `${required} ${has > 0 ? "Vote again and confirm with your passkey." : `You have no passkey yet. ${ADD_PASSKEY_HINT}`}`);
+}
+
 export interface VoteResult {
   jobId: string;
   vote: Vote;
@@ -86,6 +109,8 @@ export interface VoteResult {
   approvals: number;
   approvalsNeeded: number;
   receiptId: string;
+  /** The credential that signed the vote, or null when none was needed. */
+  passkey: string | null;
 }
 
 type JobResource = LockedJob & { requesterIds: readonly string[] };
@@ -127,9 +152,18 @@ export const voteOnJobAction = defineAction({
     });
     if (!outcome.ok) throw new AppError(REFUSAL_CODES[outcome.code], outcome.message);
     if (input.vote === "approve") await refuseUnderKillSwitch(tx, job);
+    const evidence = await passkeyEvidence(tx, input, actor.userId, job, governance);
 
     await tx.jobVote.create({
-      data: { jobId: job.id, userId: actor.userId, vote: input.vote, note: input.note, seenHash: input.seenHash, receiptId },
+      data: {
+        jobId: job.id,
+        userId: actor.userId,
+        vote: input.vote,
+        note: input.note,
+        seenHash: input.seenHash,
+        receiptId,
+        ...(evidence ? { passkey: evidence as unknown as Prisma.InputJsonValue, passkeyNonce: evidence.statement.nonce } : {}),
+      },
     });
     if (outcome.status !== "PENDING_APPROVAL") {
       // Guarded by the status we read under the lock: never overwrite an outcome.
@@ -148,6 +182,7 @@ export const voteOnJobAction = defineAction({
       approvals: outcome.approvals,
       approvalsNeeded: outcome.approvalsNeeded,
       receiptId,
+      passkey: evidence ? evidence.credential.id : null,
     };
   },
   receipt: (input, result, _actor, job) => ({
@@ -166,6 +201,7 @@ export const voteOnJobAction = defineAction({
       jobHash: job.jobHash,
       status: result.status,
       approvals: `${result.approvals}/${result.approvalsNeeded}`,
+      ...(result.passkey ? { signedWithPasskey: result.passkey } : {}),
     },
   }),
   revalidate: (input) => ["/approvals", `/approvals/${input.jobId}`],

@@ -9,6 +9,10 @@ import "server-only";
  * and the profile stays where it is; a story that ends "rolled back" is
  * rolled back by the operator with a reason. Nothing here sets a stage.
  *
+ * Each demo approver signs its approvals with a passkey (a software
+ * authenticator registered through the Security action), as promotion
+ * approvals require; to vote in the console, register your own.
+ *
  * The demo has one approver per tenant, so tiers whose promotions need two
  * (L4–L5) are not promoted here: they stay at deploy-only, as they would in
  * a tenant with a single approver.
@@ -20,6 +24,8 @@ import type { CanaryStageName, TierName } from "@/lib/domain/tiers";
 import { loadActorById, type RequestActor } from "../actor";
 import { voteOnJobAction } from "../approvals/vote";
 import { requestPromotionAction, rollbackAction } from "./actions";
+import { registerSoftwarePasskey, signedVoteProof } from "../passkeys/software";
+import type { SoftwareAuthenticator } from "@/lib/domain/passkeys/software";
 
 export interface DemoStageStory {
   slug: string;
@@ -59,6 +65,15 @@ export async function seedDemoStages(database: Database, stories: readonly DemoS
     }
     return found;
   };
+  const passkeys = new Map<string, SoftwareAuthenticator>();
+  const passkeyOf = async (approver: RequestActor): Promise<SoftwareAuthenticator> => {
+    let found = passkeys.get(approver.userId);
+    if (!found) {
+      found = await registerSoftwarePasskey({ actor: approver, database }, "demo seed (software)");
+      passkeys.set(approver.userId, found);
+    }
+    return found;
+  };
   const outcomes: DemoStageOutcome[] = [];
   for (const story of [...stories].sort((a, b) => a.slug.localeCompare(b.slug))) {
     if (story.target === "deploy_only" || APPROVALS_REQUIRED[story.tier] > 1) continue;
@@ -73,10 +88,9 @@ export async function seedDemoStages(database: Database, stories: readonly DemoS
         refused = asked.data.gate.items.filter((i) => !i.met).map((i) => i.label);
         break;
       }
-      const vote = await voteOnJobAction.execute(
-        { actor: approver, prisma },
-        { jobId: asked.data.jobId, vote: "approve", note: "Gate passed; evidence checked.", seenHash: asked.data.jobHash },
-      );
+      const context = { actor: approver, database };
+      const passkey = await signedVoteProof(context, await passkeyOf(approver), asked.data.jobId, "approve");
+      const vote = await voteOnJobAction.execute(context, { jobId: asked.data.jobId, vote: "approve", note: "Gate passed; evidence checked.", seenHash: asked.data.jobHash, passkey });
       if (!vote.ok) throw new Error(`demo approval of ${story.slug} to ${to} failed: ${vote.error.message}`);
       stage = to;
     }

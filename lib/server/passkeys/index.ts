@@ -1,0 +1,216 @@
+import "server-only";
+/**
+ * Passkeys (WebAuthn) on the console: registering and removing them, the
+ * decision challenge a vote is signed over, and checking a signed vote in
+ * the transaction that records it. The relying party is the console's own
+ * origin (NEXTAUTH_URL; its host name is the RP ID). Ceremony state is not
+ * stored: what the console issued (a registration challenge, a decision
+ * statement) comes back sealed with an HMAC under a key derived from the
+ * platform key, and a statement's nonce is recorded with the vote it signed
+ * (unique), so an assertion is never taken twice.
+ */
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { canonicalize } from "@/lib/domain/canonical-json";
+import { b64url, decisionChallenge, STATEMENT_FORMAT, type DecisionEvidence, type DecisionStatement } from "@/lib/domain/passkeys";
+import { TIERS } from "@/lib/domain/tiers";
+import type { Tx } from "@/lib/db";
+import { env } from "@/lib/env";
+import { AppError } from "../errors";
+import { getPlatformKey } from "../platform-key";
+
+/** The relying party: the console's origin and its host name. */
+export function relyingParty(): { id: string; origin: string; name: string } {
+  const url = new URL(env().NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`);
+  return { id: url.hostname, origin: url.origin, name: "Cellgate" };
+}
+
+let sealKey: Promise<Buffer> | null = null;
+
+/** HMAC key for sealed ceremony state, derived from the platform key (same on every replica). */
+async function key(): Promise<Buffer> {
+  sealKey ??= getPlatformKey().then((k) => {
+    const seed = k.privateKey.export({ format: "der", type: "pkcs8" }).subarray(16);
+    return Buffer.from(hkdfSync("sha256", seed, Buffer.alloc(0), "cellgate passkey ceremony v1", 32));
+  });
+  return sealKey;
+}
+
+async function seal(value: unknown): Promise<string> {
+  return createHmac("sha256", await key()).update(canonicalize(value)).digest("base64url");
+}
+
+async function sealHolds(value: unknown, tag: string): Promise<boolean> {
+  const expected = Buffer.from(await seal(value), "base64url");
+  const given = Buffer.from(tag, "base64url");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const WINDOW_MS = 5 * 60_000;
+
+// --- registration ----------------------------------------------------------
+
+export interface RegistrationCeremony {
+  userId: string;
+  challenge: string;
+  expiresAt: string;
+}
+
+export async function registrationOptions(tx: Tx, user: { id: string; email: string; name: string }) {
+  const rp = relyingParty();
+  const existing = await tx.passkeyCredential.findMany({ where: { userId: user.id, removedAt: null }, select: { id: true, transports: true } });
+  const options = await generateRegistrationOptions({
+    rpName: rp.name,
+    rpID: rp.id,
+    userName: user.email,
+    userDisplayName: user.name,
+    userID: new TextEncoder().encode(user.id),
+    attestationType: "none",
+    excludeCredentials: existing.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransportFuture[] })),
+    authenticatorSelection: { residentKey: "preferred", userVerification: "required" },
+  });
+  const ceremony: RegistrationCeremony = { userId: user.id, challenge: options.challenge, expiresAt: new Date(Date.now() + WINDOW_MS).toISOString() };
+  return { options, ceremony, seal: await seal(ceremony) };
+}
+
+type AuthenticatorTransportFuture = "ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb";
+
+/** Verify a registration response against the sealed ceremony and store the credential. */
+export async function registerCredential(
+  tx: Tx,
+  userId: string,
+  input: { name: string; ceremony: RegistrationCeremony; seal: string; response: unknown },
+): Promise<{ id: string; name: string }> {
+  if (input.ceremony.userId !== userId || !(await sealHolds(input.ceremony, input.seal))) {
+    throw new AppError("invalid_input", "This passkey registration was not started by the console for you; start again.");
+  }
+  if (Date.parse(input.ceremony.expiresAt) < Date.now()) throw new AppError("invalid_input", "The passkey registration took too long (5 minutes); start again.");
+  const rp = relyingParty();
+  let verified;
+  try {
+    verified = await verifyRegistrationResponse({
+      response: input.response as Parameters<typeof verifyRegistrationResponse>[0]["response"],
+      expectedChallenge: input.ceremony.challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    throw new AppError("invalid_input", `The passkey could not be registered: ${(error as Error).message}`);
+  }
+  if (!verified.verified || !verified.registrationInfo) throw new AppError("invalid_input", "The passkey could not be registered: the authenticator's answer did not verify.");
+  const { credential, aaguid } = verified.registrationInfo;
+  const taken = await tx.passkeyCredential.findUnique({ where: { id: credential.id } });
+  if (taken) throw new AppError("conflict", "This passkey is registered already.");
+  const row = await tx.passkeyCredential.create({
+    data: {
+      id: credential.id,
+      userId,
+      name: input.name,
+      publicKey: b64url.encode(credential.publicKey),
+      counter: credential.counter,
+      transports: (credential.transports ?? []) as string[],
+      aaguid: aaguid ?? null,
+    },
+  });
+  return { id: row.id, name: row.name };
+}
+
+// --- decisions -------------------------------------------------------------
+
+/** Does a vote on this job need a passkey? Tier at or above CELLGATE_PASSKEY_MIN_TIER, or a promotion approval. */
+export function passkeyRequirement(job: { tier: string; governance: boolean }): string | null {
+  const min = env().CELLGATE_PASSKEY_MIN_TIER;
+  if (min === "off") return null;
+  if (job.governance) return "Promotion approvals are signed with your passkey.";
+  const at = TIERS.indexOf(job.tier as (typeof TIERS)[number]);
+  return at >= TIERS.indexOf(min) ? `Votes on ${job.tier} jobs are signed with your passkey.` : null;
+}
+
+export const ADD_PASSKEY_HINT = "Add one under Security (/security), then vote again.";
+
+/** A statement to sign for a vote, sealed, and the WebAuthn request options over its hash. */
+export async function decisionRequest(tx: Tx, userId: string, job: { id: string; jobHash: string }, vote: "approve" | "deny") {
+  const credentials = await tx.passkeyCredential.findMany({ where: { userId, removedAt: null }, select: { id: true, transports: true } });
+  if (credentials.length === 0) throw new AppError("conflict", `You have no passkey yet. ${ADD_PASSKEY_HINT}`);
+  const now = Date.now();
+  const statement: DecisionStatement = {
+    format: STATEMENT_FORMAT,
+    action: vote === "approve" ? "job.approve" : "job.deny",
+    jobHash: job.jobHash,
+    jobId: job.id,
+    actor: userId,
+    notBefore: new Date(now - 30_000).toISOString(),
+    notAfter: new Date(now + WINDOW_MS).toISOString(),
+    nonce: b64url.encode(crypto.getRandomValues(new Uint8Array(16))),
+  };
+  const rp = relyingParty();
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    challenge: new Uint8Array(b64url.decode(decisionChallenge(statement))),
+    allowCredentials: credentials.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransportFuture[] })),
+    userVerification: "required",
+    timeout: WINDOW_MS,
+  });
+  return { statement, seal: await seal(statement), options };
+}
+
+export interface PasskeyProof {
+  statement: DecisionStatement;
+  seal: string;
+  response: { id: string; response: { authenticatorData: string; clientDataJSON: string; signature: string } } & Record<string, unknown>;
+}
+
+/**
+ * Check a vote's passkey proof inside the vote's transaction: the console
+ * issued the statement, it says exactly this vote by this actor on this job
+ * hash, it is within its window, and the assertion verifies with one of the
+ * actor's registered credentials. Returns the evidence to store with the vote.
+ */
+export async function checkVoteProof(
+  tx: Tx,
+  proof: PasskeyProof,
+  expected: { actor: string; jobId: string; jobHash: string; vote: "approve" | "deny" },
+): Promise<DecisionEvidence> {
+  const s = proof.statement;
+  if (!(await sealHolds(s, proof.seal))) throw new AppError("invalid_input", "The passkey request was not issued by this console; vote again.");
+  const action = expected.vote === "approve" ? "job.approve" : "job.deny";
+  if (s.actor !== expected.actor) throw new AppError("invalid_input", "The passkey request was issued to someone else; vote again.");
+  if (s.jobId !== expected.jobId || s.jobHash !== expected.jobHash) {
+    throw new AppError("invalid_input", "The passkey assertion is for another job (or another version of this one); nothing was recorded. Vote again.");
+  }
+  if (s.action !== action) throw new AppError("invalid_input", `The passkey assertion signs "${s.action}", not "${action}"; nothing was recorded.`);
+  const now = Date.now();
+  if (now < Date.parse(s.notBefore) || now > Date.parse(s.notAfter)) throw new AppError("invalid_input", "The passkey request expired (5 minutes); vote again.");
+  const credential = await tx.passkeyCredential.findUnique({ where: { id: proof.response.id } });
+  if (!credential || credential.userId !== expected.actor) throw new AppError("invalid_input", "That passkey is not registered to you; nothing was recorded.");
+  if (credential.removedAt) throw new AppError("invalid_input", "That passkey was removed; use another or add one under Security.");
+  const used = await tx.jobVote.findUnique({ where: { passkeyNonce: s.nonce }, select: { id: true } });
+  if (used) throw new AppError("conflict", "This passkey assertion was already used for a vote; nothing was recorded.");
+  const rp = relyingParty();
+  let result;
+  try {
+    result = await verifyAuthenticationResponse({
+      response: proof.response as unknown as Parameters<typeof verifyAuthenticationResponse>[0]["response"],
+      expectedChallenge: decisionChallenge(s),
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential: { id: credential.id, publicKey: new Uint8Array(b64url.decode(credential.publicKey)), counter: credential.counter },
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    throw new AppError("invalid_input", `The passkey assertion was refused: ${(error as Error).message}. Nothing was recorded.`);
+  }
+  if (!result.verified) throw new AppError("invalid_input", "The passkey assertion did not verify; nothing was recorded.");
+  await tx.passkeyCredential.update({ where: { id: credential.id }, data: { counter: result.authenticationInfo.newCounter, lastUsedAt: new Date() } });
+  return {
+    statement: s,
+    rp: { id: rp.id, origin: rp.origin },
+    credential: { id: credential.id, publicKey: credential.publicKey },
+    assertion: {
+      authenticatorData: proof.response.response.authenticatorData,
+      clientDataJSON: proof.response.response.clientDataJSON,
+      signature: proof.response.response.signature,
+    },
+  };
+}
