@@ -1,5 +1,7 @@
 "use client";
-import { useActionState, useId, useState } from "react";
+import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
+import Link from "next/link";
+import { startTransition, useActionState, useId, useState, type FormEvent } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
 import { formatTime } from "@/components/ui/format";
@@ -10,6 +12,11 @@ export type VoteAction = (
   prev: unknown,
   formData: FormData,
 ) => Promise<ActionResult<{ status: string; vote: string; approvals: number; approvalsNeeded: number }>>;
+
+/** The server's statement for a passkey-signed vote (lib/server/passkeys decisionRequest). */
+export type VoteChallenge = (input: { jobId: string; vote: "approve" | "deny" }) => Promise<
+  ActionResult<{ statement: unknown; seal: string; options: PublicKeyCredentialRequestOptionsJSON }>
+>;
 
 const OUTCOME: Record<string, string> = {
   APPROVED: "The job is approved.",
@@ -28,13 +35,51 @@ export function VoteForm({
   jobHash,
   action,
   approveBlocked = null,
+  passkey = { required: null, registered: 0 },
+  challenge,
 }: {
   jobId: string;
   jobHash: string;
   action: VoteAction;
   approveBlocked?: string | null;
+  /** Why this vote is signed with a passkey (null: it is not), and how many the reader has. */
+  passkey?: { required: string | null; registered: number };
+  challenge?: VoteChallenge;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
+  const [signing, setSigning] = useState(false);
+  const [signError, setSignError] = useState<string | null>(null);
+  const needsPasskey = passkey.required !== null && challenge !== undefined;
+  const noPasskey = needsPasskey && passkey.registered === 0;
+
+  /** A passkey vote: ask the console for the statement, have the passkey sign it, then send the vote with the proof. */
+  async function signAndVote(event: FormEvent<HTMLFormElement>) {
+    if (!needsPasskey) return;
+    event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    const vote = submitter?.value === "deny" ? "deny" : "approve";
+    const form = new FormData(event.currentTarget, submitter);
+    setSignError(null);
+    setSigning(true);
+    try {
+      const asked = await challenge({ jobId, vote });
+      if (!asked.ok) {
+        setSignError(asked.error.message);
+        return;
+      }
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: asked.data.options });
+      } catch (error) {
+        setSignError(`Your passkey did not sign the vote (${(error as Error).message}). Nothing was recorded; try again.`);
+        return;
+      }
+      form.set("passkey", JSON.stringify({ statement: asked.data.statement, seal: asked.data.seal, response }));
+      startTransition(() => formAction(form));
+    } finally {
+      setSigning(false);
+    }
+  }
   // Controlled, so the note survives a refused vote (React resets uncontrolled fields after an action).
   const [note, setNote] = useState("");
   const noteId = useId();
@@ -58,9 +103,10 @@ export function VoteForm({
     );
   }
   const noteError = state && !state.ok ? state.error.fieldErrors?.note?.[0] : undefined;
-  const formError = state && !state.ok && !noteError ? state.error.message : undefined;
+  const formError = signError ?? (state && !state.ok && !noteError ? state.error.message : undefined);
+  const busy = pending || signing;
   return (
-    <form action={formAction} aria-label="Vote on this job" className="space-y-2">
+    <form action={formAction} onSubmit={signAndVote} aria-label="Vote on this job" className="space-y-2">
       <input type="hidden" name="jobId" value={jobId} />
       <input type="hidden" name="seenHash" value={jobHash} />
       <label htmlFor={noteId} className="block text-sm font-medium text-slate-700">
@@ -83,6 +129,22 @@ export function VoteForm({
       <p className="text-xs text-slate-500">
         Your vote binds to hash <code className="break-all font-mono">{jobHash}</code>.
       </p>
+      {needsPasskey ? (
+        <p data-testid="passkey-required" className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-950">
+          {passkey.required}{" "}
+          {noPasskey ? (
+            <>
+              You have no passkey yet:{" "}
+              <Link href="/security" className="font-medium underline">
+                add one under Security
+              </Link>
+              , then come back to vote.
+            </>
+          ) : (
+            "Your device will ask you to confirm."
+          )}
+        </p>
+      ) : null}
       {approveBlocked ? (
         <p id={blockedId} data-testid="approve-blocked" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-950">
           {approveBlocked}
@@ -93,7 +155,7 @@ export function VoteForm({
           type="submit"
           name="vote"
           value="approve"
-          disabled={pending || approveBlocked !== null}
+          disabled={busy || noPasskey || approveBlocked !== null}
           aria-describedby={approveBlocked ? blockedId : undefined}
           title={approveBlocked ?? undefined}
           className="rounded-md bg-emerald-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-emerald-800 disabled:cursor-not-allowed disabled:opacity-60"
@@ -104,7 +166,7 @@ export function VoteForm({
           type="submit"
           name="vote"
           value="deny"
-          disabled={pending}
+          disabled={busy || noPasskey}
           className="rounded-md bg-rose-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-rose-500 disabled:opacity-60"
         >
           Deny

@@ -2,7 +2,7 @@ import { formatTime } from "@/components/ui/format";
 import { Section } from "@/components/ui/section";
 import type { JobDetail, JobVoteView } from "@/lib/server/approvals/job-detail";
 import { ReceiptRef } from "./receipt-links";
-import { VoteForm, type VoteAction } from "./vote-form";
+import { VoteForm, type VoteAction, type VoteChallenge } from "./vote-form";
 
 const AFTER: Record<string, string> = {
   APPROVED: "The job is approved.",
@@ -33,11 +33,13 @@ export function YourVote({ job, vote }: { job: JobDetail; vote: JobVoteView }) {
  * (Approve disabled, saying why, while a kill switch covers the job), their
  * own vote once cast, or why they cannot vote (job.standing, from the server).
  */
-export function VotePanel({ job, action }: { job: JobDetail; action: VoteAction }) {
+export function VotePanel({ job, action, challenge }: { job: JobDetail; action: VoteAction; challenge?: VoteChallenge }) {
   const { standing } = job;
   let body;
   if (standing.mine) body = <YourVote job={job} vote={standing.mine} />;
-  else if (standing.open) body = <VoteForm jobId={job.id} jobHash={job.jobHash} action={action} approveBlocked={standing.approveBlocked} />;
+  else if (standing.open) body = (
+      <VoteForm jobId={job.id} jobHash={job.jobHash} action={action} approveBlocked={standing.approveBlocked} passkey={job.passkey} challenge={challenge} />
+    );
   else if (job.integrity.problems.length > 0) {
     body = (
       <p className="text-sm font-medium text-rose-800" data-testid="vote-refused-integrity">

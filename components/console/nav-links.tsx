@@ -22,6 +22,7 @@ const MORE: readonly NavLink[] = [
   { href: "/policies", label: "Policies" },
   { href: "/receipts", label: "Receipts" },
   { href: "/tokens", label: "Tokens" },
+  { href: "/security", label: "Security" },
 ];
 
 function isActive(href: string, pathname: string): boolean {

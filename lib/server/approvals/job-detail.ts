@@ -18,6 +18,8 @@ import { prettyCanonical } from "./pretty-canonical";
 import { jobTenants } from "./queue";
 import { jobSwitches, mayOpenAuditEntries, voteStanding, type VoteStanding } from "./vote-standing";
 import type { KillSwitchView } from "../killswitches/views";
+import { isGovernanceJob } from "../canary/approval";
+import { passkeyRequirement } from "../passkeys";
 
 /** How far back "recent denies" on the profile look. */
 export const RECENT_DENY_DAYS = 7;
@@ -75,6 +77,8 @@ export interface JobDetail {
   killSwitches: KillSwitchView[];
   /** Whether the reader may vote, why not, their own vote. */
   standing: VoteStanding<JobVoteView>;
+  /** Why a vote here is signed with a passkey (null: no passkey needed), and how many the reader has. */
+  passkey: { required: string | null; registered: number };
   decision: {
     decision: string;
     ruleIds: string[];
@@ -183,6 +187,10 @@ export async function getJobDetail(
     receiptAuditSeq: auditSeqOf.get(job.receiptId) ?? null,
     mayOpenAudit: mayOpenAuditEntries(actor, job.tenantId),
     killSwitches,
+    passkey: {
+      required: passkeyRequirement({ tier: profile.tier, governance: isGovernanceJob(job.topic) }),
+      registered: await prisma.passkeyCredential.count({ where: { userId: actor.userId, removedAt: null } }),
+    },
     standing: voteStanding(
       actor,
       { tenantId: job.tenantId, status, requesterIds, integrityFailed: problems.length > 0, votes },

@@ -8,7 +8,7 @@ import { JobKillSwitches } from "@/components/approvals/job-switches";
 import { VotePanel } from "@/components/approvals/vote-panel";
 import { getJobDetail } from "@/lib/server/approvals/job-detail";
 import { requireActor } from "@/lib/server/session";
-import { voteOnJobAction } from "./actions";
+import { voteChallengeAction, voteOnJobAction } from "./actions";
 import { HiddenCharsBadge } from "@/components/ui/agent-text";
 
 export const dynamic = "force-dynamic";
@@ -47,7 +47,7 @@ export default async function JobPage({ params }: Props) {
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-5">
         <div className="min-w-0 space-y-4 lg:col-span-3">
           <JobPayload job={job} />
-          <VotePanel job={job} action={voteOnJobAction} />
+          <VotePanel job={job} action={voteOnJobAction} challenge={voteChallengeAction} />
           <JobVotes job={job} />
         </div>
         <div className="min-w-0 space-y-4 lg:col-span-2">
