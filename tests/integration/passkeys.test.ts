@@ -15,6 +15,8 @@ import { SoftwareAuthenticator } from "@/lib/domain/passkeys/software";
 import { generateEd25519Key } from "@/lib/domain/http-signatures";
 import { resetEnvCache } from "@/lib/env";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
+import { readTar, verifyPacket } from "@/lib/domain/packet";
+import { exportPacket } from "@/lib/server/packets";
 import { passkeyRegistrationOptionsAction, registerPasskeyAction, removePasskeyAction, voteChallengeAction } from "@/lib/server/passkeys/actions";
 import { registerSoftwarePasskey, signedVoteProof } from "@/lib/server/passkeys/software";
 import { resetPlatformKeyCache } from "@/lib/server/platform-key";
@@ -122,6 +124,19 @@ describe.each(BACKENDS)("passkey-signed votes on %s", (backend) => {
     expect(verifyDecisionEvidence({ ...evidence, rp: { ...RP, origin: "https://evil.example" } })).toMatchObject({ ok: false, reason: expect.stringMatching(/made on http:\/\/localhost:3999, not on the console/) });
     const receipt = await prisma.receipt.findUniqueOrThrow({ where: { id: done.ok ? done.data.receiptId : "" } });
     expect(receipt.summary).toMatchObject({ signedWithPasskey: device.credential.id });
+  });
+
+  it("an evidence packet carries the signed vote; packet verify checks it offline", async () => {
+    const auditor = await createActor(prisma, tenant.id, "auditor");
+    const packet = await exportPacket(db, auditor, { tenant: tenant.slug, from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) });
+    const result = verifyPacket(packet.bytes);
+    expect(result.failures).toEqual([]);
+    expect(result.summary!.signedVotes).toBeGreaterThanOrEqual(1);
+    const approvals = readTar(packet.bytes).find((m) => m.name === "approvals.jsonl")!;
+    const signed = Buffer.from(approvals.data).toString("utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { votes: Array<{ passkey?: DecisionEvidence }> })
+      .flatMap((j) => j.votes).filter((v) => v.passkey);
+    expect(signed.length).toBe(result.summary!.signedVotes);
+    expect(signed[0]!.passkey).toMatchObject({ rp: RP, credential: { id: device.credential.id } });
   });
 
   it("refuses every bad assertion with a clear message and records nothing", async () => {

@@ -12,6 +12,7 @@ import { firstIssue, MEMBERS, PACKET_FORMAT, REQUIRED_MEMBERS, ZManifest, ZPlatf
 import { readTar, TarError } from "./tar";
 import { verifyCheckpointsMember, verifyEntries, type EntrySummary } from "./verify-entries";
 import { requireWitnesses, type WitnessCoverage } from "./verify-witness";
+import { verifySignedVotes } from "./verify-votes";
 import { verifyPolicies, verifyRecords, verifyRegistry, type RecordCounts } from "./verify-records";
 
 export type { PacketFailure } from "./context";
@@ -31,6 +32,8 @@ export interface PacketSummary {
   witnessed?: WitnessCoverage[];
   entries: EntrySummary;
   records: RecordCounts;
+  /** Votes signed with a passkey whose assertion verified offline. */
+  signedVotes: number;
   policies: number;
   members: number;
 }
@@ -114,6 +117,7 @@ export function verifyPacket(bytes: Uint8Array, options: VerifyOptions = {}): Pa
   const logName = notes[0]?.origin;
   const cosigners = notes.flatMap((n) => n.note.signatures.filter((s) => s.name !== logName).map((s) => ({ name: s.name, keyId: s.keyId, treeSize: n.size })));
   const records = verifyRecords(ctx);
+  const signedVotes = verifySignedVotes(ctx);
   const policies = verifyPolicies(ctx);
   verifyRegistry(ctx);
   failures.push(...ctx.finish());
@@ -130,6 +134,7 @@ export function verifyPacket(bytes: Uint8Array, options: VerifyOptions = {}): Pa
     ...(witnessed ? { witnessed } : {}),
     entries,
     records,
+    signedVotes,
     policies,
     members: members.length,
   };

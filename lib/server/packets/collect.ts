@@ -107,7 +107,17 @@ export async function scopedApprovals(prisma: Db, scope: PacketScopeIds): Promis
       createdAt: job.createdAt,
       expiresAt: job.expiresAt,
       resolvedAt: job.resolvedAt,
-      votes: job.votes.map((v) => ({ id: v.id, userId: v.userId, vote: v.vote, note: v.note, seenHash: v.seenHash, receiptId: v.receiptId, createdAt: v.createdAt })),
+      // A passkey-signed vote carries its statement, assertion and the credential's public key (checked offline).
+      votes: job.votes.map((v) => ({
+        id: v.id,
+        userId: v.userId,
+        vote: v.vote,
+        note: v.note,
+        seenHash: v.seenHash,
+        receiptId: v.receiptId,
+        createdAt: v.createdAt,
+        ...(v.passkey ? { passkey: v.passkey } : {}),
+      })),
     }),
   );
 }

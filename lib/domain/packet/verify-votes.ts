@@ -1,0 +1,54 @@
+/**
+ * Passkey-signed votes in approvals.jsonl: each vote that carries passkey
+ * evidence is checked offline — the signed statement names this job, its
+ * exact hash (= SHA-256 of the canonical request in the record), the voter
+ * and this vote; and the WebAuthn assertion over the statement's hash
+ * verifies with the credential's public key, made on the console's origin
+ * with user presence and verification. A vote altered after it was signed,
+ * or an assertion moved onto another job, fails and says which.
+ */
+import { sha256Hex } from "../hash";
+import { verifyDecisionEvidence, type DecisionEvidence } from "../passkeys";
+import { isRecord, parseCanonical, splitLines, type VerifyContext } from "./context";
+import { RECORD_MEMBERS } from "./format";
+
+function evidenceShape(value: unknown): value is DecisionEvidence {
+  if (!isRecord(value) || !isRecord(value.statement) || !isRecord(value.rp) || !isRecord(value.credential) || !isRecord(value.assertion)) return false;
+  return typeof value.credential.publicKey === "string" && typeof value.assertion.signature === "string";
+}
+
+/** Returns how many votes were signed with a passkey and verified. */
+export function verifySignedVotes(ctx: VerifyContext): number {
+  const member = RECORD_MEMBERS.approvals;
+  const data = ctx.files.get(member);
+  const lines = data && splitLines(data);
+  if (!lines) return 0;
+  let signed = 0;
+  lines.forEach((line, i) => {
+    const parsed = parseCanonical(line);
+    if (!parsed.ok || !isRecord(parsed.value) || !Array.isArray(parsed.value.votes)) return;
+    const job = parsed.value;
+    for (const vote of job.votes as unknown[]) {
+      if (!isRecord(vote) || vote.passkey === undefined) continue;
+      const who = `line ${i + 1}: the vote of ${String(vote.userId)} on job ${String(job.jobId)}`;
+      const evidence = vote.passkey;
+      if (!evidenceShape(evidence)) {
+        ctx.fail(member, `${who} carries passkey evidence that is not a statement, relying party, credential and assertion`);
+        continue;
+      }
+      const s = evidence.statement;
+      const problems: string[] = [];
+      if (typeof job.canonical !== "string" || `sha256:${sha256Hex(job.canonical)}` !== job.jobHash) problems.push("the job's hash is not the SHA-256 of its canonical request");
+      if (s.jobId !== job.jobId) problems.push(`its assertion was made for another job (${String(s.jobId)}): it was moved onto this one`);
+      else if (s.jobHash !== job.jobHash || s.jobHash !== vote.seenHash) problems.push("its assertion signs another version of the job (its hash differs)");
+      const action = vote.vote === "approve" ? "job.approve" : vote.vote === "deny" ? "job.deny" : null;
+      if (s.action !== action) problems.push(`the vote was altered: it says "${String(vote.vote)}" but the passkey signed "${String(s.action)}"`);
+      if (s.actor !== vote.userId) problems.push(`the vote was altered: it names ${String(vote.userId)} but the passkey signed for ${String(s.actor)}`);
+      const check = verifyDecisionEvidence(evidence);
+      if (!check.ok) problems.push(check.reason);
+      if (problems.length === 0) signed += 1;
+      for (const p of problems) ctx.fail(member, `${who}: ${p}`);
+    }
+  });
+  return signed;
+}
