@@ -115,7 +115,7 @@ function describe(s: PacketSummary): string {
     `  entries:      ${entries}`,
     `  earlier checkpoints: ${s.earlierCheckpoints}`,
     `  witnesses:    ${witnesses(s)}`,
-    `  passkeys:     ${s.signedVotes} vote${s.signedVotes === 1 ? "" : "s"} signed with a passkey, each assertion verified`,
+    `  passkeys:     ${s.signedVotes} vote${s.signedVotes === 1 ? "" : "s"} and ${s.signedSwitches} kill-switch change${s.signedSwitches === 1 ? "" : "s"} signed with a passkey, each assertion verified`,
     `  records:      ${s.records.decisions} decisions, ${s.records.approvals} approvals, ${s.records.killSwitches} kill-switch records, ${s.records.stageChanges} stage changes, ${s.policies} policy versions`,
     "",
   ].join("\n");

@@ -1,12 +1,12 @@
 "use client";
-import { startAuthentication, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import Link from "next/link";
-import { startTransition, useActionState, useId, useState, type FormEvent } from "react";
+import { useActionState, useId, useState } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
 import { formatTime } from "@/components/ui/format";
 import { SealNote } from "@/components/ui/receipt-note";
 import { ReceiptLink } from "./receipt-links";
+import { usePasskeySubmit, type SigningRequest } from "@/components/ui/passkey-sign";
 
 export type VoteAction = (
   prev: unknown,
@@ -14,9 +14,7 @@ export type VoteAction = (
 ) => Promise<ActionResult<{ status: string; vote: string; approvals: number; approvalsNeeded: number }>>;
 
 /** The server's statement for a passkey-signed vote (lib/server/passkeys decisionRequest). */
-export type VoteChallenge = (input: { jobId: string; vote: "approve" | "deny" }) => Promise<
-  ActionResult<{ statement: unknown; seal: string; options: PublicKeyCredentialRequestOptionsJSON }>
->;
+export type VoteChallenge = (input: { jobId: string; vote: "approve" | "deny" }) => Promise<SigningRequest>;
 
 const OUTCOME: Record<string, string> = {
   APPROVED: "The job is approved.",
@@ -47,39 +45,14 @@ export function VoteForm({
   challenge?: VoteChallenge;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
-  const [signing, setSigning] = useState(false);
-  const [signError, setSignError] = useState<string | null>(null);
   const needsPasskey = passkey.required !== null && challenge !== undefined;
   const noPasskey = needsPasskey && passkey.registered === 0;
+  // A passkey vote: the console's statement for this vote is signed first, then sent with it.
+  const { onSubmit, signing, signError } = usePasskeySubmit(
+    formAction,
+    needsPasskey ? (form) => challenge({ jobId, vote: form.get("vote") === "deny" ? "deny" : "approve" }) : undefined,
+  );
 
-  /** A passkey vote: ask the console for the statement, have the passkey sign it, then send the vote with the proof. */
-  async function signAndVote(event: FormEvent<HTMLFormElement>) {
-    if (!needsPasskey) return;
-    event.preventDefault();
-    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    const vote = submitter?.value === "deny" ? "deny" : "approve";
-    const form = new FormData(event.currentTarget, submitter);
-    setSignError(null);
-    setSigning(true);
-    try {
-      const asked = await challenge({ jobId, vote });
-      if (!asked.ok) {
-        setSignError(asked.error.message);
-        return;
-      }
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: asked.data.options });
-      } catch (error) {
-        setSignError(`Your passkey did not sign the vote (${(error as Error).message}). Nothing was recorded; try again.`);
-        return;
-      }
-      form.set("passkey", JSON.stringify({ statement: asked.data.statement, seal: asked.data.seal, response }));
-      startTransition(() => formAction(form));
-    } finally {
-      setSigning(false);
-    }
-  }
   // Controlled, so the note survives a refused vote (React resets uncontrolled fields after an action).
   const [note, setNote] = useState("");
   const noteId = useId();
@@ -106,7 +79,7 @@ export function VoteForm({
   const formError = signError ?? (state && !state.ok && !noteError ? state.error.message : undefined);
   const busy = pending || signing;
   return (
-    <form action={formAction} onSubmit={signAndVote} aria-label="Vote on this job" className="space-y-2">
+    <form action={formAction} onSubmit={onSubmit} aria-label="Vote on this job" className="space-y-2">
       <input type="hidden" name="jobId" value={jobId} />
       <input type="hidden" name="seenHash" value={jobHash} />
       <label htmlFor={noteId} className="block text-sm font-medium text-slate-700">

@@ -5,6 +5,7 @@ import type { ActionResult } from "@/lib/server/action";
 import { FieldAlert } from "@/components/ui/form-controls";
 import { REASON_MAX } from "@/lib/domain/killswitch";
 import { ReceiptNote } from "@/components/ui/receipt-note";
+import { usePasskeySubmit, type SigningRequest } from "@/components/ui/passkey-sign";
 
 type EngageAction = (
   prev: unknown,
@@ -20,12 +21,16 @@ export function ConfirmEngageForm({
   target,
   description,
   action,
+  passkey,
 }: {
   target: { scope: string; tenant: string; profile: string; capability: string; autoReleaseMinutes: string };
   description: string;
   action: EngageAction;
+  /** A tenant-wide or global switch is engaged with a passkey: why, and the console's statement for the form. */
+  passkey?: { required: string; sign: (prev: unknown, formData: FormData) => Promise<SigningRequest> };
 }) {
   const [state, formAction, pending] = useActionState(action, null);
+  const { onSubmit, signing, signError } = usePasskeySubmit(formAction, passkey ? (formData) => passkey.sign(null, formData) : undefined);
   // Controlled, so the reason survives a refused engage (React resets uncontrolled fields after an action).
   const [reason, setReason] = useState("");
   const reasonId = useId();
@@ -48,9 +53,9 @@ export function ConfirmEngageForm({
   const fieldErrors = state && !state.ok ? state.error.fieldErrors : undefined;
   const reasonError = fieldErrors?.reason?.[0];
   const otherFieldError = fieldErrors ? Object.entries(fieldErrors).find(([k]) => k !== "reason")?.[1]?.[0] : undefined;
-  const formError = state && !state.ok && !reasonError ? (otherFieldError ?? state.error.message) : undefined;
+  const formError = signError ?? (state && !state.ok && !reasonError ? (otherFieldError ?? state.error.message) : undefined);
   return (
-    <form action={formAction} aria-label="Confirm kill switch" className="space-y-2">
+    <form action={formAction} onSubmit={onSubmit} aria-label="Confirm kill switch" className="space-y-2">
       {Object.entries(target).map(([name, value]) => (value ? <input key={name} type="hidden" name={name} value={value} /> : null))}
       <label htmlFor={reasonId} className="block text-sm font-medium text-slate-700">
         Reason (required)
@@ -69,10 +74,15 @@ export function ConfirmEngageForm({
         className="block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm"
       />
       <FieldAlert id={errorId} message={reasonError ?? formError} size="sm" />
+      {passkey ? (
+        <p data-testid="passkey-required" className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-sm text-indigo-950">
+          {passkey.required} Your device will ask you to confirm.
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-center gap-2">
         <button
           type="submit"
-          disabled={pending}
+          disabled={pending || signing}
           className="rounded-md bg-rose-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-rose-500 disabled:opacity-60"
         >
           {pending ? "Engaging…" : "Engage kill switch"}

@@ -2,13 +2,26 @@
 import type { ActionResult } from "@/lib/server/action";
 import { ReasonForm } from "@/components/ui/reason-form";
 import { REASON_MAX } from "@/lib/domain/killswitch";
+import type { SigningRequest } from "@/components/ui/passkey-sign";
 
 type ReleaseAction = (prev: unknown, formData: FormData) => Promise<ActionResult<{ id: string; releasedAt: string }>>;
 
 /** "Release" for one switch in force: asks for a reason, then shows the receipt. The row stays in history. */
-export function ReleaseForm({ switchId, description, action }: { switchId: string; description: string; action: ReleaseAction }) {
+export function ReleaseForm({
+  switchId,
+  description,
+  action,
+  passkey,
+}: {
+  switchId: string;
+  description: string;
+  action: ReleaseAction;
+  /** A tenant-wide or global switch is released with a passkey: why, and the console's statement. */
+  passkey?: { required: string; sign: (prev: unknown, formData: FormData) => Promise<SigningRequest> };
+}) {
   return (
     <ReasonForm
+      passkey={passkey ? { required: passkey.required, sign: (formData) => passkey.sign(null, formData) } : undefined}
       action={action}
       fields={{ id: switchId }}
       opener="Release"

@@ -56,11 +56,14 @@ export function InForceTable({
   now,
   mayRelease,
   release,
+  releasePasskey,
 }: {
   switches: KillSwitchView[];
   now: Date;
   mayRelease: (sw: KillSwitchView) => boolean;
   release: ReleaseAction;
+  /** The passkey a release of this switch needs (tenant-wide and global ones), if any. */
+  releasePasskey?: (sw: KillSwitchView) => Parameters<typeof ReleaseForm>[0]["passkey"];
 }) {
   if (switches.length === 0) return <p className="text-sm text-slate-600">No kill switch is in force. Jobs run as policy decides.</p>;
   const anyRelease = switches.some(mayRelease);
@@ -81,7 +84,7 @@ export function InForceTable({
               </td>
               {anyRelease ? (
                 <td className="py-2">
-                  {mayRelease(sw) ? <ReleaseForm key={sw.id} switchId={sw.id} description={sw.description} action={release} /> : null}
+                  {mayRelease(sw) ? <ReleaseForm key={sw.id} switchId={sw.id} description={sw.description} action={release} passkey={releasePasskey?.(sw)} /> : null}
                 </td>
               ) : null}
             </tr>

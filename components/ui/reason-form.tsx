@@ -3,6 +3,7 @@ import { useActionState, useId, useState, type ReactNode } from "react";
 import type { ActionResult } from "@/lib/server/action";
 import { ConfirmCancel, FieldAlert } from "./form-controls";
 import { ReceiptNote } from "./receipt-note";
+import { usePasskeySubmit, type SigningRequest } from "./passkey-sign";
 
 type Action<T> = (prev: unknown, formData: FormData) => Promise<ActionResult<T>>;
 
@@ -28,6 +29,7 @@ export function ReasonForm<T>({
   done,
   formClassName = "space-y-2",
   unavailable = false,
+  passkey,
 }: {
   action: Action<T>;
   /** Hidden inputs posted with the reason. */
@@ -48,9 +50,12 @@ export function ReasonForm<T>({
   formClassName?: string;
   /** Nothing left to do (a key already revoked): no button; a success just shown stays. */
   unavailable?: boolean;
+  /** Sign with a passkey first: why (shown), and the console's statement for the form's data. */
+  passkey?: { required: string; sign: (formData: FormData) => Promise<SigningRequest> };
 }) {
   const [open, setOpen] = useState(false);
   const [state, formAction, pending] = useActionState(action, null);
+  const { onSubmit, signing, signError } = usePasskeySubmit(formAction, passkey?.sign);
   const [reason, setReason] = useState("");
   const reasonId = useId();
   const errorId = useId();
@@ -71,9 +76,9 @@ export function ReasonForm<T>({
     );
   }
   const reasonError = state && !state.ok ? state.error.fieldErrors?.reason?.[0] : undefined;
-  const formError = state && !state.ok && !reasonError ? state.error.message : undefined;
+  const formError = signError ?? (state && !state.ok && !reasonError ? state.error.message : undefined);
   return (
-    <form action={formAction} aria-label={formLabel} className={formClassName}>
+    <form action={formAction} onSubmit={onSubmit} aria-label={formLabel} className={formClassName}>
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -96,7 +101,8 @@ export function ReasonForm<T>({
       />
       <FieldAlert id={errorId} message={reasonError ?? formError} />
       {hint ? <p className="text-xs text-slate-600">{hint}</p> : null}
-      <ConfirmCancel pending={pending} label={confirm.label} pendingLabel={confirm.pending} tone={tone} onCancel={() => setOpen(false)} />
+      {passkey ? <p className="text-xs text-indigo-900" data-testid="passkey-required">{passkey.required} Your device will ask you to confirm.</p> : null}
+      <ConfirmCancel pending={pending || signing} label={confirm.label} pendingLabel={confirm.pending} tone={tone} onCancel={() => setOpen(false)} />
     </form>
   );
 }

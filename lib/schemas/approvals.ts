@@ -1,37 +1,9 @@
 import { z } from "zod";
 import { VOTES } from "@/lib/domain/approvals";
 import { TIERS } from "@/lib/domain/tiers";
+import { passkeyField, ZVoteStatement } from "./passkeys";
 
 export const NOTE_MAX = 2000;
-
-const B64URL = z.string().regex(/^[A-Za-z0-9_-]+$/).max(16_384);
-const PASSKEY_MALFORMED = "The passkey answer is malformed; vote again.";
-
-/** A vote's passkey proof as the browser sends it back (checked for meaning in lib/server/passkeys). */
-export const ZPasskeyProof = z.object(
-  {
-    statement: z.object({
-      format: z.literal("cellgate.decision.v1"),
-      action: z.enum(["job.approve", "job.deny"]),
-      jobHash: z.string().max(200),
-      jobId: z.string().max(200),
-      actor: z.string().max(200),
-      notBefore: z.string().max(40),
-      notAfter: z.string().max(40),
-      nonce: B64URL,
-    }).strict(),
-    seal: B64URL,
-    response: z.object({
-      id: B64URL,
-      rawId: B64URL,
-      type: z.literal("public-key"),
-      response: z.object({ authenticatorData: B64URL, clientDataJSON: B64URL, signature: B64URL, userHandle: B64URL.optional() }),
-      clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-      authenticatorAttachment: z.string().max(40).optional(),
-    }),
-  },
-  { error: PASSKEY_MALFORMED },
-);
 
 /** Approve or deny one job: the note is required; the hash is the one the approver was shown. */
 export const ZVoteOnJobInput = z.object({
@@ -47,15 +19,7 @@ export const ZVoteOnJobInput = z.object({
     .trim()
     .regex(/^sha256:[0-9a-f]{64}$/, "The job hash you were shown is missing or malformed; reload the page"),
   /** The passkey proof (lib/server/passkeys): the sealed statement and the WebAuthn assertion over it; JSON text from a form. */
-  passkey: z.preprocess((value) => {
-    if (value === "" || value === undefined || value === null) return undefined;
-    if (typeof value !== "string") return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }, ZPasskeyProof.optional()),
+  passkey: passkeyField(ZVoteStatement),
 });
 export type VoteOnJobInput = z.infer<typeof ZVoteOnJobInput>;
 

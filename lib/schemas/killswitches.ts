@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { passkeyField, ZSwitchStatement } from "./passkeys";
 import { capabilityProblem, KILL_SWITCH_SCOPES, REASON_MAX, TARGET_MAX } from "@/lib/domain/killswitch";
 
 /** Break-glass: at most 7 days. */
@@ -62,6 +63,8 @@ export const ZEngageKillSwitchInput = z
   .object({
     ...targetFields,
     reason,
+    /** Passkey proof: required for tenant-wide and global switches (lib/server/passkeys). */
+    passkey: passkeyField(ZSwitchStatement),
     autoReleaseMinutes: z.preprocess(
       blankToUndefined,
       z.coerce
@@ -78,5 +81,6 @@ export type EngageKillSwitchInput = z.infer<typeof ZEngageKillSwitchInput>;
 export const ZReleaseKillSwitchInput = z.object({
   id: z.string({ error: "Switch is required" }).trim().min(1, "Switch is required").max(100),
   reason,
+  passkey: passkeyField(ZSwitchStatement),
 });
 export type ReleaseKillSwitchInput = z.infer<typeof ZReleaseKillSwitchInput>;

@@ -15,6 +15,8 @@ import { SoftwareAuthenticator } from "@/lib/domain/passkeys/software";
 import { generateEd25519Key } from "@/lib/domain/http-signatures";
 import { resetEnvCache } from "@/lib/env";
 import { voteOnJobAction } from "@/lib/server/approvals/vote";
+import { engageChallengeAction, engageKillSwitchAction, releaseChallengeAction, releaseKillSwitchAction } from "@/lib/server/killswitches/actions";
+import type { SwitchStatement } from "@/lib/domain/passkeys";
 import { readTar, verifyPacket } from "@/lib/domain/packet";
 import { exportPacket } from "@/lib/server/packets";
 import { passkeyRegistrationOptionsAction, registerPasskeyAction, removePasskeyAction, voteChallengeAction } from "@/lib/server/passkeys/actions";
@@ -168,6 +170,57 @@ describe.each(BACKENDS)("passkey-signed votes on %s", (backend) => {
     expect(await vote(approver, target, { passkey: fresh })).toMatchObject({ ok: true });
     const again = await vote(approver, target, { passkey: fresh });
     expect(again).toMatchObject({ ok: false });
+  });
+
+  it("a tenant-wide kill switch is engaged and released with a passkey; a profile switch needs none; replays and other switches are refused", async () => {
+    const admin = await createActor(prisma, tenant.id, "tenant_admin");
+    const key = await registerSoftwarePasskey(ctx(admin), "admin laptop", RP);
+    const target = { scope: "tenant", tenant: tenant.slug, reason: "Stop everything: leaked token" };
+    const switches = () => prisma.killSwitch.count({ where: { tenantId: tenant.id } });
+    const before = await switches();
+    expect(await engageKillSwitchAction.execute(ctx(admin), target)).toMatchObject({
+      ok: false,
+      error: { code: "forbidden", message: "A tenant-wide kill switch is engaged and released with your passkey. Confirm with your passkey." },
+    });
+    const asked = await engageChallengeAction.execute(ctx(admin), target);
+    if (!asked.ok) throw new Error(asked.error.message);
+    expect(asked.data.statement).toMatchObject({ action: "killswitch.engage", switch: { scope: "tenant", tenantId: tenant.id, profileId: null, capability: null, reason: target.reason, autoReleaseMinutes: null } });
+    const proof = { statement: asked.data.statement, seal: asked.data.seal, response: key.assert(asked.data.options.challenge) };
+    // The same proof for another reason is another switch.
+    expect(await engageKillSwitchAction.execute(ctx(admin), { ...target, reason: "something else", passkey: proof })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^The passkey assertion is for another kill switch/) },
+    });
+    expect(await switches()).toBe(before);
+    const engaged = await engageKillSwitchAction.execute(ctx(admin), { ...target, passkey: JSON.stringify(proof) });
+    if (!engaged.ok) throw new Error(engaged.error.message);
+    const row = await prisma.killSwitch.findUniqueOrThrow({ where: { id: engaged.data.id } });
+    expect(row.engagePasskeyNonce).toBe(asked.data.statement.nonce);
+    expect(verifyDecisionEvidence(row.engagePasskey as unknown as DecisionEvidence<SwitchStatement>)).toEqual({ ok: true });
+
+    // Releasing it is signed too, over the switch id and the reason.
+    const reason = "Token rotated";
+    expect(await releaseKillSwitchAction.execute(ctx(admin), { id: engaged.data.id, reason })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    const release = await releaseChallengeAction.execute(ctx(admin), { id: engaged.data.id, reason });
+    if (!release.ok) throw new Error(release.error.message);
+    const released = await releaseKillSwitchAction.execute(ctx(admin), { id: engaged.data.id, reason, passkey: { statement: release.data.statement, seal: release.data.seal, response: key.assert(release.data.options.challenge) } });
+    expect(released).toMatchObject({ ok: true });
+    expect((await prisma.killSwitch.findUniqueOrThrow({ where: { id: engaged.data.id } })).releasePasskeyNonce).toBe(release.data.statement.nonce);
+
+    // Replaying the engage proof once the switch is released: used once already.
+    expect(await engageKillSwitchAction.execute(ctx(admin), { ...target, passkey: { ...proof, response: key.assert(asked.data.options.challenge) } })).toMatchObject({
+      ok: false,
+      error: { message: "This passkey assertion was already used; nothing was recorded." },
+    });
+    // The packet carries both signatures; packet verify checks them offline.
+    const auditor = await createActor(prisma, tenant.id, "auditor");
+    const packet = await exportPacket(db, auditor, { tenant: tenant.slug, from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) });
+    const verified = verifyPacket(packet.bytes);
+    expect(verified.failures).toEqual([]);
+    expect(verified.summary!.signedSwitches).toBe(2);
+    // A profile switch needs no passkey.
+    const profileSwitch = await engageKillSwitchAction.execute(ctx(admin), { scope: "profile", tenant: tenant.slug, profile: l1.slug, reason: "Pause the L1 bot" });
+    expect(profileSwitch).toMatchObject({ ok: true });
   });
 
   it("a removed passkey is audited and signs nothing more; another user's passkey cannot be removed", async () => {

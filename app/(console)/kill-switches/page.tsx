@@ -20,7 +20,13 @@ import {
   type KillSwitchPlan,
 } from "@/lib/server/killswitches";
 import { requireActor, type SessionActor } from "@/lib/server/session";
-import { engageKillSwitchAction, releaseKillSwitchAction } from "./actions";
+import { engageChallenge, engageKillSwitchAction, releaseChallenge, releaseKillSwitchAction } from "./actions";
+import { switchPasskeyRequirement } from "@/lib/server/passkeys";
+
+/** The passkey prop of a switch form: the requirement's words and the challenge action, when one is needed. */
+function signedWith<A>(required: string | null, sign: A): { required: string; sign: A } | undefined {
+  return required ? { required, sign } : undefined;
+}
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Kill switches" };
@@ -110,7 +116,7 @@ export default async function KillSwitchesPage({ searchParams }: Props) {
           <Section id="plan" title="Plan" description="Check what the switch touches, then confirm with a reason.">
             <div className="space-y-4">
               <PlanView plan={outcome.plan} description={outcome.description} />
-              <ConfirmEngageForm target={values} description={outcome.description} action={engageKillSwitchAction} />
+              <ConfirmEngageForm target={values} description={outcome.description} action={engageKillSwitchAction} passkey={signedWith(switchPasskeyRequirement(values.scope), engageChallenge)} />
             </div>
           </Section>
         ) : null}
@@ -137,7 +143,13 @@ export default async function KillSwitchesPage({ searchParams }: Props) {
           </Section>
         ) : null}
         <Section id="in-force" title={`In force (${list.inForce.length})`} description="Every switch in force that you may see, newest first.">
-          <InForceTable switches={list.inForce} now={now} mayRelease={mayRelease} release={releaseKillSwitchAction} />
+          <InForceTable
+            switches={list.inForce}
+            now={now}
+            mayRelease={mayRelease}
+            release={releaseKillSwitchAction}
+            releasePasskey={(sw) => signedWith(switchPasskeyRequirement(sw.scope), releaseChallenge)}
+          />
         </Section>
         <Section id="history" title="History" description="Released switches stay here with who released them and why; nothing is deleted.">
           <HistoryTable switches={list.history} now={now} limit={HISTORY_LIMIT} />

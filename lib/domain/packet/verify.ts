@@ -12,7 +12,7 @@ import { firstIssue, MEMBERS, PACKET_FORMAT, REQUIRED_MEMBERS, ZManifest, ZPlatf
 import { readTar, TarError } from "./tar";
 import { verifyCheckpointsMember, verifyEntries, type EntrySummary } from "./verify-entries";
 import { requireWitnesses, type WitnessCoverage } from "./verify-witness";
-import { verifySignedVotes } from "./verify-votes";
+import { verifySignedSwitches, verifySignedVotes } from "./verify-passkeys";
 import { verifyPolicies, verifyRecords, verifyRegistry, type RecordCounts } from "./verify-records";
 
 export type { PacketFailure } from "./context";
@@ -34,6 +34,8 @@ export interface PacketSummary {
   records: RecordCounts;
   /** Votes signed with a passkey whose assertion verified offline. */
   signedVotes: number;
+  /** Kill-switch engages and releases signed with a passkey, verified offline. */
+  signedSwitches: number;
   policies: number;
   members: number;
 }
@@ -118,6 +120,7 @@ export function verifyPacket(bytes: Uint8Array, options: VerifyOptions = {}): Pa
   const cosigners = notes.flatMap((n) => n.note.signatures.filter((s) => s.name !== logName).map((s) => ({ name: s.name, keyId: s.keyId, treeSize: n.size })));
   const records = verifyRecords(ctx);
   const signedVotes = verifySignedVotes(ctx);
+  const signedSwitches = verifySignedSwitches(ctx);
   const policies = verifyPolicies(ctx);
   verifyRegistry(ctx);
   failures.push(...ctx.finish());
@@ -135,6 +138,7 @@ export function verifyPacket(bytes: Uint8Array, options: VerifyOptions = {}): Pa
     entries,
     records,
     signedVotes,
+    signedSwitches,
     policies,
     members: members.length,
   };

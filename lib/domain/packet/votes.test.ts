@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../hash";
-import { decisionChallenge, STATEMENT_FORMAT, type DecisionEvidence, type DecisionStatement } from "../passkeys";
+import { decisionChallenge, STATEMENT_FORMAT, type DecisionEvidence, type DecisionStatement, type SwitchStatement } from "../passkeys";
 import { SoftwareAuthenticator } from "../passkeys/software";
 import { buildPacket, verifyPacket } from "./index";
 import { sampleLog, samplePacketInput } from "./sample";
@@ -58,5 +58,33 @@ describe("evidence packets: passkey-signed votes", () => {
     const signed = evidence();
     expect(packet({ passkey: { ...signed, statement: { ...signed.statement, notAfter: "2099-01-01T00:00:00.000Z" } } }).failures[0]!.message).toMatch(/challenge is not the hash of the recorded decision/);
     expect(packet({ passkey: evidence() }, { canonical: `${canonical} ` }).failures[0]!.message).toMatch(/not the SHA-256 of its canonical request/);
+  });
+});
+
+describe("evidence packets: passkey-signed kill switches", () => {
+  const engaged = { id: "ks_1", scope: "tenant", tenantId, profileId: null, capability: null, reason: "leaked token", engagedBy: "admin-1" };
+  const statement: SwitchStatement = {
+    format: STATEMENT_FORMAT, action: "killswitch.engage", actor: "admin-1",
+    switch: { scope: "tenant", tenantId, profileId: null, capability: null, reason: "leaked token", autoReleaseMinutes: null },
+    notBefore: "2026-12-07T10:00:00.000Z", notAfter: "2026-12-07T10:05:00.000Z", nonce: "a3M",
+  };
+  const evidence: DecisionEvidence<SwitchStatement> = {
+    statement, rp: RP, credential: { id: device.credential.id, publicKey: device.credential.publicKey }, assertion: device.assert(decisionChallenge(statement)).response,
+  };
+  const verify = (record: Record<string, unknown>) => verifyPacket(buildPacket({ ...input, killSwitches: [record] }));
+
+  it("a signed engage verifies offline; one altered after signing fails and says what changed", () => {
+    const ok = verify({ ...engaged, engagePasskey: evidence, releasePasskey: null });
+    expect(ok.failures).toEqual([]);
+    expect(ok.summary!.signedSwitches).toBe(1);
+    expect(verify({ ...engaged, reason: "drill", engagePasskey: evidence }).failures).toEqual([
+      { member: "kill-switches.jsonl", message: "line 1: the engage of switch ks_1: the switch was altered after it was signed (reason differ)" },
+    ]);
+    expect(verify({ ...engaged, engagedBy: "admin-2", engagePasskey: evidence }).failures[0]!.message).toBe(
+      "line 1: the engage of switch ks_1: the record names admin-2 but the passkey signed for admin-1",
+    );
+    expect(verify({ ...engaged, releasedBy: "admin-1", releaseReason: "done", releasePasskey: evidence }).failures[0]!.message).toMatch(
+      /the release of switch ks_1: the passkey signed "killswitch.engage", not "killswitch.release"/,
+    );
   });
 });

@@ -19,7 +19,9 @@ import { canonicalize } from "../canonical-json";
 export const STATEMENT_FORMAT = "cellgate.decision.v1";
 
 export type DecisionAction = "job.approve" | "job.deny";
+export type SwitchAction = "killswitch.engage" | "killswitch.release";
 
+/** A vote on a job (or a promotion approval). */
 export interface DecisionStatement {
   format: typeof STATEMENT_FORMAT;
   action: DecisionAction;
@@ -35,9 +37,26 @@ export interface DecisionStatement {
   nonce: string;
 }
 
-/** The evidence a passkey-signed vote keeps (and packets carry). */
-export interface DecisionEvidence {
-  statement: DecisionStatement;
+/**
+ * Engaging or releasing a kill switch: `switch` is the exact switch decided
+ * (engage: scope, tenant and profile ids, capability, reason, automatic
+ * release; release: the switch id and the reason).
+ */
+export interface SwitchStatement {
+  format: typeof STATEMENT_FORMAT;
+  action: SwitchAction;
+  switch: Record<string, string | number | null>;
+  actor: string;
+  notBefore: string;
+  notAfter: string;
+  nonce: string;
+}
+
+export type AnyStatement = DecisionStatement | SwitchStatement;
+
+/** The evidence a passkey-signed decision keeps (and packets carry). */
+export interface DecisionEvidence<S extends AnyStatement = DecisionStatement> {
+  statement: S;
   /** The WebAuthn relying party: its id and the console's origin. */
   rp: { id: string; origin: string };
   credential: { id: string; /** COSE public key, base64url. */ publicKey: string };
@@ -54,7 +73,7 @@ export const b64url = {
 };
 
 /** The WebAuthn challenge for a statement: base64url(SHA-256(JCS(statement))). */
-export function decisionChallenge(statement: DecisionStatement): string {
+export function decisionChallenge(statement: AnyStatement): string {
   return b64url.encode(createHash("sha256").update(canonicalize(statement), "utf8").digest());
 }
 
@@ -145,7 +164,7 @@ const FLAG_UV = 0x04;
  * user verification; the signature over authenticatorData ‖
  * SHA-256(clientDataJSON) verifies with the credential's public key.
  */
-export function verifyDecisionEvidence(evidence: DecisionEvidence): EvidenceCheck {
+export function verifyDecisionEvidence(evidence: DecisionEvidence<AnyStatement>): EvidenceCheck {
   let clientBytes: Buffer;
   let authData: Buffer;
   let signature: Buffer;

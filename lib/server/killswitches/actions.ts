@@ -14,6 +14,9 @@ import type { Tx } from "@/lib/db";
 import { describeSwitch, isExpiredUnrecorded, type KillSwitchScope } from "@/lib/domain/killswitch";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { ZEngageKillSwitchInput, ZReleaseKillSwitchInput } from "@/lib/schemas/killswitches";
+import { z } from "zod";
+import type { DecisionEvidence, SwitchStatement } from "@/lib/domain/passkeys";
+import { ADD_PASSKEY_HINT, checkSwitchProof, switchPasskeyRequirement, switchRequest, type PasskeyProof } from "../passkeys";
 import { defineAction } from "../action";
 import { AppError } from "../errors";
 import { inForceWhere, receiptScope } from "./effects";
@@ -32,6 +35,44 @@ export interface EngageResult {
   engagedAt: string;
   autoReleaseAt: string | null;
   receiptId: string;
+  /** The credential that signed the engage, or null. */
+  passkey: string | null;
+}
+
+/** What an engage's passkey signs: the switch exactly as it will be engaged, with its reason. */
+export function engageSpec(target: ResolvedTarget, input: { reason: string; autoReleaseMinutes?: number }): SwitchStatement["switch"] {
+  return {
+    scope: target.scope,
+    tenantId: target.tenantId,
+    profileId: target.profileId,
+    capability: target.capability,
+    reason: input.reason,
+    autoReleaseMinutes: input.autoReleaseMinutes ?? null,
+  };
+}
+
+/** What a release's passkey signs: the switch and the reason. */
+export function releaseSpec(id: string, reason: string): SwitchStatement["switch"] {
+  return { id, reason };
+}
+
+/**
+ * The passkey evidence of a switch decision: checked when a proof came with
+ * it, and required for tenant-wide and global switches.
+ */
+async function switchEvidence(
+  tx: Tx,
+  proof: unknown,
+  actorId: string,
+  scope: KillSwitchScope,
+  action: SwitchStatement["action"],
+  spec: SwitchStatement["switch"],
+): Promise<DecisionEvidence<SwitchStatement> | null> {
+  if (proof) return checkSwitchProof(tx, proof as PasskeyProof<SwitchStatement>, { actor: actorId, action, spec });
+  const required = switchPasskeyRequirement(scope);
+  if (!required) return null;
+  const has = await tx.passkeyCredential.count({ where: { userId: actorId, removedAt: null } });
+  throw new AppError("forbidden", `${required} ${has > 0 ? "Confirm with your passkey." : `You have no passkey yet. ${ADD_PASSKEY_HINT.replace("vote again", "try again")}`}`);
 }
 
 export const engageKillSwitchAction = defineAction({
@@ -50,6 +91,7 @@ export const engageKillSwitchAction = defineAction({
       select: { id: true },
     });
     if (same) throw new AppError("conflict", `This switch is already engaged (${same.id}); release it first or engage another.`);
+    const evidence = await switchEvidence(tx, input.passkey, actor.userId, target.scope, "killswitch.engage", engageSpec(target, input));
     const id = newKillSwitchId();
     const autoReleaseAt = input.autoReleaseMinutes ? new Date(now.getTime() + input.autoReleaseMinutes * 60_000) : null;
     const row = await tx.killSwitch.create({
@@ -64,6 +106,7 @@ export const engageKillSwitchAction = defineAction({
         engagedAt: now,
         autoReleaseAt,
         engageReceiptId: receiptId,
+        ...(evidence ? { engagePasskey: evidence as unknown as Prisma.InputJsonValue, engagePasskeyNonce: evidence.statement.nonce } : {}),
       },
     });
     return {
@@ -73,6 +116,7 @@ export const engageKillSwitchAction = defineAction({
       engagedAt: row.engagedAt.toISOString(),
       autoReleaseAt: row.autoReleaseAt?.toISOString() ?? null,
       receiptId,
+      passkey: evidence?.credential.id ?? null,
     };
   },
   receipt: (input, result, _actor, target) => ({
@@ -84,7 +128,13 @@ export const engageKillSwitchAction = defineAction({
       reason: input.reason, autoReleaseMinutes: input.autoReleaseMinutes ?? null,
     },
     result: { id: result.id, engagedAt: result.engagedAt, autoReleaseAt: result.autoReleaseAt },
-    summary: { switch: result.id, engaged: result.description, reason: input.reason, ...(result.autoReleaseAt ? { autoReleaseAt: result.autoReleaseAt } : {}) },
+    summary: {
+      switch: result.id,
+      engaged: result.description,
+      reason: input.reason,
+      ...(result.autoReleaseAt ? { autoReleaseAt: result.autoReleaseAt } : {}),
+      ...(result.passkey ? { signedWithPasskey: result.passkey } : {}),
+    },
   }),
   revalidate: [KILL_SWITCHES_PATH, "/", "/profiles"],
 });
@@ -121,6 +171,8 @@ export interface ReleaseResult {
   id: string;
   releasedAt: string;
   receiptId: string;
+  /** The credential that signed the release, or null. */
+  passkey: string | null;
 }
 
 export const releaseKillSwitchAction = defineAction({
@@ -137,12 +189,19 @@ export const releaseKillSwitchAction = defineAction({
     if (isExpiredUnrecorded(sw, now)) {
       throw new AppError("conflict", `This switch already released itself at ${sw.autoReleaseAt!.toISOString()}; nothing was changed.`);
     }
+    const evidence = await switchEvidence(tx, input.passkey, actor.userId, sw.scope, "killswitch.release", releaseSpec(sw.id, input.reason));
     const updated = await tx.killSwitch.updateMany({
       where: { id: sw.id, releasedAt: null },
-      data: { releasedAt: now, releasedBy: actor.userId, releaseReason: input.reason, releaseReceiptId: receiptId },
+      data: {
+        releasedAt: now,
+        releasedBy: actor.userId,
+        releaseReason: input.reason,
+        releaseReceiptId: receiptId,
+        ...(evidence ? { releasePasskey: evidence as unknown as Prisma.InputJsonValue, releasePasskeyNonce: evidence.statement.nonce } : {}),
+      },
     });
     if (updated.count !== 1) throw new AppError("conflict", "This switch was released by someone else a moment ago; nothing was changed.");
-    return { id: sw.id, releasedAt: now.toISOString(), receiptId };
+    return { id: sw.id, releasedAt: now.toISOString(), receiptId, passkey: evidence?.credential.id ?? null };
   },
   receipt: (input, result, _actor, sw) => ({
     scope: receiptScope(sw),
@@ -150,7 +209,28 @@ export const releaseKillSwitchAction = defineAction({
     profileId: sw.profileId,
     request: { id: input.id, reason: input.reason },
     result: { id: result.id, releasedAt: result.releasedAt },
-    summary: { switch: result.id, released: sw.scope, reason: input.reason },
+    summary: { switch: result.id, released: sw.scope, reason: input.reason, ...(result.passkey ? { signedWithPasskey: result.passkey } : {}) },
   }),
   revalidate: [KILL_SWITCHES_PATH, "/", "/profiles"],
+});
+
+/**
+ * The statement a passkey signs to engage (the target and reason as the
+ * form will send them) or release (the switch and reason) a switch:
+ * authorized exactly like the decision itself.
+ */
+export const engageChallengeAction = defineAction({
+  name: "killswitch.engage.challenge",
+  input: ZEngageKillSwitchInput,
+  permission: "killswitch.write",
+  resource: (input, tx, actor): Promise<ResolvedTarget | null> => resolveTarget(tx, actor, input),
+  run: (tx, input, actor, target) => switchRequest(tx, actor.userId, "killswitch.engage", engageSpec(target, input)),
+});
+
+export const releaseChallengeAction = defineAction({
+  name: "killswitch.release.challenge",
+  input: ZReleaseKillSwitchInput.extend({ passkey: z.undefined().optional() }),
+  permission: "killswitch.write",
+  resource: (input, tx, actor) => lockSwitch(tx, actor, input.id),
+  run: (tx, input, actor, sw) => switchRequest(tx, actor.userId, "killswitch.release", releaseSpec(sw.id, input.reason)),
 });

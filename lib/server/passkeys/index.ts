@@ -12,7 +12,7 @@ import "server-only";
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { canonicalize } from "@/lib/domain/canonical-json";
-import { b64url, decisionChallenge, STATEMENT_FORMAT, type DecisionEvidence, type DecisionStatement } from "@/lib/domain/passkeys";
+import { b64url, decisionChallenge, STATEMENT_FORMAT, type AnyStatement, type DecisionEvidence, type DecisionStatement, type SwitchStatement } from "@/lib/domain/passkeys";
 import { TIERS } from "@/lib/domain/tiers";
 import type { Tx } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -129,21 +129,16 @@ export function passkeyRequirement(job: { tier: string; governance: boolean }): 
 
 export const ADD_PASSKEY_HINT = "Add one under Security (/security), then vote again.";
 
-/** A statement to sign for a vote, sealed, and the WebAuthn request options over its hash. */
-export async function decisionRequest(tx: Tx, userId: string, job: { id: string; jobHash: string }, vote: "approve" | "deny") {
+/** A statement to sign, sealed, and the WebAuthn request over its hash (the actor's passkeys allowed). */
+async function signingRequest<S extends AnyStatement>(tx: Tx, userId: string, make: (window: { notBefore: string; notAfter: string; nonce: string }) => S) {
   const credentials = await tx.passkeyCredential.findMany({ where: { userId, removedAt: null }, select: { id: true, transports: true } });
   if (credentials.length === 0) throw new AppError("conflict", `You have no passkey yet. ${ADD_PASSKEY_HINT}`);
   const now = Date.now();
-  const statement: DecisionStatement = {
-    format: STATEMENT_FORMAT,
-    action: vote === "approve" ? "job.approve" : "job.deny",
-    jobHash: job.jobHash,
-    jobId: job.id,
-    actor: userId,
+  const statement = make({
     notBefore: new Date(now - 30_000).toISOString(),
     notAfter: new Date(now + WINDOW_MS).toISOString(),
     nonce: b64url.encode(crypto.getRandomValues(new Uint8Array(16))),
-  };
+  });
   const rp = relyingParty();
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
@@ -155,38 +150,61 @@ export async function decisionRequest(tx: Tx, userId: string, job: { id: string;
   return { statement, seal: await seal(statement), options };
 }
 
-export interface PasskeyProof {
-  statement: DecisionStatement;
+/** The statement a vote signs: this vote, on this exact job hash, by this voter. */
+export function decisionRequest(tx: Tx, userId: string, job: { id: string; jobHash: string }, vote: "approve" | "deny") {
+  return signingRequest<DecisionStatement>(tx, userId, (w) => ({
+    format: STATEMENT_FORMAT,
+    action: vote === "approve" ? "job.approve" : "job.deny",
+    jobHash: job.jobHash,
+    jobId: job.id,
+    actor: userId,
+    ...w,
+  }));
+}
+
+/** The statement engaging or releasing a switch signs: exactly that switch, with its reason. */
+export function switchRequest(tx: Tx, userId: string, action: SwitchStatement["action"], spec: SwitchStatement["switch"]) {
+  return signingRequest<SwitchStatement>(tx, userId, (w) => ({ format: STATEMENT_FORMAT, action, switch: spec, actor: userId, ...w }));
+}
+
+/** Engaging or releasing a tenant-wide or global switch is signed with a passkey (unless passkeys are off). */
+export function switchPasskeyRequirement(scope: string): string | null {
+  if (env().CELLGATE_PASSKEY_MIN_TIER === "off") return null;
+  if (scope !== "tenant" && scope !== "global") return null;
+  return `A ${scope === "global" ? "global" : "tenant-wide"} kill switch is engaged and released with your passkey.`;
+}
+
+export interface PasskeyProof<S extends AnyStatement = DecisionStatement> {
+  statement: S;
   seal: string;
   response: { id: string; response: { authenticatorData: string; clientDataJSON: string; signature: string } } & Record<string, unknown>;
 }
 
 /**
- * Check a vote's passkey proof inside the vote's transaction: the console
- * issued the statement, it says exactly this vote by this actor on this job
- * hash, it is within its window, and the assertion verifies with one of the
- * actor's registered credentials. Returns the evidence to store with the vote.
+ * Check a passkey proof inside the transaction that records the decision:
+ * the console issued the statement (its seal), to this actor, for this
+ * action; `mismatch` finds nothing wrong with what it names; it is within its
+ * window; its nonce was never used (`nonceUsed`); and the assertion verifies
+ * with one of the actor's registered credentials. Returns the evidence to
+ * store with the decision.
  */
-export async function checkVoteProof(
+async function checkProof<S extends AnyStatement>(
   tx: Tx,
-  proof: PasskeyProof,
-  expected: { actor: string; jobId: string; jobHash: string; vote: "approve" | "deny" },
-): Promise<DecisionEvidence> {
+  proof: PasskeyProof<S>,
+  expected: { actor: string; action: S["action"]; mismatch: (s: S) => string | null; nonceUsed: (nonce: string) => Promise<boolean> },
+): Promise<DecisionEvidence<S>> {
   const s = proof.statement;
-  if (!(await sealHolds(s, proof.seal))) throw new AppError("invalid_input", "The passkey request was not issued by this console; vote again.");
-  const action = expected.vote === "approve" ? "job.approve" : "job.deny";
-  if (s.actor !== expected.actor) throw new AppError("invalid_input", "The passkey request was issued to someone else; vote again.");
-  if (s.jobId !== expected.jobId || s.jobHash !== expected.jobHash) {
-    throw new AppError("invalid_input", "The passkey assertion is for another job (or another version of this one); nothing was recorded. Vote again.");
-  }
-  if (s.action !== action) throw new AppError("invalid_input", `The passkey assertion signs "${s.action}", not "${action}"; nothing was recorded.`);
+  if (!(await sealHolds(s, proof.seal))) throw new AppError("invalid_input", "The passkey request was not issued by this console; try again.");
+  if (s.actor !== expected.actor) throw new AppError("invalid_input", "The passkey request was issued to someone else; try again.");
+  const mismatch = expected.mismatch(s);
+  if (mismatch) throw new AppError("invalid_input", mismatch);
+  if (s.action !== expected.action) throw new AppError("invalid_input", `The passkey assertion signs "${s.action}", not "${expected.action}"; nothing was recorded.`);
   const now = Date.now();
-  if (now < Date.parse(s.notBefore) || now > Date.parse(s.notAfter)) throw new AppError("invalid_input", "The passkey request expired (5 minutes); vote again.");
+  if (now < Date.parse(s.notBefore) || now > Date.parse(s.notAfter)) throw new AppError("invalid_input", "The passkey request expired (5 minutes); try again.");
   const credential = await tx.passkeyCredential.findUnique({ where: { id: proof.response.id } });
   if (!credential || credential.userId !== expected.actor) throw new AppError("invalid_input", "That passkey is not registered to you; nothing was recorded.");
   if (credential.removedAt) throw new AppError("invalid_input", "That passkey was removed; use another or add one under Security.");
-  const used = await tx.jobVote.findUnique({ where: { passkeyNonce: s.nonce }, select: { id: true } });
-  if (used) throw new AppError("conflict", "This passkey assertion was already used for a vote; nothing was recorded.");
+  if (await expected.nonceUsed(s.nonce)) throw new AppError("conflict", "This passkey assertion was already used; nothing was recorded.");
   const rp = relyingParty();
   let result;
   try {
@@ -213,4 +231,38 @@ export async function checkVoteProof(
       signature: proof.response.response.signature,
     },
   };
+}
+
+/** A vote's proof: it says exactly this vote by this voter on this job hash. */
+export function checkVoteProof(
+  tx: Tx,
+  proof: PasskeyProof,
+  expected: { actor: string; jobId: string; jobHash: string; vote: "approve" | "deny" },
+): Promise<DecisionEvidence> {
+  return checkProof(tx, proof, {
+    actor: expected.actor,
+    action: expected.vote === "approve" ? "job.approve" : "job.deny",
+    mismatch: (s) =>
+      s.jobId !== expected.jobId || s.jobHash !== expected.jobHash
+        ? "The passkey assertion is for another job (or another version of this one); nothing was recorded. Vote again."
+        : null,
+    nonceUsed: async (nonce) => (await tx.jobVote.count({ where: { passkeyNonce: nonce } })) > 0,
+  });
+}
+
+/** A switch decision's proof: it names exactly this switch (and reason). */
+export function checkSwitchProof(
+  tx: Tx,
+  proof: PasskeyProof<SwitchStatement>,
+  expected: { actor: string; action: SwitchStatement["action"]; spec: SwitchStatement["switch"] },
+): Promise<DecisionEvidence<SwitchStatement>> {
+  return checkProof(tx, proof, {
+    actor: expected.actor,
+    action: expected.action,
+    mismatch: (s) =>
+      canonicalize(s.switch ?? null) !== canonicalize(expected.spec)
+        ? "The passkey assertion is for another kill switch (its scope, target or reason differ); nothing was recorded. Try again."
+        : null,
+    nonceUsed: async (nonce) => (await tx.killSwitch.count({ where: { OR: [{ engagePasskeyNonce: nonce }, { releasePasskeyNonce: nonce }] } })) > 0,
+  });
 }
