@@ -13,7 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { verifyDecisionEvidence, type DecisionEvidence } from "../lib/domain/passkeys";
+import { verifyDecisionEvidence, type DecisionEvidence, type SwitchStatement } from "../lib/domain/passkeys";
 import { createJob } from "../tests/support/job-factory";
 import { freePort, startApp, waitForStatus, type AppProcess } from "./support/app-server";
 import { withDb } from "./support/db";
@@ -100,4 +100,48 @@ test("an approver adds a passkey on the Security page and approves an L3 job wit
   expect(verifyDecisionEvidence(evidence)).toEqual({ ok: true });
   const receipt = await withDb((prisma) => prisma.receipt.findFirstOrThrow({ where: { action: "passkey.register", summary: { path: ["passkey"], equals: "e2e virtual key" } } }));
   expect(receipt.scopeType).toBe("user");
+});
+
+test("a tenant admin engages and releases a tenant-wide kill switch, each signed with a passkey", async ({ page }) => {
+  test.setTimeout(120_000);
+  const tag = Date.now().toString(36);
+  const { tenant, email } = await withDb(async (prisma) => {
+    const { passwordHash } = await prisma.user.findUniqueOrThrow({ where: { email: "tenant-admin@acme.demo" } });
+    const created = await prisma.tenant.create({ data: { slug: `zz-pk-${tag}`, name: `Zz Passkey ${tag}` } });
+    const user = await prisma.user.create({
+      data: { email: `tenant-admin-${tag}@zz-pk.demo`, name: "Passkey Admin", passwordHash, memberships: { create: { tenantId: created.id, role: "tenant_admin" } } },
+    });
+    return { tenant: created, email: user.email };
+  });
+  await virtualAuthenticator(page);
+  await page.goto(`${origin}/signin`);
+  await signInAs(page, email);
+  await page.goto(`${origin}/security`);
+  await page.getByLabel("Name").fill("admin key");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Passkey “" })).toHaveText("Passkey “admin key” added.");
+
+  await page.goto(`${origin}/kill-switches`);
+  const form = page.getByRole("form", { name: "Choose what to stop" });
+  await form.getByLabel("Scope").selectOption("tenant");
+  await form.getByLabel("Tenant", { exact: true }).selectOption(tenant.slug);
+  await form.getByRole("button", { name: "Preview plan" }).click();
+  const confirm = page.getByRole("form", { name: "Confirm kill switch" });
+  await expect(confirm.getByTestId("passkey-required")).toContainText("A tenant-wide kill switch is engaged and released with your passkey.");
+  await confirm.getByLabel("Reason (required)").fill(`Stop ${tag}: leaked token`);
+  await confirm.getByRole("button", { name: "Engage kill switch" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Kill switch engaged" })).toBeVisible();
+
+  await page.goto(`${origin}/kill-switches`);
+  await page.getByRole("button", { name: `Release kill switch: tenant ${tenant.slug}` }).click();
+  const release = page.getByRole("form", { name: `Release kill switch: tenant ${tenant.slug}` });
+  await expect(release.getByTestId("passkey-required")).toBeVisible();
+  await release.getByLabel("Reason for releasing (required)").fill("Token rotated");
+  await release.getByRole("button", { name: "Confirm release" }).click();
+  await expect(page.getByRole("table", { name: "Kill switch history" })).toContainText("Token rotated");
+
+  const sw = await withDb((prisma) => prisma.killSwitch.findFirstOrThrow({ where: { tenantId: tenant.id } }));
+  expect(verifyDecisionEvidence(sw.engagePasskey as unknown as DecisionEvidence<SwitchStatement>)).toEqual({ ok: true });
+  expect(verifyDecisionEvidence(sw.releasePasskey as unknown as DecisionEvidence<SwitchStatement>)).toEqual({ ok: true });
+  expect((sw.releasePasskey as unknown as DecisionEvidence<SwitchStatement>).statement.switch).toEqual({ id: sw.id, reason: "Token rotated" });
 });
