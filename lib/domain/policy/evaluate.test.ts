@@ -170,3 +170,15 @@ describe("combinedPolicyHash", () => {
     expect(evaluatePolicy(next, input()).decision).toBe("DENY");
   });
 });
+
+describe("passkey-signed approvals", () => {
+  it("a job held by an approval rule with passkey: true asks for passkeys; the strictest matched rule wins", () => {
+    const signed = rule("refunds", "REQUIRE_APPROVAL", { topics: ["job.*.write.**"] }, { passkey: true });
+    const plain = rule("writes", "REQUIRE_APPROVAL", { topics: ["job.*.write.**"] });
+    expect(evaluatePolicy(set(platform([plain, signed])), input()).passkey).toBe(true);
+    expect(evaluatePolicy(set(platform([plain])), input()).passkey).toBeUndefined();
+    // A DENY that wins asks for no vote at all.
+    expect(evaluatePolicy(set(platform([signed, rule("no", "DENY", { topics: ["job.*.write.**"] })])), input())).toMatchObject({ decision: "DENY" });
+    expect(evaluatePolicy(set(platform([signed, rule("no", "DENY", { topics: ["job.*.write.**"] })])), input()).passkey).toBeUndefined();
+  });
+});

@@ -198,6 +198,8 @@ function evaluateLevels(compiled: CompiledPolicySet, fallback: NonNullable<Compi
     reason: deciding.reason,
     approvalsNeeded: pending ? Math.max(...approvalRules.map((c) => c.rule?.approvals ?? DEFAULT_APPROVALS)) : null,
     ttlSec: pending ? Math.min(...approvalRules.map((c) => c.rule?.ttlSec ?? DEFAULT_TTL_SEC)) : null,
+    // The strictest wins, as for approvals: any matched approval rule asking for passkeys.
+    ...(pending && approvalRules.some((c) => c.rule?.passkey === true) ? { passkey: true as const } : {}),
     constraints: mergeConstraints(constraints),
     throttles,
     policyHash: compiled.policyHash,
@@ -216,8 +218,9 @@ export function evaluatePolicy(set: PolicySet, input: PolicyInput): Evaluation {
 export function applyThrottle(evaluation: Evaluation, exceeded: MatchedThrottle, retryAfterSec: number): Evaluation {
   if (evaluation.decision === "DENY") return evaluation;
   const retry = Math.max(1, Math.ceil(retryAfterSec));
+  const { passkey: _noApproval, ...rest } = evaluation;
   return {
-    ...evaluation,
+    ...rest,
     decision: "THROTTLE",
     ruleIds: [exceeded.ruleId, ...evaluation.ruleIds.filter((id) => id !== exceeded.ruleId)],
     reason: `rate limit ${exceeded.ruleId}: more than ${exceeded.limit} jobs per ${exceeded.windowSec}s (per ${exceeded.per}); retry after ${retry}s`,

@@ -72,6 +72,15 @@ describe("parsePolicy", () => {
     );
   });
 
+  it("takes passkey: true on approval rules only, naming the line otherwise", () => {
+    const approval = PLATFORM.replace("decision: ALLOW\n    reason: reads are fine", "decision: REQUIRE_APPROVAL\n    reason: reads are fine\n    passkey: true").replace("expect: { decision: ALLOW }", "expect: { decision: REQUIRE_APPROVAL }");
+    expect(parsePolicy(approval)).toMatchObject({ ok: true, document: { rules: [{ passkey: true }] } });
+    expect(problemsOf(PLATFORM.replace("reason: reads are fine", "reason: reads are fine\n    passkey: true"))).toContainEqual(
+      expect.objectContaining({ path: "rules[0].passkey", message: "`passkey` only applies to REQUIRE_APPROVAL rules (this rule is ALLOW)" }),
+    );
+    expect(problemsOf(approval.replace("passkey: true", "passkey: false"))).toContainEqual(expect.objectContaining({ path: "rules[0].passkey", message: "`passkey` is `true` or left out" }));
+  });
+
   it("reports required fields as missing", () => {
     const problems = problemsOf(PLATFORM.replace("    reason: reads are fine\n", ""));
     expect(problems).toContainEqual(expect.objectContaining({ path: "rules[0].reason", message: "is required" }));

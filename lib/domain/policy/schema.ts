@@ -51,6 +51,8 @@ export const ZPolicyRule = z.strictObject({
   reason: z.string().min(1).max(500),
   approvals: z.number().int().min(1).max(10).optional(),
   ttlSec: z.number().int().min(60).max(30 * 86_400).optional(),
+  /** REQUIRE_APPROVAL: every vote on a matched job is signed with the voter's passkey. */
+  passkey: z.literal(true, { error: "`passkey` is `true` or left out" }).optional(),
   constraints: ZConstraints.optional(),
   throttle: ZThrottle.optional(),
 });
@@ -112,13 +114,14 @@ export function documentProblems(doc: PolicyDocument): DocumentProblem[] {
     const first = seen.get(rule.id);
     if (first !== undefined) add(["rules", i, "id"], `duplicate rule id "${rule.id}" (first at rules[${first}])`, false);
     else seen.set(rule.id, i);
-    const only = (field: "approvals" | "ttlSec" | "constraints" | "throttle", decisions: string[]) => {
+    const only = (field: "approvals" | "ttlSec" | "passkey" | "constraints" | "throttle", decisions: string[]) => {
       if (rule[field] !== undefined && !decisions.includes(rule.decision)) {
         add(["rules", i, field], `\`${field}\` only applies to ${decisions.join(" or ")} rules (this rule is ${rule.decision})`);
       }
     };
     only("approvals", ["REQUIRE_APPROVAL"]);
     only("ttlSec", ["REQUIRE_APPROVAL"]);
+    only("passkey", ["REQUIRE_APPROVAL"]);
     only("constraints", ["ALLOW_WITH_CONSTRAINTS", "REQUIRE_APPROVAL"]);
     only("throttle", ["THROTTLE"]);
     if (rule.decision === "ALLOW_WITH_CONSTRAINTS" && !rule.constraints) add(["rules", i, "decision"], "an ALLOW_WITH_CONSTRAINTS rule needs `constraints`");

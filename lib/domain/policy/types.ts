@@ -57,6 +57,8 @@ export interface PolicyRule {
   approvals?: number;
   /** REQUIRE_APPROVAL: seconds a pending job waits before it expires (default 3600). */
   ttlSec?: number;
+  /** REQUIRE_APPROVAL: votes on a matched job must be signed with a passkey. */
+  passkey?: true;
   /** ALLOW_WITH_CONSTRAINTS (also carried into an approved job). */
   constraints?: Constraints;
   /** THROTTLE. */
@@ -147,6 +149,8 @@ export interface Evaluation {
   /** REQUIRE_APPROVAL: distinct approvers the policy asks for (the server applies the L4/L5 floor with minimumApprovals). */
   approvalsNeeded: number | null;
   ttlSec: number | null;
+  /** REQUIRE_APPROVAL: some matched approval rule asks for passkey-signed votes (absent: none does). */
+  passkey?: true;
   /** Tightest merge of every matched constraints rule; null when none matched. */
   constraints: Constraints | null;
   /** THROTTLE rules that matched; the server counts them (lib/server) and calls `applyThrottle`. */

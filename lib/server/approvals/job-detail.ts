@@ -188,7 +188,7 @@ export async function getJobDetail(
     mayOpenAudit: mayOpenAuditEntries(actor, job.tenantId),
     killSwitches,
     passkey: {
-      required: passkeyRequirement({ tier: profile.tier, governance: isGovernanceJob(job.topic) }),
+      required: passkeyRequirement({ tier: profile.tier, governance: isGovernanceJob(job.topic), policy: job.passkeyRequired }),
       registered: await prisma.passkeyCredential.count({ where: { userId: actor.userId, removedAt: null } }),
     },
     standing: voteStanding(

@@ -94,8 +94,11 @@ async function passkeyEvidence(
   if (input.passkey) {
     return checkVoteProof(tx, input.passkey as PasskeyProof, { actor: userId, jobId: job.id, jobHash: job.jobHash, vote: input.vote });
   }
-  const profile = await tx.profile.findUnique({ where: { id: job.profileId }, select: { tier: true } });
-  const required = passkeyRequirement({ tier: profile?.tier ?? "L5", governance });
+  const [profile, row] = await Promise.all([
+    tx.profile.findUnique({ where: { id: job.profileId }, select: { tier: true } }),
+    tx.job.findUnique({ where: { id: job.id }, select: { passkeyRequired: true } }),
+  ]);
+  const required = passkeyRequirement({ tier: profile?.tier ?? "L5", governance, policy: row?.passkeyRequired === true });
   if (!required) return null;
   const has = await tx.passkeyCredential.count({ where: { userId, removedAt: null } });
   throw new AppError("forbidden", `${required} ${has > 0 ? "Vote again and confirm with your passkey." : `You have no passkey yet. ${ADD_PASSKEY_HINT}`}`);

@@ -158,16 +158,17 @@ async function decideAndStore(database: Database, input: SubmitInput, profile: B
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, ARRAY(SELECT json_array_elements_text($6::json)), $7, $8, $9, $10::jsonb, $11, $12, $13)
        )
        INSERT INTO "Job" ("id", "tenantId", "profileId", "hostId", "keyId", "topic", "riskTags", "labels", "payload", "canonical", "jobHash",
-         "status", "decisionId", "approvalsNeeded", "expiresAt", "resolvedAt", "requester", "requesterIds", "traceId", "receiptId", "createdAt", "consoleTags")
+         "status", "decisionId", "approvalsNeeded", "expiresAt", "resolvedAt", "requester", "requesterIds", "traceId", "receiptId", "createdAt", "consoleTags", "passkeyRequired")
        VALUES ($14, $15::uuid, $16::uuid, $17, $18, $19, ARRAY(SELECT json_array_elements_text($20::json)), $21::jsonb, $22::jsonb, $23, $24, $25::"JobStatus", $26::uuid, $27, $28, $29,
-         $30, ARRAY(SELECT json_array_elements_text($31::json))::uuid[], $32, $33, $34, ARRAY(SELECT json_array_elements_text($35::json)))`,
+         $30, ARRAY(SELECT json_array_elements_text($31::json))::uuid[], $32, $33, $34, ARRAY(SELECT json_array_elements_text($35::json)), $36)`,
       [
         // PolicyDecision ($1–$13)
         decisionId, profile.tenantId, profile.id, jobId, evaluation.decision, JSON.stringify(evaluation.ruleIds), evaluation.reason, evaluation.policyHash, jobHash,
         evaluation.constraints === null ? null : JSON.stringify(evaluation.constraints), pending ? approvalsNeeded : null, ttlSec, now,
-        // Job ($14–$35)
+        // Job ($14–$36)
         jobId, profile.tenantId, profile.id, input.host.id, input.keyId, body.topic, JSON.stringify(body.riskTags), JSON.stringify(body.labels), JSON.stringify(body.payload),
         canonical, jobHash, status, decisionId, approvalsNeeded, expiresAt, pending ? null : now, requester, JSON.stringify(ids), traceId, receiptId, now, JSON.stringify(consoleTags),
+        pending && evaluation.passkey === true,
       ],
     );
     let webhookQueued = false;

@@ -118,8 +118,13 @@ export async function registerCredential(
 
 // --- decisions -------------------------------------------------------------
 
-/** Does a vote on this job need a passkey? Tier at or above CELLGATE_PASSKEY_MIN_TIER, or a promotion approval. */
-export function passkeyRequirement(job: { tier: string; governance: boolean }): string | null {
+/**
+ * Does a vote on this job need a passkey, and why? The policy asked for it
+ * (a rule with `passkey: true`, whatever the setting), or the job's tier is
+ * at or above CELLGATE_PASSKEY_MIN_TIER, or it is a promotion approval.
+ */
+export function passkeyRequirement(job: { tier: string; governance: boolean; policy?: boolean }): string | null {
+  if (job.policy) return "The policy asks for passkey-signed votes on this job.";
   const min = env().CELLGATE_PASSKEY_MIN_TIER;
   if (min === "off") return null;
   if (job.governance) return "Promotion approvals are signed with your passkey.";
