@@ -71,6 +71,25 @@ function CheckpointLine({ checkpoint }: { checkpoint: CheckpointStatus }) {
         {checkpoint.count === 1 ? "checkpoint" : "checkpoints"} checked at {formatTime(checkpoint.checkedAt)}). Keep an exported copy outside the
         console (<code className="font-mono">npx cellgate audit export-checkpoint</code>) to detect a rewrite of both.
       </span>
+      <span data-testid="checkpoint-witnesses" className="basis-full">
+        {checkpoint.witnesses.length === 0 ? (
+          <>
+            No witness has cosigned a checkpoint yet: run <code className="font-mono">npx cellgate witness run</code> on another machine, by another
+            team (docs/witness.md), so a rewrite is caught by someone other than the console.
+          </>
+        ) : (
+          <>
+            Witnessed by{" "}
+            {checkpoint.witnesses.map((w, i) => (
+              <span key={w.name}>
+                {i > 0 ? ", " : ""}
+                <code className="font-mono">{w.name}</code> (tree size {w.treeSize}, cosigned {formatTime(new Date(w.cosignedAt))})
+              </span>
+            ))}
+            : each checked the log only grew since the last tree it cosigned.
+          </>
+        )}
+      </span>
     </div>
   );
 }
