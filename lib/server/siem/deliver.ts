@@ -117,10 +117,10 @@ export async function deliverBatch(sql: Sql, sink: Sink, options: DeliverOptions
   if (error === null) {
     const advanced = await sql.query(
       `UPDATE "SiemCursor" SET seq = $3, hash = $4, delivered = delivered + $5, "lastDeliveredAt" = $6,
-              "consecutiveFailures" = 0, "nextAttemptAt" = $6, "leaseOwner" = NULL, "leaseUntil" = NULL
+              "consecutiveFailures" = 0, "nextAttemptAt" = $8, "leaseOwner" = NULL, "leaseUntil" = NULL
         WHERE sink = $1 AND "leaseOwner" = $2 AND seq = $7
         RETURNING 1`,
-      [sink.name, owner, last.seq, last.hash, entries.length, new Date(), from],
+      [sink.name, owner, last.seq, last.hash, entries.length, new Date(), from, now],
     );
     if (advanced.length === 0) return { status: "lease-lost", first: first.seq, last: last.seq };
     return { status: "delivered", first: first.seq, last: last.seq, count: entries.length };
