@@ -47,7 +47,7 @@ test("Policies, Receipts and Tokens sit behind More, which opens, navigates and 
   await expect(nav.getByRole("link", { name: "Receipts" })).toBeHidden();
   await more.click();
   await expect(more).toHaveAttribute("aria-expanded", "true");
-  await expect(page.getByRole("list", { name: "More pages" }).getByRole("link")).toHaveText(["Policies", "Receipts", "Tokens"]);
+  await expect(page.getByRole("list", { name: "More pages" }).getByRole("link")).toHaveText(["Policies", "Receipts", "Tokens", "SIEM export"]);
   // A click elsewhere closes it.
   await page.getByRole("heading", { level: 1 }).click();
   await expect(more).toHaveAttribute("aria-expanded", "false");

@@ -14,9 +14,11 @@ import { openDatabase, type Database } from "@/lib/db";
 import { collectMetrics } from "@/lib/server/metrics/collect";
 import { backoffMs, deliverBatch, drainSink, ensureCursor, LEASE_MS, readSiemCursors } from "@/lib/server/siem/deliver";
 import { webhookSink } from "@/lib/server/siem/sinks";
+import { startSiemExport, stopSiemExport } from "@/lib/server/siem/ticker";
+import { resetEnvCache } from "@/lib/env";
 import { BACKENDS, createTestDatabase, type TestDatabase } from "../support/databases";
 import { expectWholeChain, headSeq, seqs, writeEntries } from "./siem-support";
-import { startReceiver, standardWebhooksValid, type Receiver } from "./webhooks-receiver";
+import { eventually, startReceiver, standardWebhooksValid, type Receiver } from "./webhooks-receiver";
 
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 
@@ -163,6 +165,31 @@ describe.each(BACKENDS)("SIEM export to a webhook (%s)", (backend) => {
     expect((outcome as { error: string }).error).toMatch(/ECONNREFUSED|fetch failed/);
     const c = await cursor();
     expect([c.seq, c.behind, c.failures]).toEqual([0, 3, 1]);
+    await database.close();
+  });
+
+  it("the background loop, started from the environment as instrumentation.ts starts it, delivers what writers append", async () => {
+    const from = receiver.received.length;
+    process.env.CELLGATE_SIEM_WEBHOOK_URL = receiver.url;
+    process.env.CELLGATE_SIEM_WEBHOOK_SECRET = SECRET;
+    process.env.CELLGATE_SIEM_TICK_MS = "50";
+    process.env.CELLGATE_SIEM_BATCH = "3";
+    resetEnvCache();
+    try {
+      startSiemExport(() => Promise.resolve(database));
+      await writeEntries(database, 4);
+      await writeEntries(database, 3);
+      // Waits (bounded) for the loop; the assertions are on what arrived, not on how fast.
+      await eventually(async () => ((await cursor())?.seq === 7 ? true : undefined));
+    } finally {
+      await stopSiemExport();
+      for (const v of ["CELLGATE_SIEM_WEBHOOK_URL", "CELLGATE_SIEM_WEBHOOK_SECRET", "CELLGATE_SIEM_TICK_MS", "CELLGATE_SIEM_BATCH"]) delete process.env[v];
+      resetEnvCache();
+    }
+    for (const r of receiver.received.slice(from)) expect(standardWebhooksValid(SECRET, r)).toBe(true);
+    expect(seqs(events(from))).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expectWholeChain(events(from), 7);
+    expect((await cursor()).target).toBe(receiver.url);
     await database.close();
   });
 });
