@@ -28,25 +28,8 @@ const CLASSES: Record<ClassKey, { uid: number; name: string; categoryUid: number
 const SEVERITIES = ["Unknown", "Informational", "Low", "Medium", "High", "Critical", "Fatal"] as const;
 export type SeverityId = 1 | 2 | 3 | 4 | 5 | 6;
 
-/** The hashed fields of an entry, verbatim, plus the receipt id when the entry has one. */
-export interface OcsfUnmapped {
-  seq: number;
-  hash: string;
-  prevHash: string;
-  receipt: string | null;
-  time: string;
-  actorType: string;
-  actorId: string;
-  action: string;
-  resource: string;
-  tenantId: string | null;
-  profileId: string | null;
-  decision: string | null;
-  requestHash: string | null;
-  resultHash: string | null;
-  traceId: string | null;
-  data: unknown;
-}
+/** The hashed fields of an entry, verbatim (time as its ISO text), plus the receipt id when the entry has one. */
+export type OcsfUnmapped = Omit<ChainEntry, "time"> & { time: string; receipt: string | null };
 
 export interface OcsfEvent {
   class_uid: number;

@@ -24,7 +24,7 @@ import type { OcsfEvent, SeverityId } from "@/lib/domain/siem/ocsf";
 import { octetCountedFrame, syslogMessage } from "@/lib/domain/siem/syslog";
 import type { Env } from "@/lib/env";
 import { resolveSecretRef } from "@/lib/server/auth/secret-ref";
-import { webhookHeaders, webhookKey } from "@/lib/server/webhooks/sign";
+import { fetchErrorText, webhookHeaders, webhookKey } from "@/lib/server/webhooks/sign";
 
 export type SinkName = "webhook" | "syslog" | "otlp";
 
@@ -67,8 +67,7 @@ export function webhookSink(url: string, secret: string, options: { timeoutMs?: 
         redirect: "manual",
         signal: AbortSignal.timeout(options.timeoutMs ?? SEND_TIMEOUT_MS),
       }).catch((e: unknown) => {
-        const cause = (e as { cause?: { code?: string } }).cause?.code;
-        throw new Error(`${(e as Error).name === "TimeoutError" ? "timed out" : (e as Error).message}${cause ? ` (${cause})` : ""}`);
+        throw new Error(fetchErrorText(e));
       });
       await response.body?.cancel().catch(() => undefined);
       if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
