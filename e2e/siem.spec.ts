@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./support/fixtures";
 import { withDb } from "./support/db";
 
@@ -44,6 +45,8 @@ test("a platform admin finds the SIEM export under More and sees each sink's cur
   await expect(row).toContainText("connect ECONNREFUSED 10.0.0.9:6514");
   // Read-only: nothing to press.
   await expect(page.getByRole("main").getByRole("button")).toHaveCount(0);
+  const { violations } = await new AxeBuilder({ page }).include("main").analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 });
 
 for (const email of ["tenant-admin@acme.demo", "viewer@acme.demo"]) {
