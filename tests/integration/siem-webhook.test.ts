@@ -156,6 +156,33 @@ describe.each(BACKENDS)("SIEM export to a webhook (%s)", (backend) => {
     await database.close();
   });
 
+  it("four deliverers racing on one sink (replicas): one batch at a time, every entry exactly once when every batch is acknowledged", async () => {
+    const from = receiver.received.length;
+    await writeEntries(database, 30);
+    const sink = webhookSink(receiver.url, SECRET);
+    await ensureCursor(database.sql, sink);
+    const runs = await Promise.all(
+      ["r1", "r2", "r3", "r4"].map(async (owner) => {
+        const outcomes = [];
+        // Each keeps trying until the sink is caught up, as each replica's tick would.
+        for (let i = 0; i < 5_000; i++) {
+          const o = await deliverBatch(database.sql, sink, { batch: 4, owner });
+          outcomes.push(o.status);
+          if (o.status === "idle") break;
+          if (o.status === "busy") await new Promise((r) => setTimeout(r, 2)); // as a tick would come back later
+        }
+        return outcomes;
+      }),
+    );
+    expect(runs.every((r) => r[r.length - 1] === "idle")).toBe(true);
+    expect(runs.flat().filter((s) => s === "delivered")).toHaveLength(8);
+    expect(runs.flat().filter((s) => s === "failed" || s === "lease-lost")).toEqual([]);
+    expect(seqs(events(from))).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expectWholeChain(events(from), 30);
+    expect((await cursor()).delivered).toBe(30);
+    await database.close();
+  });
+
   it("a sink that is down (connection refused) records the failure and loses nothing", async () => {
     await writeEntries(database, 3);
     const down = webhookSink("http://127.0.0.1:9/refused", SECRET);
