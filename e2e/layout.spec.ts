@@ -38,7 +38,7 @@ for (const width of [1280, 1366, 1440]) {
   });
 }
 
-test("Policies, Receipts and Tokens sit behind More, which opens, navigates and closes", async ({ pageAs }) => {
+test("Policies, Receipts, Tokens and (for platform admins) SIEM export sit behind More, which opens, navigates and closes", async ({ pageAs }) => {
   const page = await pageAs("admin@cellgate.demo");
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
