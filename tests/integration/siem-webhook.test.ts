@@ -79,7 +79,7 @@ describe.each(BACKENDS)("SIEM export to a webhook (%s)", (backend) => {
     const sink = webhookSink(receiver.url, SECRET);
     await ensureCursor(database.sql, sink);
     const t0 = new Date();
-    expect((await deliverBatch(database.sql, sink, { now: t0, batch: 10 })).status).toBe("delivered");
+    expect(await deliverBatch(database.sql, sink, { now: t0, batch: 10 })).toMatchObject({ status: "delivered" });
 
     receiver.script(503);
     await writeEntries(database, 4);

@@ -24,7 +24,7 @@ import type { OcsfEvent, SeverityId } from "@/lib/domain/siem/ocsf";
 import { octetCountedFrame, syslogMessage } from "@/lib/domain/siem/syslog";
 import type { Env } from "@/lib/env";
 import { resolveSecretRef } from "@/lib/server/auth/secret-ref";
-import { fetchErrorText, webhookHeaders, webhookKey } from "@/lib/server/webhooks/sign";
+import { webhookHeaders, webhookKey } from "@/lib/server/webhooks/sign";
 
 export type SinkName = "webhook" | "syslog" | "otlp";
 
@@ -49,6 +49,13 @@ export class SiemConfigError extends Error {
 // ---------------------------------------------------------------------------
 // Webhook
 
+/** Errors of a reused keep-alive connection the other side had closed. */
+const STALE_CONNECTION = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+
+function networkCode(e: unknown): string | undefined {
+  return (e as { cause?: { code?: string } }).cause?.code;
+}
+
 export function webhookSink(url: string, secret: string, options: { timeoutMs?: number } = {}): Sink {
   webhookKey(secret); // a malformed secret is refused before anything is sent
   return {
@@ -60,15 +67,21 @@ export function webhookSink(url: string, secret: string, options: { timeoutMs?: 
       // Stable while the batch is the same; receivers de-duplicate each event by metadata.uid (its entry's hash).
       const id = `msg_audit_${first}_${last}`;
       const body = JSON.stringify({ type: "cellgate.audit.ocsf", timestamp: new Date().toISOString(), data: { first, last, events } });
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "User-Agent": "Cellgate-SIEM/1", ...webhookHeaders(secret, id, Math.floor(Date.now() / 1000), body) },
-        body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(options.timeoutMs ?? SEND_TIMEOUT_MS),
-      }).catch((e: unknown) => {
-        throw new Error(fetchErrorText(e));
-      });
+      const post = () =>
+        fetch(url, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "User-Agent": "Cellgate-SIEM/1", ...webhookHeaders(secret, id, Math.floor(Date.now() / 1000), body) },
+          body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(options.timeoutMs ?? SEND_TIMEOUT_MS),
+        });
+      const response = await post()
+        // A kept-alive connection the receiver closed as it was reused: once more at once, on a new one.
+        .catch((e: unknown) => (STALE_CONNECTION.has(networkCode(e) ?? "") ? post() : Promise.reject(e)))
+        .catch((e: unknown) => {
+          const code = networkCode(e);
+          throw new Error((e as Error).name === "TimeoutError" ? "timed out" : `${(e as Error).message}${code ? ` (${code})` : ""}`);
+        });
       await response.body?.cancel().catch(() => undefined);
       if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
     },

@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto";
 import { env } from "@/lib/env";
 import { resolveSecretRef } from "@/lib/server/auth/secret-ref";
 import type { RawSql } from "@/lib/sql";
-import { fetchErrorText, webhookHeaders, webhookKey } from "./sign";
+import { webhookHeaders, webhookKey } from "./sign";
 
 /** Seconds to wait after the n-th failed attempt (n = 1, 2, …). */
 export const BACKOFF_SEC = [5, 30, 120, 600, 1800, 3600, 7200, 14_400] as const;
@@ -121,7 +121,8 @@ async function attempt(sql: Sql, row: ClaimedRow, secret: string | null, secretP
       }
       error = `HTTP ${response.status}`;
     } catch (e) {
-      error = fetchErrorText(e);
+      const cause = (e as { cause?: { code?: string } }).cause?.code;
+      error = `${(e as Error).name === "TimeoutError" ? "timed out" : (e as Error).message}${cause ? ` (${cause})` : ""}`;
     }
   }
   const failed = attempts >= MAX_ATTEMPTS;

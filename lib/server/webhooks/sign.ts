@@ -68,9 +68,3 @@ export function verifyWebhook(
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
 }
-
-/** A failed fetch() as one line: "timed out", or the message and the network error code ("fetch failed (ECONNREFUSED)"). */
-export function fetchErrorText(e: unknown): string {
-  const cause = (e as { cause?: { code?: string } }).cause?.code;
-  return `${(e as Error).name === "TimeoutError" ? "timed out" : (e as Error).message}${cause ? ` (${cause})` : ""}`;
-}
