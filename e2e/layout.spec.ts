@@ -38,7 +38,7 @@ for (const width of [1280, 1366, 1440]) {
   });
 }
 
-test("Policies, Receipts and Tokens sit behind More, which opens, navigates and closes", async ({ pageAs }) => {
+test("Policies, Receipts, Tokens, (for platform admins) SIEM export and Security sit behind More, which opens, navigates and closes", async ({ pageAs }) => {
   const page = await pageAs("admin@cellgate.demo");
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -47,7 +47,7 @@ test("Policies, Receipts and Tokens sit behind More, which opens, navigates and 
   await expect(nav.getByRole("link", { name: "Receipts" })).toBeHidden();
   await more.click();
   await expect(more).toHaveAttribute("aria-expanded", "true");
-  await expect(page.getByRole("list", { name: "More pages" }).getByRole("link")).toHaveText(["Policies", "Receipts", "Tokens"]);
+  await expect(page.getByRole("list", { name: "More pages" }).getByRole("link")).toHaveText(["Policies", "Receipts", "Tokens", "SIEM export", "Security"]);
   // A click elsewhere closes it.
   await page.getByRole("heading", { level: 1 }).click();
   await expect(more).toHaveAttribute("aria-expanded", "false");

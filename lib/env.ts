@@ -5,6 +5,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { invalidAllowedHosts } from "./domain/http/redirect-host";
+import { parseSyslogAddress, siemWebhookUrlProblem } from "./domain/siem/config";
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -82,6 +83,42 @@ const ZEnv = z.object({
   CELLGATE_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).default(16),
   /** Milliseconds a host request may wait for a slot before it is answered 503 + Retry-After (0: never wait). */
   CELLGATE_QUEUE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  // --- SIEM export (docs/siem-export.md): every audit entry as OCSF JSON, at least once, from a cursor per sink. Unset: that sink is off.
+  /** Webhook sink: an https:// URL (http:// only to a loopback address); each batch is one POST signed per Standard Webhooks. */
+  CELLGATE_SIEM_WEBHOOK_URL: z
+    .string()
+    .url("CELLGATE_SIEM_WEBHOOK_URL must be a URL")
+    .refine((v) => siemWebhookUrlProblem(v) === null, { message: "CELLGATE_SIEM_WEBHOOK_URL must be https:// (http:// only to localhost or a loopback address)" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The webhook sink's Standard Webhooks secret ("whsec_<base64>") as a secret reference: "file:/path", "env:VAR", or the literal value. Required with the URL. */
+  CELLGATE_SIEM_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Syslog sink (RFC 5424, octet-counted): "tcp://host:port" or "tls://host:port". */
+  CELLGATE_SIEM_SYSLOG: z
+    .string()
+    .refine((v) => parseSyslogAddress(v) !== null, { message: 'CELLGATE_SIEM_SYSLOG must be "tcp://host:port" or "tls://host:port"' })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** PEM file of the CA(s) that sign the syslog server's certificate (tls:// only; default: the system's CAs). */
+  CELLGATE_SIEM_SYSLOG_CA: z.string().min(1).optional(),
+  /** OTLP/HTTP logs sink: the full logs endpoint, e.g. http://collector:4318/v1/logs (OTLP JSON). */
+  CELLGATE_SIEM_OTLP_URL: z
+    .string()
+    .url("CELLGATE_SIEM_OTLP_URL must be a URL")
+    .regex(/^https?:\/\//, "CELLGATE_SIEM_OTLP_URL must be an http:// or https:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Entries per delivered batch. */
+  CELLGATE_SIEM_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
+  /** Milliseconds between delivery ticks (each tick drains what is due). */
+  CELLGATE_SIEM_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+}).superRefine((e, ctx) => {
+  if (e.CELLGATE_SIEM_WEBHOOK_URL && !e.CELLGATE_SIEM_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["CELLGATE_SIEM_WEBHOOK_SECRET"], message: "CELLGATE_SIEM_WEBHOOK_SECRET is required when CELLGATE_SIEM_WEBHOOK_URL is set (events are signed)" });
+  }
+  if (e.CELLGATE_SIEM_SYSLOG_CA && !e.CELLGATE_SIEM_SYSLOG?.startsWith("tls://")) {
+    ctx.addIssue({ code: "custom", path: ["CELLGATE_SIEM_SYSLOG_CA"], message: "CELLGATE_SIEM_SYSLOG_CA applies only to a tls:// CELLGATE_SIEM_SYSLOG" });
+  }
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { holdsAnywhere, ROLE_LABELS } from "@/lib/authz";
 import type { SessionActor } from "@/lib/server/session";
+import { mayReadSiemStatus } from "@/lib/server/siem/access";
 import { ConsoleNav } from "./nav-links";
 import { SignOutButton } from "@/app/(auth)/sign-out-button";
 import { StopViewAsButton, ViewAsPicker } from "./view-as-controls";
@@ -87,6 +88,7 @@ export function ConsoleHeader({
           <ConsoleNav
             canReadJobs={holdsAnywhere(actor, "job.read")}
             canReadAudit={holdsAnywhere(actor, "audit.read")}
+            canReadSiem={mayReadSiemStatus(actor)}
             account={<Account actor={actor} viewAsTenants={viewAsTenants} startViewAs={startViewAs} />}
           />
         </div>

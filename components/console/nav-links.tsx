@@ -3,7 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 
-type NavLink = { href: string; label: string; needs?: "jobs" | "audit" };
+type NavLink = { href: string; label: string; needs?: "jobs" | "audit" | "siem" };
 
 /** Shown in the header row on desktop widths. */
 const PRIMARY: readonly NavLink[] = [
@@ -22,6 +22,7 @@ const MORE: readonly NavLink[] = [
   { href: "/policies", label: "Policies" },
   { href: "/receipts", label: "Receipts" },
   { href: "/tokens", label: "Tokens" },
+  { href: "/siem", label: "SIEM export", needs: "siem" },
   { href: "/security", label: "Security" },
 ];
 
@@ -53,8 +54,18 @@ function Item({ link, pathname }: { link: NavLink; pathname: string }) {
  * links behind "More". Both close on navigation and on Escape. Which
  * permission-gated links to show is a hint only: the pages check again on the server.
  */
-export function ConsoleNav({ canReadJobs, canReadAudit, account }: { canReadJobs: boolean; canReadAudit: boolean; account: ReactNode }) {
-  const shown = { jobs: canReadJobs, audit: canReadAudit };
+export function ConsoleNav({
+  canReadJobs,
+  canReadAudit,
+  canReadSiem = false,
+  account,
+}: {
+  canReadJobs: boolean;
+  canReadAudit: boolean;
+  canReadSiem?: boolean;
+  account: ReactNode;
+}) {
+  const shown = { jobs: canReadJobs, audit: canReadAudit, siem: canReadSiem };
   const visible = (link: NavLink) => !link.needs || shown[link.needs];
   const pathname = usePathname();
   const [open, setOpen] = useState(false);

@@ -14,6 +14,7 @@ import { formatExposition, type MetricFamily } from "@/lib/domain/metrics/exposi
 import { HEALTH_STATES } from "@/lib/domain/tiers";
 import { hostAdmissionStats } from "@/lib/server/host-auth";
 import { auditSequencer } from "@/lib/server/audit-sequencer";
+import { readSiemCursors, type SiemCursorView } from "@/lib/server/siem/deliver";
 
 export const DECISIONS = ["ALLOW", "DENY", "REQUIRE_APPROVAL", "ALLOW_WITH_CONSTRAINTS", "THROTTLE"] as const;
 export const KILL_SWITCH_SCOPES = ["global", "tenant", "profile", "capability"] as const;
@@ -51,7 +52,7 @@ function eventSamples(rows: readonly { key: string; n: string | number }[]) {
 /** The metric families, read now. `now` decides which jobs and kill switches are still in force. */
 export async function collectMetrics(database: Sql, now = new Date()): Promise<MetricFamily[]> {
   const q = database.sql.query.bind(database.sql);
-  const [counters, switches, profiles, scalars] = await Promise.all([
+  const [counters, switches, profiles, scalars, siem] = await Promise.all([
     q<{ name: string; key: string; n: string }>(
       `SELECT name, key, sum(value) AS n FROM "MetricCounter" GROUP BY name, key HAVING sum(value) <> 0 ORDER BY name, sum(value) DESC, key`,
     ),
@@ -73,6 +74,7 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
          (SELECT min(time) FROM "AuditLeaf") AS oldest_leaf`,
       [now],
     ),
+    readSiemCursors(database.sql, now),
   ]);
   const s = scalars[0]!;
   const counted = (name: string) => counters.filter((c) => c.name === name);
@@ -150,6 +152,7 @@ export async function collectMetrics(database: Sql, now = new Date()): Promise<M
     },
     ...sealFamilies(database, s, now),
     ...admissionFamilies(),
+    ...siemFamilies(siem),
   ];
 }
 
@@ -210,4 +213,26 @@ function admissionFamilies(): MetricFamily[] {
 /** The exposition text (format 0.0.4) of `collectMetrics`. */
 export async function metricsText(database: Sql, now = new Date()): Promise<string> {
   return formatExposition(await collectMetrics(database, now));
+}
+
+/** SIEM export, per sink: read from the cursor rows and the audit head (one lookup each), never by counting history. */
+function siemFamilies(cursors: readonly SiemCursorView[]): MetricFamily[] {
+  const per = (value: (c: SiemCursorView) => number) => cursors.map((c) => ({ labels: { sink: c.sink }, value: value(c) }));
+  return [
+    { name: "cellgate_siem_entries_behind", help: "Audit entries after the sink's cursor (not yet delivered to the SIEM).", type: "gauge", samples: per((c) => c.behind) },
+    {
+      name: "cellgate_siem_seconds_behind",
+      help: "Age of the oldest audit entry the sink has not delivered (0: caught up).",
+      type: "gauge",
+      samples: per((c) => c.secondsBehind),
+    },
+    { name: "cellgate_siem_delivered_total", help: "Audit entries delivered to the sink and acknowledged (re-sent ones counted again).", type: "counter", samples: per((c) => c.delivered) },
+    { name: "cellgate_siem_failures_total", help: "Failed delivery attempts to the sink (each retried after a back-off).", type: "counter", samples: per((c) => c.failures) },
+    {
+      name: "cellgate_siem_last_delivery_timestamp_seconds",
+      help: "Unix time of the sink's last acknowledged batch (no sample before the first).",
+      type: "gauge",
+      samples: cursors.filter((c) => c.lastDeliveredAt).map((c) => ({ labels: { sink: c.sink }, value: new Date(c.lastDeliveredAt!).getTime() / 1000 })),
+    },
+  ];
 }
