@@ -153,6 +153,17 @@ export function parseNote(text: string): ParsedNote {
   return { body, signatures };
 }
 
+/** A checkpoint's signed note read in one go: the note and its checkpoint body, or why it is not one. */
+export function readCheckpointNote(text: string): { ok: true; note: ParsedNote; body: CheckpointBody & { extensions: string[] } } | { ok: false; reason: string } {
+  try {
+    const note = parseNote(text);
+    return { ok: true, note, body: parseCheckpointBody(note.body) };
+  } catch (error) {
+    if (error instanceof NoteError) return { ok: false, reason: error.message };
+    throw error;
+  }
+}
+
 export function signatureLine(name: string, keyId: Uint8Array, signature: Uint8Array): string {
   return `${DASH}${name} ${Buffer.concat([keyId, signature]).toString("base64")}\n`;
 }

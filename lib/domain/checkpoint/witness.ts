@@ -7,7 +7,7 @@
  * old tree is a prefix of the new one. Pure: the CLI does the I/O.
  */
 import { verifyConsistency } from "../merkle";
-import { NoteError, parseCheckpointBody, parseNote, verifyNoteSignature, type CheckpointBody, type VerifierKey } from "./note";
+import { readCheckpointNote, verifyNoteSignature, type CheckpointBody, type VerifierKey } from "./note";
 
 /** What a witness keeps between rounds (its state file). */
 export interface WitnessState {
@@ -38,15 +38,9 @@ export type FetchedCheckpoint = CheckpointBody & {
 
 /** Check a fetched note's form, origin and log signature against the pinned state. */
 export function checkFetchedNote(noteText: string, logKey: VerifierKey, state: WitnessState | null): FetchedCheckpoint {
-  let body;
-  let note;
-  try {
-    note = parseNote(noteText);
-    body = parseCheckpointBody(note.body);
-  } catch (error) {
-    if (error instanceof NoteError) throw new WitnessRefusal(`the log answered a checkpoint that is not a signed note: ${error.message}`);
-    throw error;
-  }
+  const read = readCheckpointNote(noteText);
+  if (!read.ok) throw new WitnessRefusal(`the log answered a checkpoint that is not a signed note: ${read.reason}`);
+  const { note, body } = read;
   if (body.origin !== logKey.name) throw new WitnessRefusal(`the checkpoint is of log "${body.origin}", not "${logKey.name}" (the key this witness pinned)`);
   if (state && body.origin !== state.origin) throw new WitnessRefusal(`the checkpoint is of log "${body.origin}", not "${state.origin}" (this witness's state)`);
   const signed = verifyNoteSignature(note, logKey);

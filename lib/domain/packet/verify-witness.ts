@@ -8,7 +8,7 @@
  * have to fool that witness too.
  */
 import { rawPublicKey } from "../http-signatures/ed25519-keys";
-import { NOTE_ED25519, NoteError, parseCheckpointBody, parseNote, parseVerifierKey, verifierKey, verifyNoteSignature, type ParsedNote } from "../checkpoint/note";
+import { NOTE_ED25519, NoteError, parseVerifierKey, readCheckpointNote, verifierKey, verifyNoteSignature, type ParsedNote } from "../checkpoint/note";
 import type { VerifyContext } from "./context";
 import { MEMBERS } from "./format";
 
@@ -34,15 +34,9 @@ export function checkNotes(ctx: VerifyContext, notes: readonly string[], trees: 
   const out: PacketNote[] = [];
   notes.forEach((text, i) => {
     const what = `notes[${i}]`;
-    let note;
-    let body;
-    try {
-      note = parseNote(text);
-      body = parseCheckpointBody(note.body);
-    } catch (error) {
-      if (error instanceof NoteError) return ctx.fail(C, `${what}: ${error.message}`);
-      throw error;
-    }
+    const read = readCheckpointNote(text);
+    if (!read.ok) return ctx.fail(C, `${what}: ${read.reason}`);
+    const { note, body } = read;
     if (trees.get(body.size) !== body.rootHex) return ctx.fail(C, `${what} (tree size ${body.size}) is not of a checkpoint this packet proves`);
     const logKey = parseVerifierKey(verifierKey(body.origin, NOTE_ED25519, rawPublicKey(ctx.publicKey)));
     const signed = verifyNoteSignature(note, logKey);

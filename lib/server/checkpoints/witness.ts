@@ -6,7 +6,7 @@ import "server-only";
  * consistency proofs between tree sizes, and storing a witness's
  * cosignature once it verifies against the checkpoint the console signed.
  */
-import { checkpointBody, COSIGNATURE_V1, formatNote, NOTE_ED25519, NoteError, parseCheckpointBody, parseNote, parseVerifierKey, signNote, verifierKey, verifyNoteSignature } from "@/lib/domain/checkpoint/note";
+import { checkpointBody, COSIGNATURE_V1, formatNote, NOTE_ED25519, NoteError, parseVerifierKey, readCheckpointNote, signNote, verifierKey, verifyNoteSignature } from "@/lib/domain/checkpoint/note";
 import { MerkleTree } from "@/lib/domain/merkle";
 import { queryOn, type SqlTarget } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -127,16 +127,15 @@ export interface RecordedCosignature {
  */
 export async function recordCosignature(tx: SqlTarget, input: CosignInput): Promise<RecordedCosignature> {
   let vkey;
-  let note;
-  let body;
   try {
     vkey = parseVerifierKey(input.vkey);
-    note = parseNote(input.note);
-    body = parseCheckpointBody(note.body);
   } catch (error) {
-    if (error instanceof NoteError) throw new AppError("invalid_input", error.message, { note: [error.message] });
+    if (error instanceof NoteError) throw new AppError("invalid_input", error.message, { vkey: [error.message] });
     throw error;
   }
+  const read = readCheckpointNote(input.note);
+  if (!read.ok) throw new AppError("invalid_input", read.reason, { note: [read.reason] });
+  const { note, body } = read;
   if (vkey.type !== COSIGNATURE_V1) throw new AppError("invalid_input", `The witness key ${vkey.name} is not a cosignature/v1 key (type 0x04).`, { vkey: ["must be a cosignature/v1 key"] });
   const origin = logOrigin();
   if (body.origin !== origin) throw new AppError("invalid_input", `The checkpoint is of log "${body.origin}", not of this console's log "${origin}".`, { note: ["another log's checkpoint"] });
