@@ -4,6 +4,7 @@
  * database, and checked the way the agent checks them.
  */
 import { randomBytes } from "node:crypto";
+import { NOTE_ED25519, verifierKey } from "@/lib/domain/checkpoint/note";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as directivesGET } from "@/app/api/v1/directives/route";
 import { GET as platformKeyGET } from "@/app/api/v1/platform-key/route";
@@ -65,13 +66,21 @@ describe.each(BACKENDS)("directives route (%s)", (backend) => {
   }
 
   async function pin() {
-    const body = (await (await platformKeyGET()).json()) as { keyId: string; alg: string; publicKey: string };
+    const body = (await (await platformKeyGET()).json()) as { keyId: string; alg: string; publicKey: string; logOrigin: string; logKey: string };
     return body;
   }
 
   it("publishes the platform key (from CELLGATE_PLATFORM_KEY) without authentication", async () => {
     const body = await pin();
-    expect(body).toEqual({ keyId: expect.stringMatching(/^platform-[0-9a-f]{16}$/), alg: "ed25519", publicKey: platform.publicKeyBase64 });
+    expect(body).toEqual({
+      keyId: expect.stringMatching(/^platform-[0-9a-f]{16}$/),
+      alg: "ed25519",
+      publicKey: platform.publicKeyBase64,
+      logOrigin: expect.stringMatching(/\/audit$/),
+      logKey: expect.any(String),
+    });
+    // The log's verifier key (what witnesses pin) is this same key under the log's origin.
+    expect(body.logKey).toBe(verifierKey(body.logOrigin, NOTE_ED25519, Buffer.from(platform.publicKeyBase64, "base64")));
   });
 
   it("answers the host's profiles, no kill switches, no policy, signed by the platform key", async () => {
