@@ -25,7 +25,7 @@ import { INTEGRITY_VOTE_REFUSAL, jobIntegrity, raiseIntegrityAlarm, type Integri
 import { jobTenants } from "./queue";
 import { killSwitchApprovalRefusal } from "./vote-standing";
 import { assertPromotionStands, isGovernanceJob, refuseStalePromotion, settlePromotion } from "../canary/approval";
-import { ADD_PASSKEY_HINT, checkVoteProof, passkeyRequirement, type PasskeyProof } from "../passkeys";
+import { checkVoteProof, passkeyRequirement, proofMissing, type PasskeyProof } from "../passkeys";
 import type { DecisionEvidence } from "@/lib/domain/passkeys";
 
 interface LockedJob {
@@ -100,8 +100,7 @@ async function passkeyEvidence(
   ]);
   const required = passkeyRequirement({ tier: profile?.tier ?? "L5", governance, policy: row?.passkeyRequired === true });
   if (!required) return null;
-  const has = await tx.passkeyCredential.count({ where: { userId, removedAt: null } });
-  throw new AppError("forbidden", `${required} ${has > 0 ? "Vote again and confirm with your passkey." : `You have no passkey yet. ${ADD_PASSKEY_HINT}`}`);
+  throw await proofMissing(tx, userId, required, "vote again");
 }
 
 export interface VoteResult {

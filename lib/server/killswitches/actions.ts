@@ -16,7 +16,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { ZEngageKillSwitchInput, ZReleaseKillSwitchInput } from "@/lib/schemas/killswitches";
 import { z } from "zod";
 import type { DecisionEvidence, SwitchStatement } from "@/lib/domain/passkeys";
-import { ADD_PASSKEY_HINT, checkSwitchProof, switchPasskeyRequirement, switchRequest, type PasskeyProof } from "../passkeys";
+import { checkSwitchProof, proofMissing, switchPasskeyRequirement, switchRequest, type PasskeyProof } from "../passkeys";
 import { defineAction } from "../action";
 import { AppError } from "../errors";
 import { inForceWhere, receiptScope } from "./effects";
@@ -71,8 +71,7 @@ async function switchEvidence(
   if (proof) return checkSwitchProof(tx, proof as PasskeyProof<SwitchStatement>, { actor: actorId, action, spec });
   const required = switchPasskeyRequirement(scope);
   if (!required) return null;
-  const has = await tx.passkeyCredential.count({ where: { userId: actorId, removedAt: null } });
-  throw new AppError("forbidden", `${required} ${has > 0 ? "Confirm with your passkey." : `You have no passkey yet. ${ADD_PASSKEY_HINT.replace("vote again", "try again")}`}`);
+  throw await proofMissing(tx, actorId, required, "try again");
 }
 
 export const engageKillSwitchAction = defineAction({

@@ -10,7 +10,7 @@ import "server-only";
  * (unique), so an assertion is never taken twice.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse, type AuthenticatorTransportFuture } from "@simplewebauthn/server";
 import { canonicalize } from "@/lib/domain/canonical-json";
 import { b64url, decisionChallenge, STATEMENT_FORMAT, type AnyStatement, type DecisionEvidence, type DecisionStatement, type SwitchStatement } from "@/lib/domain/passkeys";
 import { TIERS } from "@/lib/domain/tiers";
@@ -25,15 +25,10 @@ export function relyingParty(): { id: string; origin: string; name: string } {
   return { id: url.hostname, origin: url.origin, name: "Cellgate" };
 }
 
-let sealKey: Promise<Buffer> | null = null;
-
-/** HMAC key for sealed ceremony state, derived from the platform key (same on every replica). */
+/** HMAC key for sealed ceremony state, derived from the platform key (the same on every replica). */
 async function key(): Promise<Buffer> {
-  sealKey ??= getPlatformKey().then((k) => {
-    const seed = k.privateKey.export({ format: "der", type: "pkcs8" }).subarray(16);
-    return Buffer.from(hkdfSync("sha256", seed, Buffer.alloc(0), "cellgate passkey ceremony v1", 32));
-  });
-  return sealKey;
+  const seed = (await getPlatformKey()).privateKey.export({ format: "der", type: "pkcs8" }).subarray(16);
+  return Buffer.from(hkdfSync("sha256", seed, Buffer.alloc(0), "cellgate passkey ceremony v1", 32));
 }
 
 async function seal(value: unknown): Promise<string> {
@@ -73,7 +68,6 @@ export async function registrationOptions(tx: Tx, user: { id: string; email: str
   return { options, ceremony, seal: await seal(ceremony) };
 }
 
-type AuthenticatorTransportFuture = "ble" | "cable" | "hybrid" | "internal" | "nfc" | "smart-card" | "usb";
 
 /** Verify a registration response against the sealed ceremony and store the credential. */
 export async function registerCredential(
@@ -132,12 +126,25 @@ export function passkeyRequirement(job: { tier: string; governance: boolean; pol
   return at >= TIERS.indexOf(min) ? `Votes on ${job.tier} jobs are signed with your passkey.` : null;
 }
 
-export const ADD_PASSKEY_HINT = "Add one under Security (/security), then vote again.";
+/** "You have no passkey yet. Add one under Security (/security), then vote again." — `again` names the retry. */
+export function noPasskeyYet(again: "vote again" | "try again"): string {
+  return `You have no passkey yet. Add one under Security (/security), then ${again}.`;
+}
+
+/**
+ * The refusal of a decision that needs a passkey and came without a proof:
+ * why it needs one, then how to give it (confirm with yours, or add one first).
+ */
+export async function proofMissing(tx: Tx, userId: string, required: string, again: "vote again" | "try again"): Promise<AppError> {
+  const has = await tx.passkeyCredential.count({ where: { userId, removedAt: null } });
+  const how = has > 0 ? (again === "vote again" ? "Vote again and confirm with your passkey." : "Confirm with your passkey.") : noPasskeyYet(again);
+  return new AppError("forbidden", `${required} ${how}`);
+}
 
 /** A statement to sign, sealed, and the WebAuthn request over its hash (the actor's passkeys allowed). */
-async function signingRequest<S extends AnyStatement>(tx: Tx, userId: string, make: (window: { notBefore: string; notAfter: string; nonce: string }) => S) {
+async function signingRequest<S extends AnyStatement>(tx: Tx, userId: string, again: "vote again" | "try again", make: (window: { notBefore: string; notAfter: string; nonce: string }) => S) {
   const credentials = await tx.passkeyCredential.findMany({ where: { userId, removedAt: null }, select: { id: true, transports: true } });
-  if (credentials.length === 0) throw new AppError("conflict", `You have no passkey yet. ${ADD_PASSKEY_HINT}`);
+  if (credentials.length === 0) throw new AppError("conflict", noPasskeyYet(again));
   const now = Date.now();
   const statement = make({
     notBefore: new Date(now - 30_000).toISOString(),
@@ -157,7 +164,7 @@ async function signingRequest<S extends AnyStatement>(tx: Tx, userId: string, ma
 
 /** The statement a vote signs: this vote, on this exact job hash, by this voter. */
 export function decisionRequest(tx: Tx, userId: string, job: { id: string; jobHash: string }, vote: "approve" | "deny") {
-  return signingRequest<DecisionStatement>(tx, userId, (w) => ({
+  return signingRequest<DecisionStatement>(tx, userId, "vote again", (w) => ({
     format: STATEMENT_FORMAT,
     action: vote === "approve" ? "job.approve" : "job.deny",
     jobHash: job.jobHash,
@@ -169,7 +176,7 @@ export function decisionRequest(tx: Tx, userId: string, job: { id: string; jobHa
 
 /** The statement engaging or releasing a switch signs: exactly that switch, with its reason. */
 export function switchRequest(tx: Tx, userId: string, action: SwitchStatement["action"], spec: SwitchStatement["switch"]) {
-  return signingRequest<SwitchStatement>(tx, userId, (w) => ({ format: STATEMENT_FORMAT, action, switch: spec, actor: userId, ...w }));
+  return signingRequest<SwitchStatement>(tx, userId, "try again", (w) => ({ format: STATEMENT_FORMAT, action, switch: spec, actor: userId, ...w }));
 }
 
 /** Engaging or releasing a tenant-wide or global switch is signed with a passkey (unless passkeys are off). */
